@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHARED_REFERENCE } from '../../tests/helpers/shared-data.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.join(root, 'bin/meridian.js');
+let dataDir: string;
+
+function meridian(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: '', MERIDIAN_DATA_DIR: dataDir },
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-cli-'));
+});
+afterAll(() => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('meridian CLI', () => {
+  it('migrates and loads the reference data on first use, then lists the catalogue as JSON', () => {
+    const r = meridian('catalogue', 'list', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const services = JSON.parse(r.stdout) as { code: string; name: { en: string; fr: string }; delivery: string }[];
+    expect(services.length).toBeGreaterThanOrEqual(20);
+    for (const s of services) {
+      expect(s.name.en && s.name.fr).toBeTruthy();
+      expect(['remote', 'on-site']).toContain(s.delivery);
+    }
+    expect(services.map((s) => s.code)).toEqual(expect.arrayContaining(['PAY-PAYROLL', 'PROC-PROCUREMENT', 'HR-ADMIN']));
+  });
+
+  it('routes a request, and exits 3 when no provider is assigned', () => {
+    const ok = meridian('route', '--entity', 'RCO-CL', '--service', 'PAY-PAYROLL', '--json');
+    expect(ok.code, ok.stderr).toBe(0);
+    const route = JSON.parse(ok.stdout);
+    expect(route.provider.code).toBe('UNON');
+    expect(route.basis).toMatch(/para 16/);
+    const none = meridian('route', '--entity', 'RCO-CL', '--service', 'PAY-PAYROLL', '--on', '1990-01-01', '--json');
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain('ROUTING_NO_ASSIGNMENT');
+    const bad = meridian('route', '--entity', 'RCO-CL', '--service', 'PAY-PAYROLL', '--on', 'soon');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('YYYY-MM-DD');
+  });
+
+  it("prints the fidelity report with the report's figures beside Meridian's", () => {
+    const r = meridian('report', 'fidelity', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const claims = JSON.parse(r.stdout) as { claim: string; report: string; meridian: string }[];
+    const rco = claims.find((c) => c.claim === 'Resident-coordinator offices');
+    expect(rco).toMatchObject({ report: '132', meridian: '132' });
+    expect(claims.find((c) => /present/.test(c.claim))?.report).toBe('at least 175');
+    expect(claims.find((c) => /delegated authority/.test(c.claim))?.meridian).toMatch(/^\d+ client entities$/);
+  });
+
+  it('rejects a malformed duty-station file with line numbers and exit code 2', () => {
+    const file = path.join(dataDir, 'bad.csv');
+    const lines = fs.readFileSync(path.join(SHARED_REFERENCE, 'DSCITYCD.csv'), 'utf8').split('\n').slice(0, 6);
+    lines[4] = lines[4]!.replace(/,-?\d+\.\d+,/, ',north,');
+    fs.writeFileSync(file, lines.join('\n'));
+    const r = meridian('import', 'duty-stations', file, '--countries', path.join(SHARED_REFERENCE, 'DSCTRYCD.csv'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/line 5 LATITUDE/);
+  });
+
+  it('has --help on every command', () => {
+    for (const args of [
+      [],
+      ['serve'],
+      ['db', 'migrate'],
+      ['import', 'duty-stations'],
+      ['import', 'reference'],
+      ['catalogue', 'list'],
+      ['route'],
+      ['report', 'fidelity'],
+    ]) {
+      const r = meridian(...args, '--help');
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout).toContain('Usage: meridian');
+    }
+  });
+});

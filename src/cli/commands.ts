@@ -1,0 +1,224 @@
+/** The commands of `meridian`; each calls services in-process. */
+import { Presets, SingleBar } from 'cli-progress';
+import { type Command, InvalidArgumentError } from 'commander';
+import { migrateToLatest, openDatabase } from '../db/database.ts';
+import { routeRequest } from '../modules/agreements/routing.service.ts';
+import { findAllServices } from '../modules/catalogue/catalogue.repository.ts';
+import { importDutyStations } from '../modules/directory/duty-station-import.ts';
+import { buildFidelityReport } from '../modules/reference/fidelity.service.ts';
+import { loadReferenceData } from '../modules/reference/reference-data.ts';
+import { buildApp } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
+import { type OpenedMeridian, openMeridian } from '../server/runtime.ts';
+
+interface GlobalOptions {
+  dataDir?: string;
+  databaseUrl?: string;
+}
+
+function configOf(cmd: Command) {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  return loadConfig({
+    ...(g.dataDir ? { dataDir: g.dataDir } : {}),
+    ...(g.databaseUrl ? { databaseUrl: g.databaseUrl } : {}),
+  });
+}
+
+async function withMeridian<T>(
+  cmd: Command,
+  fn: (m: OpenedMeridian) => Promise<T>,
+  opts: { loadReference?: boolean } = {},
+): Promise<T> {
+  const m = await openMeridian(configOf(cmd), opts);
+  try {
+    return await fn(m);
+  } finally {
+    await m.close();
+  }
+}
+
+function print(json: unknown): void {
+  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+}
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number 0-65535');
+  return n;
+}
+
+function parseDate(v: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new InvalidArgumentError('a date as YYYY-MM-DD');
+  return v;
+}
+
+/** Registers every command on `program`. */
+export function registerCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the API (and its browsable reference at /api/docs)')
+    .option('-p, --port <n>', 'port (default 3000, or PORT)', parsePort)
+    .option('--host <host>', 'interface (default 127.0.0.1, or HOST)')
+    .action(async (opts: { port?: number; host?: string }, cmd: Command) => {
+      const config = loadConfig({
+        ...configOf(cmd),
+        ...(opts.port !== undefined ? { port: opts.port } : {}),
+        ...(opts.host ? { host: opts.host } : {}),
+      });
+      const m = await openMeridian(config);
+      if (m.referenceLoaded) {
+        process.stderr.write(`Loaded reference data: ${JSON.stringify(m.referenceLoaded)}\n`);
+      }
+      const app = await buildApp({ db: m.db, databaseKind: m.kind, logLevel: config.logLevel });
+      const close = async () => {
+        await app.close();
+        await m.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', close);
+      process.once('SIGTERM', close);
+      const address = await app.listen({ port: config.port, host: config.host });
+      process.stderr.write(
+        `Meridian ${m.kind === 'pglite' ? `on PGlite (${config.dataDir})` : 'on PostgreSQL'} at ${address}/api/docs\n`,
+      );
+    });
+
+  const db = program.command('db').description('database administration');
+  db.command('migrate')
+    .description('apply pending migrations')
+    .action(async (_opts, cmd: Command) => {
+      const config = configOf(cmd);
+      const h = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+      try {
+        const applied = await migrateToLatest(h.db);
+        process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date\n');
+      } finally {
+        await h.close();
+      }
+    });
+
+  const imp = program.command('import').description('import data (all or nothing)');
+  imp
+    .command('reference')
+    .description("(re)load Meridian's reference data (directory, catalogue, assignments from the report)")
+    .option('--json', 'print the counts as JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      await withMeridian(
+        cmd,
+        async (m) => {
+          const r = await loadReferenceData(m.db);
+          if (opts.json) print(r);
+          else
+            process.stdout.write(
+              `Reference data loaded: ${r.dutyStations} duty stations, ${r.providers} providers, ${r.entities} client entities, ${r.serviceLines} service lines, ${r.services} services, ${r.assignments} assignments\n`,
+            );
+        },
+        { loadReference: false },
+      );
+    });
+  imp
+    .command('duty-stations')
+    .description('import the CEB duty-station list (DSCITYCD.csv, plain or gzip); time zones from coordinates')
+    .argument('<file>', 'CSV file')
+    .option('--countries <file>', 'CEB country list (DSCTRYCD.csv); default: beside FILE, else by country name')
+    .option('--delimiter <char>', 'field delimiter', ',')
+    .option('--strict', 'reject the file on any conflict too')
+    .option('--json', 'print the report as JSON')
+    .action(
+      async (file: string, opts: { countries?: string; delimiter: string; strict?: boolean; json?: boolean }, cmd: Command) => {
+        await withMeridian(cmd, async (m) => {
+          const bar = new SingleBar(
+            { format: '{phase} [{bar}] {value}/{total} rows', stream: process.stderr },
+            Presets.shades_classic,
+          );
+          let started = false;
+          try {
+            const report = await importDutyStations(m.db, {
+              file,
+              delimiter: opts.delimiter,
+              strict: Boolean(opts.strict),
+              ...(opts.countries ? { countriesFile: opts.countries } : {}),
+              onProgress: (phase, done, total) => {
+                if (!started) {
+                  bar.start(total, 0, { phase });
+                  started = true;
+                }
+                bar.setTotal(total);
+                bar.update(done, { phase: phase === 'check' ? 'checking' : 'writing ' });
+              },
+            });
+            bar.stop();
+            if (opts.json) {
+              print(report);
+              return;
+            }
+            process.stdout.write(
+              `${report.file}: ${report.rowsRead} rows read, ${report.written} duty stations written (${report.obsolete} obsolete), ${report.conflicts.length} conflict(s), ${report.warnings.length} warning(s)\n`,
+            );
+            for (const c of report.conflicts) process.stdout.write(`  conflict, line ${c.line}: ${c.message}\n`);
+            for (const w of report.warnings) process.stdout.write(`  warning, line ${w.line}: ${w.message}\n`);
+          } finally {
+            bar.stop();
+          }
+        });
+      },
+    );
+
+  const catalogue = program.command('catalogue').description('the common service catalogue');
+  catalogue
+    .command('list')
+    .description('list the services of the catalogue')
+    .option('--json', 'print JSON: [{code, name: {en, fr}, delivery, unit, serviceLine, ...}]')
+    .option('--lang <lang>', 'language of names in the table (en, fr)', 'en')
+    .action(async (opts: { json?: boolean; lang: string }, cmd: Command) => {
+      await withMeridian(cmd, async (m) => {
+        const services = await findAllServices(m.db);
+        if (opts.json) {
+          print(services.map((s) => ({ ...s, serviceLine: s.serviceLine.code })));
+          return;
+        }
+        for (const s of services) {
+          const name = s.name[opts.lang] ?? s.name.en;
+          process.stdout.write(`${s.code.padEnd(20)} ${s.delivery.padEnd(8)} ${s.unit.padEnd(18)} ${name}\n`);
+        }
+      });
+    });
+
+  program
+    .command('route')
+    .description('which provider serves a client entity for a service, and why (exit 3 when none)')
+    .requiredOption('--entity <code>', 'client entity code, e.g. RCO-CL, UNAMA')
+    .requiredOption('--service <code>', 'service code, e.g. PAY-PAYROLL')
+    .option('--on <date>', 'date of the request, YYYY-MM-DD (default today)', parseDate)
+    .option('--json', 'print JSON: {provider: {code, ...}, basis, scope, ...}')
+    .action(async (opts: { entity: string; service: string; on?: string; json?: boolean }, cmd: Command) => {
+      await withMeridian(cmd, async (m) => {
+        const route = await routeRequest(m.db, opts);
+        if (opts.json) print(route);
+        else
+          process.stdout.write(
+            `${route.entity.code} / ${route.service.code} -> ${route.provider.code} (${route.provider.name.en}), ${route.scope}${route.costRecovery ? ', cost recovery' : ''}; basis: ${route.basis}\n`,
+          );
+      });
+    });
+
+  const report = program.command('report').description('reports');
+  report
+    .command('fidelity')
+    .description("each figure of the report beside Meridian's")
+    .option('--json', 'print JSON: [{claim, report, meridian, paragraph, agrees}]')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      await withMeridian(cmd, async (m) => {
+        const claims = await buildFidelityReport(m.db);
+        if (opts.json) {
+          print(claims);
+          return;
+        }
+        for (const c of claims) {
+          process.stdout.write(
+            `${c.agrees ? 'agrees ' : 'differs'}  ${c.claim} (${c.paragraph})\n         report:   ${c.report}\n         meridian: ${c.meridian}\n`,
+          );
+        }
+      });
+    });
+}

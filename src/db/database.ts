@@ -1,0 +1,85 @@
+/**
+ * Database connection: PGlite (embedded, data in `<dataDir>/pgdata`) by default, or a PostgreSQL server
+ * when a `postgres://` URL is given. Both speak the PostgreSQL dialect through Kysely.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, type MigrationResultSet, Migrator, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { migrations } from './migrations/index.ts';
+import type { Database } from './types.ts';
+
+export type DatabaseKind = 'pglite' | 'postgresql';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /** The embedded instance, when the kind is `pglite` (snapshots in tests). */
+  pglite?: PGlite;
+  /** Closes the pool or the embedded instance. */
+  close(): Promise<void>;
+}
+
+const DATE_OID = 1082;
+const identity = (v: string) => v;
+
+export interface OpenDatabaseOptions {
+  /** PGlite data folder (created if missing); ignored when `databaseUrl` is set. */
+  dataDir?: string;
+  /** A `postgres://` URL: use a PostgreSQL server. */
+  databaseUrl?: string;
+  /** PGlite only: a `dumpDataDir` tarball to start from (tests). */
+  loadDataDir?: Blob;
+  /** PGlite only: keep the database in memory. */
+  inMemory?: boolean;
+}
+
+/**
+ * Opens the database named by the options. `date` columns read as `YYYY-MM-DD` strings on both kinds.
+ * @throws Error when neither a data folder, a URL nor `inMemory` is given.
+ */
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: 10,
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === DATE_OID ? identity : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      },
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgresql', close: () => db.destroy() };
+  }
+  let dataDir: string | undefined;
+  if (!opts.inMemory) {
+    if (!opts.dataDir) throw new Error('openDatabase: give a dataDir, a databaseUrl or inMemory');
+    dataDir = path.join(opts.dataDir, 'pgdata');
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+  }
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+    parsers: { [DATE_OID]: identity },
+  });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return { db, kind: 'pglite', pglite, close: () => db.destroy() };
+}
+
+/**
+ * Applies every pending migration (see `migrations/index.ts`).
+ * @returns names of the migrations applied now.
+ * @throws Error naming the migration that failed.
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const cause = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`);
+  }
+  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

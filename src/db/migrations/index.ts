@@ -1,0 +1,10 @@
+/**
+ * The migration list, in order. Files are named `YYYYMMDDTHHMM-what.ts`; a landed migration is never edited.
+ * Listed statically so that migrations run the same under tsx, in tests and in a bundle.
+ */
+import type { Migration } from 'kysely';
+import * as m20261129T1200 from './20261129T1200-directory-catalogue-assignments.ts';
+
+export const migrations: Record<string, Migration> = {
+  '20261129T1200-directory-catalogue-assignments': m20261129T1200,
+};

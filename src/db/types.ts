@@ -1,0 +1,110 @@
+/**
+ * Table types for Kysely, kept by hand beside the migrations (one interface per table).
+ * Dates (`date` columns) are read as `YYYY-MM-DD` strings (see `database.ts`).
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+/** Names in several languages: `{ en: "...", fr: "..." }` (JSONB). */
+export type LocalizedText = Record<string, string>;
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface DutyStationTable {
+  code: string;
+  city_code: string;
+  city: string;
+  country: string;
+  country_name: string | null;
+  region: string | null;
+  subregion: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  time_zone: string | null;
+  obsolete: boolean;
+  source: string;
+  basis: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ProviderTable {
+  code: string;
+  name: Json<LocalizedText>;
+  kind: string;
+  duty_station_code: string;
+  basis: string;
+}
+
+export interface ClientEntityTable {
+  code: string;
+  name: Json<LocalizedText>;
+  kind: string;
+  duty_station_code: string;
+  basis: string;
+}
+
+export interface EntityCountryTable {
+  entity_code: string;
+  country: string;
+}
+
+export interface ServiceLineTable {
+  code: string;
+  name: Json<LocalizedText>;
+  position: number;
+  basis: string;
+}
+
+export interface ServiceTable {
+  code: string;
+  service_line_code: string;
+  name: Json<LocalizedText>;
+  description: Json<LocalizedText>;
+  delivery: 'remote' | 'on-site';
+  unit: string;
+  position: number;
+  basis: string;
+}
+
+export interface AssignmentTable {
+  id: Generated<number>;
+  provider_code: string;
+  entity_code: string;
+  service_code: string;
+  scope: 'global' | 'regional' | 'local';
+  effective_from: ColumnType<string, string, string>;
+  effective_to: ColumnType<string | null, string | null | undefined, string | null>;
+  cost_recovery: boolean;
+  basis: string;
+  source: string;
+}
+
+export interface ImportRunTable {
+  id: Generated<number>;
+  kind: string;
+  file: string;
+  status: 'succeeded' | 'rejected';
+  rows_read: number;
+  rows_written: number;
+  issues: Json<unknown[]>;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  duty_stations: DutyStationTable;
+  providers: ProviderTable;
+  client_entities: ClientEntityTable;
+  entity_countries: EntityCountryTable;
+  service_lines: ServiceLineTable;
+  services: ServiceTable;
+  assignments: AssignmentTable;
+  import_runs: ImportRunTable;
+  meta: MetaTable;
+}

@@ -1,0 +1,50 @@
+/** Zod contracts of provider assignments (which provider serves which client entity for which service) and routing. */
+import { z } from 'zod';
+import { PageQuerySchema } from '../../server/pagination.ts';
+import { LocalizedTextSchema, ProviderSchema } from '../directory/directory.schema.ts';
+
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+
+export const AssignmentSchema = z.object({
+  id: z.number().int(),
+  provider: z.object({ code: z.string(), name: LocalizedTextSchema, kind: z.string() }),
+  entity: z.object({ code: z.string(), name: LocalizedTextSchema, kind: z.string() }),
+  service: z.object({ code: z.string(), name: LocalizedTextSchema, delivery: z.enum(['remote', 'on-site']) }),
+  scope: z.enum(['global', 'regional', 'local']),
+  effectiveFrom: IsoDate,
+  effectiveTo: IsoDate.nullable().describe('Exclusive end; null while in force'),
+  costRecovery: z.boolean(),
+  basis: z.string().describe('Report paragraph (e.g. "para 16") or "assumption: ..."'),
+  source: z.string(),
+});
+export type Assignment = z.infer<typeof AssignmentSchema>;
+
+export const AssignmentQuerySchema = PageQuerySchema.extend({
+  entity: z.string().optional(),
+  service: z.string().optional(),
+  provider: z.string().optional(),
+  serviceLine: z.string().optional(),
+  on: IsoDate.optional().describe('Only assignments in force on this date (default: all)'),
+  sort: z.enum(['entity', 'service', 'provider']).default('entity'),
+  pageSize: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export type AssignmentQuery = z.infer<typeof AssignmentQuerySchema>;
+
+export const RoutingQuerySchema = z.object({
+  entity: z.string().min(1).describe('Client entity code, e.g. `RCO-CL`, `UNAMA`'),
+  service: z.string().min(1).describe('Service code, e.g. `PAY-PAYROLL`'),
+  on: IsoDate.optional().describe('Date of the request (default: today, UTC)'),
+});
+export type RoutingQuery = z.infer<typeof RoutingQuerySchema>;
+
+export const RouteSchema = z.object({
+  entity: z.object({ code: z.string(), name: LocalizedTextSchema, kind: z.string() }),
+  service: z.object({ code: z.string(), name: LocalizedTextSchema, delivery: z.enum(['remote', 'on-site']) }),
+  provider: ProviderSchema,
+  scope: z.enum(['global', 'regional', 'local']),
+  costRecovery: z.boolean(),
+  basis: z.string(),
+  assignment: AssignmentSchema,
+  on: IsoDate,
+});
+export type Route = z.infer<typeof RouteSchema>;

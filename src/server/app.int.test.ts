@@ -1,0 +1,109 @@
+import type { FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../tests/helpers/test-db.ts';
+import type { DatabaseHandle } from '../db/database.ts';
+import { installAccessControl } from './access.ts';
+import { buildApp } from './app.ts';
+
+let h: DatabaseHandle;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  h = await createTestDatabase();
+  app = await buildApp({ db: h.db, databaseKind: h.kind, logLevel: 'silent' });
+  await app.ready();
+});
+afterAll(async () => {
+  await app.close();
+  await h.close();
+});
+
+describe('API', () => {
+  it('reports health with version and database kind', async () => {
+    const r = await app.inject('/api/health');
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ status: 'ok', database: h.kind });
+  });
+
+  it('publishes OpenAPI 3.1 and a browsable reference', async () => {
+    const spec = await app.inject('/api/openapi.json');
+    expect(spec.json().openapi).toBe('3.1.0');
+    expect(Object.keys(spec.json().paths)).toEqual(
+      expect.arrayContaining(['/api/routing', '/api/entities', '/api/catalogue/services']),
+    );
+    const docs = await app.inject('/api/docs/');
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toContain('text/html');
+  });
+
+  it('answers a route with its provider and basis', async () => {
+    const r = await app.inject('/api/routing?entity=RCO-CL&service=PROC-PROCUREMENT');
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ provider: { code: 'ECLAC' }, entity: { code: 'RCO-CL' } });
+    expect(r.json().basis).toMatch(/para 16/);
+  });
+
+  it('answers a clear 404 problem when no provider is assigned', async () => {
+    const r = await app.inject('/api/routing?entity=RCO-CL&service=PAY-PAYROLL&on=1990-01-01');
+    expect(r.statusCode).toBe(404);
+    expect(r.headers['content-type']).toContain('application/problem+json');
+    expect(r.json()).toMatchObject({ code: 'ROUTING_NO_ASSIGNMENT', status: 404, entity: 'RCO-CL', service: 'PAY-PAYROLL' });
+    expect(r.json().requestId).toBeTruthy();
+  });
+
+  it('names each bad field of an invalid request', async () => {
+    const r = await app.inject('/api/routing?entity=RCO-CL&on=yesterday');
+    expect(r.statusCode).toBe(400);
+    expect(r.json().code).toBe('VALIDATION_FAILED');
+    const fields = (r.json().errors as { field: string }[]).map((e) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['querystring.service', 'querystring.on']));
+    const bad = await app.inject('/api/entities?pageSize=100000&sort=nope');
+    expect(bad.statusCode).toBe(400);
+    expect((bad.json().errors as { field: string }[]).map((e) => e.field)).toEqual(
+      expect.arrayContaining(['querystring.pageSize', 'querystring.sort']),
+    );
+  });
+
+  it('gives 404 problems for unknown ids and unknown routes', async () => {
+    for (const url of [
+      '/api/entities/NOPE',
+      '/api/providers/NOPE',
+      '/api/duty-stations/NOPE',
+      '/api/catalogue/services/NOPE',
+      '/api/nothing',
+    ]) {
+      const r = await app.inject(url);
+      expect(r.statusCode, url).toBe(404);
+      expect(r.headers['content-type']).toContain('application/problem+json');
+    }
+  });
+
+  it('lists with pagination, filters and sort', async () => {
+    const r = await app.inject('/api/entities?kind=resident-coordinator-office&pageSize=5&page=2&order=desc');
+    expect(r.statusCode).toBe(200);
+    const body = r.json();
+    expect(body).toMatchObject({ total: 132, page: 2, pageSize: 5 });
+    expect(body.items).toHaveLength(5);
+    const services = await app.inject('/api/catalogue/services?q=paie');
+    expect(services.json().items.map((s: { code: string }) => s.code)).toContain('PAY-PAYROLL');
+    const assignments = await app.inject('/api/assignments?entity=UNAMA&service=PAY-PAYROLL');
+    expect(assignments.json().items[0].provider.code).toBe('KJSO');
+  });
+
+  it('declares the access of every registered route', () => {
+    expect(app.accessTable.length).toBeGreaterThan(10);
+    for (const r of app.accessTable) expect(r.access, `${r.method} ${r.url}`).toMatch(/^(public|permission:.+)$/);
+    expect(app.accessTable.find((r) => r.url === '/api/routing')?.access).toBe('public');
+  });
+
+  it('refuses to register a route that declares no access (default deny)', async () => {
+    const bare = Fastify({ logger: false });
+    installAccessControl(bare);
+    expect(() => bare.get('/api/undeclared', async () => 'x')).toThrow(/declares no access/);
+    bare.get('/api/private', { config: { access: 'permission:admin' } }, async () => 'secret');
+    const r = await bare.inject('/api/private');
+    expect(r.statusCode).not.toBe(200);
+    await bare.close();
+  });
+});

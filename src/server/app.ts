@@ -1,0 +1,125 @@
+/**
+ * Composition of the HTTP API: Fastify with zod schemas (validation, types and OpenAPI 3.1 from one
+ * contract), problem+json errors, access declarations, and every module's routes under `/api`.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import type { DatabaseKind } from '../db/database.ts';
+import type { Database } from '../db/types.ts';
+import { agreementsRoutes } from '../modules/agreements/agreements.routes.ts';
+import { catalogueRoutes } from '../modules/catalogue/catalogue.routes.ts';
+import { directoryRoutes } from '../modules/directory/directory.routes.ts';
+import { referenceRoutes } from '../modules/reference/reference.routes.ts';
+import { installAccessControl } from './access.ts';
+import { AppError, toProblem } from './errors.ts';
+import { VERSION } from './version.ts';
+
+export interface AppDeps {
+  db: Kysely<Database>;
+  databaseKind: DatabaseKind;
+  logLevel?: string;
+}
+
+export type App = FastifyInstance;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+}
+
+/**
+ * Builds the Fastify app (not listening). Routes: `/api/health`, the directory, catalogue, assignments,
+ * routing and reports; OpenAPI at `/api/openapi.json`, browsable reference at `/api/docs`.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: deps.logLevel ?? 'info' },
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { coerceTypes: 'array' } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.decorate('deps', deps);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installAccessControl(app);
+
+  app.setErrorHandler((err, req, reply) => {
+    let appErr: AppError;
+    if (err instanceof AppError) {
+      appErr = err;
+    } else if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = (err as { validationContext?: string }).validationContext ?? 'request';
+      const issues = err.validation.map((v) => ({
+        field: [
+          where,
+          ...String(v.instancePath ?? '')
+            .split('/')
+            .filter(Boolean),
+        ].join('.'),
+        message: v.message ?? 'invalid',
+      }));
+      appErr = new AppError('VALIDATION_FAILED', `Invalid ${where}: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, {
+        issues,
+      });
+    } else if (
+      (err as { statusCode?: number }).statusCode === 400 ||
+      (err as { code?: string }).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+    ) {
+      appErr = new AppError('VALIDATION_FAILED', (err as Error).message);
+    } else {
+      req.log.error({ err }, 'unhandled error');
+      appErr = new AppError('INTERNAL', 'An unexpected error occurred; it has been logged');
+    }
+    reply.status(appErr.status).type('application/problem+json').send(toProblem(appErr, req.id));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const e = new AppError('ROUTE_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`);
+    reply.status(404).type('application/problem+json').send(toProblem(e, req.id));
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Meridian API',
+        version: VERSION,
+        description:
+          "Shared-services delivery platform for the UN Secretariat's service delivery model: directory, service catalogue, assignments and routing.",
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(async (api) => {
+    api.get(
+      '/api/health',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['system'],
+          summary: 'Health, version and database kind',
+        },
+      },
+      async () => {
+        await deps.db.selectFrom('meta').select('key').limit(1).execute();
+        return { status: 'ok', version: VERSION, database: deps.databaseKind };
+      },
+    );
+    await directoryRoutes(api);
+    await catalogueRoutes(api);
+    await agreementsRoutes(api);
+    await referenceRoutes(api);
+  });
+  return app;
+}

@@ -1,0 +1,79 @@
+/**
+ * One error type for the whole application. Each error has a stable `code`; one table maps
+ * codes to HTTP status; responses are `application/problem+json` (RFC 9457).
+ */
+
+/** Stable error codes, grouped by bounded context. */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  DIRECTORY_DUTY_STATION_NOT_FOUND: 404,
+  DIRECTORY_PROVIDER_NOT_FOUND: 404,
+  DIRECTORY_ENTITY_NOT_FOUND: 404,
+  CATALOGUE_SERVICE_NOT_FOUND: 404,
+  ROUTING_NO_ASSIGNMENT: 404,
+  IMPORT_REJECTED: 422,
+  REFERENCE_DATA_INVALID: 422,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** A field-level problem: `field` is a dotted path or a column name, `line` a 1-based file line. */
+export interface FieldIssue {
+  field?: string;
+  line?: number;
+  message: string;
+}
+
+/**
+ * The application's error. `message` is safe to show to users; `issues` lists each bad field or row;
+ * `details` carries extra machine-readable context (e.g. the entity and service of a failed route).
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: FieldIssue[];
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, opts: { issues?: FieldIssue[]; details?: Record<string, unknown> } = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.issues = opts.issues ?? [];
+    this.details = opts.details;
+  }
+
+  /** HTTP status for this error's code. */
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+/** RFC 9457 problem document, as sent by the API. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  requestId?: string;
+  errors?: FieldIssue[];
+  [extra: string]: unknown;
+}
+
+/** Turns an AppError into a problem document. */
+export function toProblem(err: AppError, requestId?: string): Problem {
+  return {
+    type: `https://meridian.example/problems/${err.code.toLowerCase().replaceAll('_', '-')}`,
+    title: err.code,
+    status: err.status,
+    detail: err.message,
+    code: err.code,
+    ...(requestId ? { requestId } : {}),
+    ...(err.issues.length ? { errors: err.issues } : {}),
+    ...(err.details ?? {}),
+  };
+}

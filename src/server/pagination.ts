@@ -1,0 +1,34 @@
+/**
+ * Shared list contract: every list endpoint takes `page` (1-based), `pageSize` (1-500, default 50),
+ * `sort` (a field the endpoint names) and `order` (`asc`|`desc`), and returns `{ items, total, page, pageSize }`.
+ */
+import { z } from 'zod';
+
+export const PageQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  order: z.enum(['asc', 'desc']).default('asc'),
+});
+export type PageQuery = z.infer<typeof PageQuerySchema>;
+
+/** Page of `item`s with the total count of matches. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** Offset of the first row of `page` (1-based) for `pageSize` rows per page. */
+export function offsetOf(q: { page: number; pageSize: number }): number {
+  return (q.page - 1) * q.pageSize;
+}
