@@ -132,5 +132,8 @@ describe('timeZoneAt', () => {
     expect(timeZoneAt(40.75, -73.97)).toBe('America/New_York');
     expect(timeZoneAt(34.53, 69.17)).toBe('Asia/Kabul');
     expect(timeZoneAt(-18.14, 178.44)).toBe('Pacific/Fiji');
+    // The country's own zone, not one merged with it because the clocks agree since 1970.
+    expect(timeZoneAt(-1.2833, 36.8167)).toBe('Africa/Nairobi');
+    expect(timeZoneAt(0.05, 32.46)).toBe('Africa/Kampala');
   });
 });

@@ -7,7 +7,7 @@
  *   alpha-2 code and the city code: `SS-JU020`. Countries are mapped from the CEB numeric
  *   COUNTRY_CODE through the CEB country list (`DSCTRYCD.csv`, by its ISO3 column, since its ISO2
  *   column has errors: South Sudan is listed as `SD`), or by English country name when no list is given.
- * - The time zone is derived from the coordinates (`geo-tz`).
+ * - The time zone is derived from the coordinates (`geo-tz/all`, the exact zone of each country).
  * - All-or-nothing: any rejected row (bad coordinate, unknown country, missing value) or a structural
  *   problem (missing column, wrong delimiter) rejects the whole file and nothing is written.
  * - Conflicts are reported by line and do not block the import (unless `strict`): the same key twice
@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { find as findTimeZones } from 'geo-tz';
+import { find as findTimeZones } from 'geo-tz/all';
 import countries from 'i18n-iso-countries';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.ts';
@@ -160,7 +160,11 @@ export function readCebCountries(file: string): Map<string, CebCountry> {
   return out;
 }
 
-/** IANA time zone at a point (decimal degrees), from `geo-tz`; the first zone where several overlap. */
+/**
+ * IANA time zone at a point (decimal degrees), from `geo-tz/all`; the first zone where several overlap.
+ * The full data set is used, not geo-tz's default "since 1970" set, which merges zones that have kept the
+ * same clock since 1970 (it answers `Asia/Riyadh` for Nairobi) and so loses each country's own zone.
+ */
 export function timeZoneAt(latitude: number, longitude: number): string | null {
   return findTimeZones(latitude, longitude)[0] ?? null;
 }

@@ -105,7 +105,13 @@ export async function buildFidelityReport(db: Kysely<Database>, on: string = tod
     procProviders.join(',') === [...regional].sort().join(','),
   );
   const onSite = await countEntitiesWithScope(db, RCO, 'local', on);
-  add('RC offices given full on-site services locally', 'para 16', '16 locations', `${onSite} RC offices`, onSite === 16);
+  add(
+    'RC offices given full on-site services locally by the Secretariat',
+    'para 16',
+    '16 locations',
+    `${onSite} RC offices`,
+    onSite === 16,
+  );
 
   const rsceAfrica = await countEntitiesServedBy(db, 'RSCE', on, { africaOnly: true });
   const rsceAll = await countEntitiesServedBy(db, 'RSCE', on);
