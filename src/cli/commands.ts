@@ -5,6 +5,7 @@ import { migrateToLatest, openDatabase } from '../db/database.ts';
 import { routeRequest } from '../modules/agreements/routing.service.ts';
 import { findAllServices } from '../modules/catalogue/catalogue.repository.ts';
 import { importDutyStations } from '../modules/directory/duty-station-import.ts';
+import { ensureDemoUsers } from '../modules/identity/demo-users.ts';
 import { buildFidelityReport } from '../modules/reference/fidelity.service.ts';
 import { loadReferenceData } from '../modules/reference/reference-data.ts';
 import { buildApp } from '../server/app.ts';
@@ -69,7 +70,14 @@ export function registerCommands(program: Command): void {
       if (m.referenceLoaded) {
         process.stderr.write(`Loaded reference data: ${JSON.stringify(m.referenceLoaded)}\n`);
       }
-      const app = await buildApp({ db: m.db, databaseKind: m.kind, logLevel: config.logLevel });
+      const app = await buildApp({
+        db: m.db,
+        databaseKind: m.kind,
+        logLevel: config.logLevel,
+        sessionPolicy: { ttlMinutes: config.sessionTtlMinutes, idleMinutes: config.sessionIdleMinutes },
+        secureCookies: config.secureCookies,
+        signInRateLimit: config.signInRateLimit,
+      });
       const close = async () => {
         await app.close();
         await m.close();
@@ -107,6 +115,7 @@ export function registerCommands(program: Command): void {
         cmd,
         async (m) => {
           const r = await loadReferenceData(m.db);
+          if (configOf(cmd).demoUsers) await ensureDemoUsers(m.db);
           if (opts.json) print(r);
           else
             process.stdout.write(

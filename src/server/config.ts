@@ -16,6 +16,24 @@ export const ConfigSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535),
   host: z.string().min(1),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** Absolute session lifetime, minutes. */
+  sessionTtlMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 30),
+  /** Idle session lifetime, minutes. */
+  sessionIdleMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 30),
+  /** Mark the session cookie Secure (serve over HTTPS). */
+  secureCookies: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  /** Sign-in attempts allowed per client address per minute. */
+  signInRateLimit: z.coerce.number().int().min(1).max(10_000),
+  /** Create the demo users (one per role, README) with the reference data. */
+  demoUsers: z.enum(['true', 'false']).transform((v) => v === 'true'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -23,7 +41,9 @@ export type ConfigOverrides = Partial<Pick<Config, 'dataDir' | 'databaseUrl' | '
 
 /**
  * Builds the configuration from `env` (default `process.env`) and explicit overrides (CLI flags win).
- * Keys: MERIDIAN_DATA_DIR (default `./.meridian-data`), DATABASE_URL, PORT (3000), HOST (127.0.0.1), LOG_LEVEL (info).
+ * Keys: MERIDIAN_DATA_DIR (default `./.meridian-data`), DATABASE_URL, PORT (3000), HOST (127.0.0.1), LOG_LEVEL (info),
+ * SESSION_TTL_MINUTES (720), SESSION_IDLE_MINUTES (120), COOKIE_SECURE (false), SIGN_IN_RATE_LIMIT (10 per minute),
+ * MERIDIAN_DEMO_USERS (true).
  * @throws Error listing each invalid key and why.
  */
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,6 +53,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     port: overrides.port ?? env.PORT ?? 3000,
     host: overrides.host ?? env.HOST ?? '127.0.0.1',
     logLevel: env.LOG_LEVEL ?? 'info',
+    sessionTtlMinutes: env.SESSION_TTL_MINUTES ?? 720,
+    sessionIdleMinutes: env.SESSION_IDLE_MINUTES ?? 120,
+    secureCookies: env.COOKIE_SECURE ?? 'false',
+    signInRateLimit: env.SIGN_IN_RATE_LIMIT ?? 10,
+    demoUsers: env.MERIDIAN_DEMO_USERS ?? 'true',
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
@@ -42,6 +67,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       port: 'PORT',
       host: 'HOST',
       logLevel: 'LOG_LEVEL',
+      sessionTtlMinutes: 'SESSION_TTL_MINUTES',
+      sessionIdleMinutes: 'SESSION_IDLE_MINUTES',
+      secureCookies: 'COOKIE_SECURE',
+      signInRateLimit: 'SIGN_IN_RATE_LIMIT',
+      demoUsers: 'MERIDIAN_DEMO_USERS',
     };
     const lines = parsed.error.issues.map((i) => `${keys[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n  ${lines.join('\n  ')}`);

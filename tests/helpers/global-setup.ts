@@ -10,6 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrateToLatest, openDatabase } from '../../src/db/database.ts';
+import { ensureDemoUsers } from '../../src/modules/identity/demo-users.ts';
 import { loadReferenceData } from '../../src/modules/reference/reference-data.ts';
 
 export const TEMPLATE_DB = 'meridian_test_template';
@@ -40,6 +41,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     const h = await openDatabase({ databaseUrl: templateUrl });
     await migrateToLatest(h.db);
     await loadReferenceData(h.db);
+    await ensureDemoUsers(h.db);
     await h.close();
     project.provide('postgresTemplateUrl', templateUrl);
     project.provide('pgliteSnapshot', '');
@@ -54,6 +56,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   const h = await openDatabase({ inMemory: true });
   await migrateToLatest(h.db);
   await loadReferenceData(h.db);
+  await ensureDemoUsers(h.db);
   if (!h.pglite) throw new Error('expected an embedded PGlite instance');
   const dump = await h.pglite.dumpDataDir('none');
   const file = path.join(os.tmpdir(), `meridian-test-${process.pid}.tar`);

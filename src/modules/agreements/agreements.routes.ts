@@ -2,16 +2,26 @@
 import type { FastifyInstance } from 'fastify';
 import { pageOf } from '../../server/pagination.ts';
 import { ProblemSchema, typed } from '../../server/route-helpers.ts';
-import { findAssignments } from './assignments.repository.ts';
-import { AssignmentQuerySchema, AssignmentSchema, RouteSchema, RoutingQuerySchema } from './assignments.schema.ts';
-import { routeRequest } from './routing.service.ts';
+import { findAssignmentLinks, findAssignments } from './assignments.repository.ts';
+import {
+  AssignmentQuerySchema,
+  AssignmentSchema,
+  LinksQuerySchema,
+  LinksSchema,
+  MatrixQuerySchema,
+  MatrixSchema,
+  RouteSchema,
+  RoutingQuerySchema,
+} from './assignments.schema.ts';
+import { buildMatrix } from './matrix.service.ts';
+import { routeRequest, todayUtc } from './routing.service.ts';
 
 export async function agreementsRoutes(app: FastifyInstance): Promise<void> {
   const api = typed(app);
   api.get(
     '/api/assignments',
     {
-      config: { access: 'public' },
+      config: { access: 'permission:reference:read' },
       schema: {
         tags: ['agreements'],
         summary: 'Provider assignments: who serves which client entity for which service, and on what basis',
@@ -24,7 +34,7 @@ export async function agreementsRoutes(app: FastifyInstance): Promise<void> {
   api.get(
     '/api/routing',
     {
-      config: { access: 'public' },
+      config: { access: 'permission:reference:read' },
       schema: {
         tags: ['agreements'],
         summary: 'Which provider serves this request, and why',
@@ -35,5 +45,38 @@ export async function agreementsRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req) => routeRequest(app.deps.db, req.query),
+  );
+  api.get(
+    '/api/assignments/matrix',
+    {
+      config: { access: 'permission:reference:read' },
+      schema: {
+        tags: ['agreements'],
+        summary: 'Who serves whom: client entities x services -> provider, with the basis of each cell',
+        querystring: MatrixQuerySchema,
+        response: { 200: MatrixSchema, 400: ProblemSchema },
+      },
+    },
+    async (req) => buildMatrix(app.deps.db, req.query),
+  );
+  api.get(
+    '/api/assignments/links',
+    {
+      config: { access: 'permission:reference:read' },
+      schema: {
+        tags: ['agreements'],
+        summary: 'Entity-provider pairs (with both duty stations and the services given), for maps',
+        querystring: LinksQuerySchema,
+        response: { 200: LinksSchema, 400: ProblemSchema },
+      },
+    },
+    async (req) => {
+      const on = req.query.on ?? todayUtc();
+      const kinds = req.query.kinds
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean);
+      return { items: await findAssignmentLinks(app.deps.db, kinds, on), on };
+    },
   );
 }

@@ -202,3 +202,91 @@ export async function countEntitiesWithScope(
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** Assignments in force on `on` for the given entities (and services, if any), any order. */
+export async function findAssignmentsInForceFor(
+  db: Db,
+  entityCodes: string[],
+  serviceCodes: string[] | null,
+  on: string,
+): Promise<Assignment[]> {
+  if (entityCodes.length === 0) return [];
+  let q = assignmentSelect(db)
+    .where('a.entity_code', 'in', entityCodes)
+    .where('a.effective_from', '<=', on)
+    .where((eb) => eb.or([eb('a.effective_to', 'is', null), eb('a.effective_to', '>', on)]));
+  if (serviceCodes) {
+    if (serviceCodes.length === 0) return [];
+    q = q.where('a.service_code', 'in', serviceCodes);
+  }
+  const rows = await q.orderBy('a.effective_from', 'desc').execute();
+  return rows.map(toAssignment);
+}
+
+type LocalizedName = { en: string; fr: string } & Record<string, string>;
+
+/** One entity-provider pair with the services the provider gives that entity, and both duty stations. */
+export interface AssignmentLink {
+  entity: { code: string; name: LocalizedName; kind: string; dutyStation: LinkStation };
+  provider: { code: string; name: LocalizedName; kind: string; dutyStation: LinkStation };
+  services: string[];
+}
+interface LinkStation {
+  code: string;
+  city: string;
+  country: string;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+/** Entity-provider pairs in force on `on` for entities of `kinds`, with the services of each pair. */
+export async function findAssignmentLinks(db: Db, kinds: string[], on: string): Promise<AssignmentLink[]> {
+  if (kinds.length === 0) return [];
+  const rows = await db
+    .selectFrom('assignments as a')
+    .innerJoin('client_entities as e', 'e.code', 'a.entity_code')
+    .innerJoin('duty_stations as eds', 'eds.code', 'e.duty_station_code')
+    .innerJoin('providers as p', 'p.code', 'a.provider_code')
+    .innerJoin('duty_stations as pds', 'pds.code', 'p.duty_station_code')
+    .where('e.kind', 'in', kinds)
+    .where('a.effective_from', '<=', on)
+    .where((eb) => eb.or([eb('a.effective_to', 'is', null), eb('a.effective_to', '>', on)]))
+    .groupBy(['e.code', 'p.code', 'eds.code', 'pds.code'])
+    .select([
+      'e.code as e_code',
+      sql<unknown>`min(e.name::text)`.as('e_name'),
+      sql<string>`min(e.kind)`.as('e_kind'),
+      'eds.code as eds_code',
+      sql<string>`min(eds.city)`.as('eds_city'),
+      sql<string>`min(eds.country)`.as('eds_country'),
+      sql<number | null>`min(eds.latitude)`.as('eds_lat'),
+      sql<number | null>`min(eds.longitude)`.as('eds_lon'),
+      'p.code as p_code',
+      sql<unknown>`min(p.name::text)`.as('p_name'),
+      sql<string>`min(p.kind)`.as('p_kind'),
+      'pds.code as pds_code',
+      sql<string>`min(pds.city)`.as('pds_city'),
+      sql<string>`min(pds.country)`.as('pds_country'),
+      sql<number | null>`min(pds.latitude)`.as('pds_lat'),
+      sql<number | null>`min(pds.longitude)`.as('pds_lon'),
+      sql<string[]>`array_agg(a.service_code order by a.service_code)`.as('services'),
+    ])
+    .orderBy('e.code')
+    .orderBy('p.code')
+    .execute();
+  return rows.map((r) => ({
+    entity: {
+      code: r.e_code,
+      name: fromJson(r.e_name),
+      kind: r.e_kind,
+      dutyStation: { code: r.eds_code, city: r.eds_city, country: r.eds_country, latitude: r.eds_lat, longitude: r.eds_lon },
+    },
+    provider: {
+      code: r.p_code,
+      name: fromJson(r.p_name),
+      kind: r.p_kind,
+      dutyStation: { code: r.pds_code, city: r.pds_city, country: r.pds_country, latitude: r.pds_lat, longitude: r.pds_lon },
+    },
+    services: r.services,
+  }));
+}

@@ -48,3 +48,73 @@ export const RouteSchema = z.object({
   on: IsoDate,
 });
 export type Route = z.infer<typeof RouteSchema>;
+
+export const MatrixQuerySchema = PageQuerySchema.extend({
+  kind: z
+    .enum([
+      'department-office',
+      'office-away-from-headquarters',
+      'regional-commission',
+      'peacekeeping-operation',
+      'special-political-mission',
+      'resident-coordinator-office',
+      'other',
+    ])
+    .optional(),
+  serviceLine: z.string().optional(),
+  q: z.string().trim().min(1).optional().describe('Search client entities by code or name'),
+  on: IsoDate.optional().describe('Assignments in force on this date (default today)'),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type MatrixQuery = z.infer<typeof MatrixQuerySchema>;
+
+const MatrixCellSchema = z.object({
+  provider: z.object({ code: z.string(), name: LocalizedTextSchema, kind: z.string() }),
+  scope: z.enum(['global', 'regional', 'local']),
+  costRecovery: z.boolean(),
+  basis: z.string(),
+});
+
+export const MatrixSchema = z.object({
+  services: z.array(
+    z.object({
+      code: z.string(),
+      name: LocalizedTextSchema,
+      delivery: z.enum(['remote', 'on-site']),
+      serviceLine: z.object({ code: z.string(), name: LocalizedTextSchema }),
+    }),
+  ),
+  items: z.array(
+    z.object({
+      entity: z.object({ code: z.string(), name: LocalizedTextSchema, kind: z.string() }),
+      cells: z.record(z.string(), MatrixCellSchema).describe('By service code; absent when no provider is assigned'),
+    }),
+  ),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  on: IsoDate,
+});
+export type Matrix = z.infer<typeof MatrixSchema>;
+
+const LinkStationSchema = z.object({
+  code: z.string(),
+  city: z.string(),
+  country: z.string(),
+  latitude: z.number().nullable(),
+  longitude: z.number().nullable(),
+});
+export const LinksQuerySchema = z.object({
+  kinds: z.string().default('peacekeeping-operation,special-political-mission').describe('Comma-separated client-entity kinds'),
+  on: IsoDate.optional(),
+});
+export const LinksSchema = z.object({
+  items: z.array(
+    z.object({
+      entity: z.object({ code: z.string(), name: LocalizedTextSchema, kind: z.string(), dutyStation: LinkStationSchema }),
+      provider: z.object({ code: z.string(), name: LocalizedTextSchema, kind: z.string(), dutyStation: LinkStationSchema }),
+      services: z.array(z.string()),
+    }),
+  ),
+  on: IsoDate,
+});

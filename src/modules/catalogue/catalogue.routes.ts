@@ -12,7 +12,7 @@ export async function catalogueRoutes(app: FastifyInstance): Promise<void> {
   api.get(
     '/api/catalogue/service-lines',
     {
-      config: { access: 'public' },
+      config: { access: 'permission:reference:read' },
       schema: {
         tags: ['catalogue'],
         summary: 'Service lines of the common service catalogue',
@@ -24,7 +24,7 @@ export async function catalogueRoutes(app: FastifyInstance): Promise<void> {
   api.get(
     '/api/catalogue/services',
     {
-      config: { access: 'public' },
+      config: { access: 'permission:reference:read' },
       schema: {
         tags: ['catalogue'],
         summary: 'Services of the catalogue (search in any language, filter by line and delivery)',
@@ -37,7 +37,7 @@ export async function catalogueRoutes(app: FastifyInstance): Promise<void> {
   api.get(
     '/api/catalogue/services/:code',
     {
-      config: { access: 'public' },
+      config: { access: 'permission:reference:read' },
       schema: {
         tags: ['catalogue'],
         summary: 'One service',

@@ -27,7 +27,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
   api.get(
     '/api/duty-stations',
     {
-      config: { access: 'public' },
+      config: { access: 'permission:reference:read' },
       schema: {
         tags: ['directory'],
         summary: 'List duty stations (search, filter, sort, paginate)',
@@ -40,7 +40,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
   api.get(
     '/api/duty-stations/:code',
     {
-      config: { access: 'public' },
+      config: { access: 'permission:reference:read' },
       schema: {
         tags: ['directory'],
         summary: 'One duty station',
@@ -58,7 +58,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
   api.get(
     '/api/providers',
     {
-      config: { access: 'public' },
+      config: { access: 'permission:reference:read' },
       schema: {
         tags: ['directory'],
         summary: 'List service providers',
@@ -71,7 +71,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
   api.get(
     '/api/providers/:code',
     {
-      config: { access: 'public' },
+      config: { access: 'permission:reference:read' },
       schema: {
         tags: ['directory'],
         summary: 'One service provider',
@@ -88,7 +88,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
   api.get(
     '/api/entities',
     {
-      config: { access: 'public' },
+      config: { access: 'permission:reference:read' },
       schema: {
         tags: ['directory'],
         summary: 'List client entities',
@@ -101,7 +101,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
   api.get(
     '/api/entities/:code',
     {
-      config: { access: 'public' },
+      config: { access: 'permission:reference:read' },
       schema: {
         tags: ['directory'],
         summary: 'One client entity',

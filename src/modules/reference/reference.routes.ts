@@ -8,7 +8,7 @@ export async function referenceRoutes(app: FastifyInstance): Promise<void> {
   typed(app).get(
     '/api/reports/fidelity',
     {
-      config: { access: 'public' },
+      config: { access: 'permission:reference:read' },
       schema: {
         tags: ['reports'],
         summary: "Each figure of the report beside Meridian's",
