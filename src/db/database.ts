@@ -50,6 +50,11 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
           oid === DATE_OID ? identity : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
       },
     });
+    // An idle client whose connection the server ends (restart, failover, pg_terminate_backend) emits an
+    // error on the pool; without a listener it would crash the process. The pool replaces the client.
+    pool.on('error', (err) => {
+      if ((err as { code?: string }).code !== '57P01') process.emitWarning(`PostgreSQL pool: ${err.message}`);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgresql', close: () => db.destroy() };
   }

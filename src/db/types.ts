@@ -65,6 +65,7 @@ export interface ServiceTable {
   unit: string;
   position: number;
   basis: string;
+  form_fields: ColumnType<unknown, string | undefined, string>;
 }
 
 export interface AssignmentTable {
@@ -107,6 +108,7 @@ export interface UserTable {
   entity_code: string | null;
   locale: Generated<string>;
   active: Generated<boolean>;
+  team_id: number | null;
   created_at: Timestamp;
 }
 
@@ -134,7 +136,103 @@ export interface AuditEventTable {
   request_id: string | null;
 }
 
+export interface TeamTable {
+  id: Generated<number>;
+  provider_code: string;
+  code: string;
+  name: string;
+}
+
+export interface CaseTable {
+  id: Generated<string>;
+  reference: string;
+  parent_case_id: string | null;
+  entity_code: string;
+  requester_user_id: number | null;
+  service_code: string;
+  title: string;
+  fields: Json<Record<string, unknown>>;
+  impact: number;
+  urgency: number;
+  priority: 'P1' | 'P2' | 'P3' | 'P4';
+  state: string;
+  provider_code: string | null;
+  team_id: number | null;
+  assignee_user_id: number | null;
+  routing_reason: string;
+  merged_into_case_id: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  resolved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  source: string;
+  external_id: string | null;
+  search: ColumnType<string, never, never>;
+}
+
+export interface CaseEventTable {
+  id: Generated<string>;
+  case_id: string;
+  at: Timestamp;
+  actor_user_id: number | null;
+  type: string;
+  before: ColumnType<unknown, string | null | undefined, never>;
+  after: ColumnType<unknown, string | null | undefined, never>;
+  details: ColumnType<unknown, string | undefined, never>;
+}
+
+export interface CaseSegmentTable {
+  id: Generated<string>;
+  case_id: string;
+  provider_code: string | null;
+  team_id: number | null;
+  started_at: Timestamp;
+  ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  start_reason: string;
+  end_reason: string | null;
+}
+
+export interface CaseMessageTable {
+  id: Generated<string>;
+  case_id: string;
+  author_user_id: number | null;
+  visibility: 'public' | 'internal';
+  body: string;
+  mentions: ColumnType<unknown, string | undefined, string>;
+  channel: Generated<string>;
+  created_at: Timestamp;
+}
+
+export interface IdempotencyKeyTable {
+  user_id: number;
+  key: string;
+  request_hash: string;
+  case_id: string;
+  created_at: Timestamp;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  case_id: string | null;
+  to_address: string;
+  subject: string;
+  body: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface Database {
+  teams: TeamTable;
+  cases: CaseTable;
+  case_events: CaseEventTable;
+  case_segments: CaseSegmentTable;
+  case_messages: CaseMessageTable;
+  idempotency_keys: IdempotencyKeyTable;
+  outbox: OutboxTable;
   users: UserTable;
   sessions: SessionTable;
   audit_events: AuditEventTable;

@@ -23,6 +23,7 @@ import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.ts';
 import type { Database } from '../db/types.ts';
 import { agreementsRoutes } from '../modules/agreements/agreements.routes.ts';
+import { casesRoutes } from '../modules/cases/cases.routes.ts';
 import { catalogueRoutes } from '../modules/catalogue/catalogue.routes.ts';
 import { directoryRoutes } from '../modules/directory/directory.routes.ts';
 import { identityRoutes } from '../modules/identity/identity.routes.ts';
@@ -44,6 +45,8 @@ export interface AppDeps {
   signInRateLimit?: number;
   /** Folder of the built web app (default `web/dist`); served at `/` when present. */
   webDir?: string;
+  /** Days after resolution during which a case can be reopened (default 10). */
+  reopenWindowDays?: number;
 }
 
 /** Where `vite build` puts the web app. */
@@ -163,6 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await catalogueRoutes(api);
     await agreementsRoutes(api);
     await referenceRoutes(api);
+    await casesRoutes(api, { ...(deps.reopenWindowDays !== undefined ? { reopenWindowDays: deps.reopenWindowDays } : {}) });
     await identityRoutes(api, {
       sessionPolicy,
       secureCookies: deps.secureCookies ?? false,

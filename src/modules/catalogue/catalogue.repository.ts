@@ -23,6 +23,7 @@ export interface ServiceInput {
   unit: string;
   position: number;
   basis: string;
+  formFields?: unknown[];
 }
 
 /** Inserts or updates service lines and services by code. */
@@ -53,6 +54,7 @@ export async function upsertCatalogue(db: Db, lines: ServiceLineInput[], service
           unit: s.unit,
           position: s.position,
           basis: s.basis,
+          form_fields: JSON.stringify(s.formFields ?? []),
         })),
       )
       .onConflict((oc) =>
@@ -64,6 +66,7 @@ export async function upsertCatalogue(db: Db, lines: ServiceLineInput[], service
           unit: eb.ref('excluded.unit'),
           position: eb.ref('excluded.position'),
           basis: eb.ref('excluded.basis'),
+          form_fields: eb.ref('excluded.form_fields'),
         })),
       )
       .execute();
@@ -101,6 +104,7 @@ function serviceSelect(db: Db) {
       's.delivery',
       's.unit',
       's.basis',
+      's.form_fields',
       'l.code as line_code',
       'l.name as line_name',
     ]);
@@ -114,6 +118,7 @@ function toService(r: any): Service {
     description: fromJson(r.description),
     delivery: r.delivery,
     unit: r.unit,
+    formFields: fromJson(r.form_fields) ?? [],
     basis: r.basis,
     serviceLine: { code: r.line_code, name: fromJson(r.line_name) },
   };

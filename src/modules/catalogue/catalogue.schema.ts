@@ -1,6 +1,7 @@
 /** Zod contracts of the service catalogue: service lines and services with harmonized names. */
 import { z } from 'zod';
 import { PageQuerySchema } from '../../server/pagination.ts';
+import { FormFieldSchema } from '../cases/form-fields.ts';
 import { LocalizedTextSchema } from '../directory/directory.schema.ts';
 
 /** Cost-recovery units of measure a service can be priced by. */
@@ -32,6 +33,7 @@ export const ServiceSchema = z.object({
   description: LocalizedTextSchema,
   delivery: z.enum(['remote', 'on-site']).describe('remote: not location-dependent; on-site: needs local presence'),
   unit: z.enum(SERVICE_UNITS).describe('Unit of measure for cost recovery'),
+  formFields: z.array(FormFieldSchema).describe('Fields a request for this service asks for'),
   basis: z.string(),
 });
 export type Service = z.infer<typeof ServiceSchema>;

@@ -13,19 +13,30 @@ export const PERMISSIONS = {
   'sessions:manage': "revoke anyone's sessions",
   /** Read import runs and the audit trail. */
   'audit:read': 'read the audit trail and import runs',
+  /** See cases (within the user's scope: own, entity's, provider's, or all). */
+  'cases:read': 'read cases',
+  /** Open a request. */
+  'cases:create': 'open requests',
+  /** Reply on a case. */
+  'cases:reply': 'reply on cases',
+  /** Work cases: change state, assign, transfer, open child tasks, merge, write internal notes. */
+  'cases:work': 'work cases',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
 const ALL_ROLES_READ: Permission[] = ['reference:read'];
 
+const CLIENT: Permission[] = ['cases:read', 'cases:create', 'cases:reply'];
+const WORK: Permission[] = ['cases:read', 'cases:reply', 'cases:work'];
+
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  'client-requester': [...ALL_ROLES_READ],
-  'entity-focal-point': [...ALL_ROLES_READ, 'users:read'],
-  'provider-agent': [...ALL_ROLES_READ, 'users:read'],
-  'provider-manager': [...ALL_ROLES_READ, 'users:read'],
-  'dos-coordinator': [...ALL_ROLES_READ, 'users:read', 'audit:read'],
-  viewer: [...ALL_ROLES_READ],
-  administrator: [...ALL_ROLES_READ, 'users:read', 'sessions:manage', 'audit:read'],
+  'client-requester': [...ALL_ROLES_READ, ...CLIENT],
+  'entity-focal-point': [...ALL_ROLES_READ, 'users:read', ...CLIENT],
+  'provider-agent': [...ALL_ROLES_READ, 'users:read', ...WORK],
+  'provider-manager': [...ALL_ROLES_READ, 'users:read', ...WORK],
+  'dos-coordinator': [...ALL_ROLES_READ, 'users:read', 'audit:read', ...WORK, 'cases:create'],
+  viewer: [...ALL_ROLES_READ, 'cases:read'],
+  administrator: [...ALL_ROLES_READ, 'users:read', 'sessions:manage', 'audit:read', ...WORK, 'cases:create'],
 };
 
 /** Whether `role` carries `permission`. */

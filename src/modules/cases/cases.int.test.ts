@@ -1,0 +1,321 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInAs } from '../../../tests/helpers/http.ts';
+import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
+import type { DatabaseHandle } from '../../db/database.ts';
+import { buildApp } from '../../server/app.ts';
+import { findUserForSignIn } from '../identity/identity.repository.ts';
+import { transitionCase } from './cases.service.ts';
+
+let h: DatabaseHandle;
+let app: FastifyInstance;
+const as: Record<string, { cookie: string }> = {};
+
+beforeAll(async () => {
+  h = await createTestDatabase();
+  app = await buildApp({
+    db: h.db,
+    databaseKind: h.kind,
+    logLevel: 'silent',
+    signInRateLimit: 10_000,
+    webDir: '/nonexistent',
+    reopenWindowDays: 10,
+  });
+  await app.ready();
+  for (const who of [
+    'requester.rco-cl',
+    'requester.minusca',
+    'focal.minusca',
+    'agent.unon',
+    'agent.kjso',
+    'agent.rsce',
+    'coordinator',
+    'viewer',
+  ]) {
+    as[who] = await signInAs(app, `${who}@meridian.test`);
+  }
+});
+afterAll(async () => {
+  await app.close();
+  await h.close();
+});
+
+const payroll = (title = 'Salary for October not received') => ({
+  service: 'PAY-PAYROLL',
+  title,
+  description: 'My October salary has not arrived.',
+  fields: { indexNumber: '123456', payPeriod: '2026-10', issue: 'missing-payment' },
+  impact: 2,
+  urgency: 1,
+});
+
+async function create(who: string, body: unknown, headers: Record<string, string> = {}) {
+  return app.inject({ method: 'POST', url: '/api/cases', payload: body as object, headers: { ...as[who], ...headers } });
+}
+async function act(who: string, ref: string, action: string, body: object, version?: number) {
+  return app.inject({
+    method: 'POST',
+    url: `/api/cases/${ref}/${action}`,
+    payload: body,
+    headers: { ...as[who], ...(version !== undefined ? { 'if-match': `"${version}"` } : {}) },
+  });
+}
+async function view(who: string, ref: string) {
+  return app.inject({ url: `/api/cases/${ref}`, headers: as[who] });
+}
+async function count(table: 'cases' | 'case_events') {
+  const r = await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(h.db);
+  return Number(r.rows[0]?.n);
+}
+
+describe('one front door', () => {
+  it('routes a request at once to the assigned provider, with priority and the reason', async () => {
+    const r = await create('requester.rco-cl', payroll());
+    expect(r.statusCode).toBe(201);
+    const c = r.json();
+    expect(c).toMatchObject({ state: 'new', priority: 'P2', provider: { code: 'UNON' }, entity: { code: 'RCO-CL' }, version: 1 });
+    expect(c.reference).toMatch(/^MER-\d{6}$/);
+    expect(c.routingReason).toMatch(/para 16/);
+    expect(r.headers.etag).toBe('"1"');
+    const v = (await view('requester.rco-cl', c.reference)).json();
+    expect(v.timeline.map((e: { type: string }) => e.type)).toEqual(['created', 'routed']);
+    expect(v.segments).toEqual([expect.objectContaining({ provider: 'UNON', endedAt: null, startReason: 'routed' })]);
+    expect(v.messages[0].body).toContain('October');
+    expect(v.fields).toMatchObject({ indexNumber: '123456' });
+  });
+
+  it('sends a request with no assignment to the DOS coordination queue with the reason', async () => {
+    const r = await create('requester.rco-cl', { service: 'FAC-CONFERENCE', title: 'Room for a retreat' });
+    expect(r.statusCode).toBe(201);
+    expect(r.json().provider).toBeNull();
+    expect(r.json().routingReason).toMatch(/DOS coordination queue/);
+    const queue = (await app.inject({ url: '/api/cases?provider=none', headers: as.coordinator })).json();
+    expect(queue.items.map((c: { reference: string }) => c.reference)).toContain(r.json().reference);
+    // The coordinator routes it by hand to a provider.
+    const t = await act(
+      'coordinator',
+      r.json().reference,
+      'transfer',
+      { provider: 'ECLAC', reason: 'ECLAC hosts conferences in Santiago' },
+      1,
+    );
+    expect(t.statusCode).toBe(200);
+    expect(t.json().provider.code).toBe('ECLAC');
+  });
+
+  it('refuses bad input with the field named, and writes nothing', async () => {
+    const before = [await count('cases'), await count('case_events')];
+    const unknown = await create('requester.rco-cl', { ...payroll(), service: 'NOPE' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().errors[0].field).toBe('service');
+    const tooLong = await create('requester.rco-cl', {
+      ...payroll(),
+      fields: { indexNumber: '1'.repeat(40), payPeriod: '2026-10', issue: 'other', extra: 'x' },
+    });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().code).toBe('CASE_INVALID_FIELDS');
+    expect(
+      tooLong
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['fields.extra', 'fields.indexNumber']);
+    const missing = await create('requester.rco-cl', { service: 'PAY-PAYROLL', title: 'x' });
+    expect(missing.statusCode).toBe(400);
+    const otherEntity = await create('requester.rco-cl', { ...payroll(), entity: 'MINUSCA' });
+    expect(otherEntity.statusCode).toBe(403);
+    expect([await count('cases'), await count('case_events')]).toEqual(before);
+  });
+
+  it('creates one case for 20 concurrent retries with the same Idempotency-Key', async () => {
+    const before = await count('cases');
+    const key = 'retry-4f1c2a9e-0001';
+    const rs = await Promise.all(
+      Array.from({ length: 20 }, () => create('requester.rco-cl', payroll('Retried request'), { 'idempotency-key': key })),
+    );
+    expect(rs.every((r) => r.statusCode === 200 || r.statusCode === 201)).toBe(true);
+    expect(rs.filter((r) => r.statusCode === 201)).toHaveLength(1);
+    expect(new Set(rs.map((r) => r.json().reference)).size).toBe(1);
+    expect(await count('cases')).toBe(before + 1);
+    const reused = await create('requester.rco-cl', payroll('Something else'), { 'idempotency-key': key });
+    expect(reused.statusCode).toBe(422);
+  });
+});
+
+describe('lifecycle', () => {
+  it('walks every transition, refuses invalid ones with 409, and stale versions with 412', async () => {
+    const c = (await create('requester.rco-cl', payroll('Lifecycle'))).json();
+    const ref = c.reference;
+    expect((await act('agent.unon', ref, 'transitions', { to: 'in-progress' })).statusCode).toBe(428);
+    let r = await act('agent.unon', ref, 'transitions', { to: 'in-progress' }, 1);
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ state: 'in-progress', version: 2 });
+    const stale = await act('agent.unon', ref, 'transitions', { to: 'resolved' }, 1);
+    expect(stale.statusCode).toBe(412);
+    expect(stale.json().code).toBe('CASE_VERSION_CONFLICT');
+    r = await act('agent.unon', ref, 'transitions', { to: 'awaiting-client', reason: 'Need your bank letter' }, 2);
+    expect(r.json().state).toBe('awaiting-client');
+    // The client's reply moves it back to in progress.
+    expect((await act('requester.rco-cl', ref, 'messages', { body: 'Letter attached.' })).statusCode).toBe(201);
+    const after = (await view('agent.unon', ref)).json();
+    expect(after.case.state).toBe('in-progress');
+    r = await act('agent.unon', ref, 'transitions', { to: 'resolved' }, after.case.version);
+    expect(r.json().state).toBe('resolved');
+    expect(r.json().resolvedAt).toBeTruthy();
+    const refused = await act('agent.unon', ref, 'transitions', { to: 'awaiting-client' }, r.json().version);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('CASE_TRANSITION_REFUSED');
+    r = await act('requester.rco-cl', ref, 'transitions', { to: 'reopen', reason: 'Still not paid' }, r.json().version);
+    expect(r.json()).toMatchObject({ state: 'in-progress', resolvedAt: null });
+    r = await act('agent.unon', ref, 'transitions', { to: 'resolved' }, r.json().version);
+    r = await act('requester.rco-cl', ref, 'transitions', { to: 'closed' }, r.json().version);
+    expect(r.json().state).toBe('closed');
+    const clientCannot = await act('requester.rco-cl', ref, 'transitions', { to: 'in-progress' }, r.json().version);
+    expect(clientCannot.statusCode).toBe(403);
+    const types = (await view('requester.rco-cl', ref)).json().timeline.map((e: { type: string }) => e.type);
+    expect(types).toEqual([
+      'created',
+      'routed',
+      'state-changed',
+      'state-changed',
+      'reply-added',
+      'state-changed',
+      'state-changed',
+      'reopened',
+      'state-changed',
+      'state-changed',
+    ]);
+  });
+
+  it('reopens only within the window after resolution', async () => {
+    const c = (await create('requester.rco-cl', payroll('Window'))).json();
+    const agent = await findUserForSignIn(h.db, 'agent.unon@meridian.test');
+    const requester = await findUserForSignIn(h.db, 'requester.rco-cl@meridian.test');
+    const t0 = new Date('2026-01-05T10:00:00Z');
+    const s = await transitionCase(h.db, agent!, c.reference, 1, 'resolved', undefined, { now: t0 });
+    await expect(
+      transitionCase(h.db, requester!, c.reference, s.version, 'reopen', undefined, {
+        now: new Date('2026-01-16T10:00:00Z'),
+        reopenWindowDays: 10,
+      }),
+    ).rejects.toMatchObject({ code: 'CASE_REOPEN_WINDOW_PASSED' });
+    const ok = await transitionCase(h.db, requester!, c.reference, s.version, 'reopen', undefined, {
+      now: new Date('2026-01-15T09:00:00Z'),
+      reopenWindowDays: 10,
+    });
+    expect(ok.state).toBe('in-progress');
+  });
+
+  it('keeps case events immutable in the database', async () => {
+    await expect(sql`update case_events set type = 'forged'`.execute(h.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from case_events`.execute(h.db)).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('handoffs', () => {
+  it('transfers to another provider with segments, and opens a child task at a third', async () => {
+    const c = (await create('requester.rco-cl', payroll('Handoff'))).json();
+    const ref = c.reference;
+    const t = await act(
+      'agent.unon',
+      ref,
+      'transfer',
+      { provider: 'KJSO', reason: 'Payroll for this staff member is run by KJSO' },
+      1,
+    );
+    expect(t.statusCode).toBe(200);
+    expect(t.json()).toMatchObject({ provider: { code: 'KJSO' }, reference: ref });
+    expect((await view('agent.unon', ref)).statusCode).toBe(404);
+    expect((await view('agent.kjso', ref)).statusCode).toBe(200);
+    const child = await act('agent.kjso', ref, 'children', {
+      provider: 'RSCE',
+      service: 'HR-ADMIN',
+      title: 'Update contract data',
+      reason: 'HR action needed before payroll',
+    });
+    expect(child.statusCode).toBe(201);
+    expect(child.json()).toMatchObject({ parentReference: ref, provider: { code: 'RSCE' } });
+    const rsceQueue = (await app.inject({ url: '/api/cases?state=open', headers: as['agent.rsce'] })).json();
+    expect(rsceQueue.items.map((x: { reference: string }) => x.reference)).toContain(child.json().reference);
+    const v = (await view('requester.rco-cl', ref)).json();
+    expect(v.children.map((x: { reference: string }) => x.reference)).toEqual([child.json().reference]);
+    expect(
+      v.segments.map((s: { caseReference: string; provider: string; endReason: string | null }) => [
+        s.caseReference,
+        s.provider,
+        s.endReason,
+      ]),
+    ).toEqual([
+      [ref, 'UNON', 'transferred'],
+      [ref, 'KJSO', null],
+      [child.json().reference, 'RSCE', null],
+    ]);
+    expect(v.timeline.map((e: { type: string }) => e.type)).toEqual([
+      'created',
+      'routed',
+      'transferred',
+      'created',
+      'child-task-opened',
+    ]);
+  });
+
+  it('merges a duplicate; a later reply on it goes to the primary', async () => {
+    const primary = (await create('requester.rco-cl', payroll('Primary'))).json();
+    const dup = (await create('requester.rco-cl', payroll('Duplicate'))).json();
+    const m = await act('agent.unon', dup.reference, 'merge', { into: primary.reference }, 1);
+    expect(m.statusCode).toBe(200);
+    expect(m.json()).toMatchObject({ state: 'merged', mergedInto: primary.reference });
+    const reply = await act('requester.rco-cl', dup.reference, 'messages', { body: 'Any news?' });
+    expect(reply.json().reference).toBe(primary.reference);
+    const pv = (await view('requester.rco-cl', primary.reference)).json();
+    expect(pv.messages.map((x: { body: string }) => x.body)).toContain('Any news?');
+    expect((await act('agent.unon', dup.reference, 'transitions', { to: 'in-progress' }, m.json().version)).statusCode).toBe(409);
+  });
+});
+
+describe('visibility', () => {
+  it('keeps each entity and provider to its own cases, in lists, counts and search', async () => {
+    const mine = (await create('requester.minusca', { service: 'HR-ADMIN', title: 'Contract extension MINUSCA' })).json();
+    expect(mine.provider.code).toBe('RSCE');
+    const cl = (await app.inject({ url: '/api/cases?pageSize=200', headers: as['requester.rco-cl'] })).json();
+    expect(cl.items.every((c: { entity: { code: string } }) => c.entity.code === 'RCO-CL')).toBe(true);
+    expect((await view('requester.rco-cl', mine.reference)).statusCode).toBe(404);
+    const search = (await app.inject({ url: '/api/cases?q=MINUSCA', headers: as['requester.rco-cl'] })).json();
+    expect(search.total).toBe(0);
+    const counts = (await app.inject({ url: '/api/cases/counts', headers: as['requester.minusca'] })).json();
+    expect(counts.total).toBe(1);
+    const focal = (await app.inject({ url: '/api/cases', headers: as['focal.minusca'] })).json();
+    expect(focal.items.map((c: { reference: string }) => c.reference)).toContain(mine.reference);
+    const unon = (await app.inject({ url: '/api/cases?pageSize=200', headers: as['agent.unon'] })).json();
+    expect(unon.items.every((c: { provider: { code: string } }) => c.provider.code === 'UNON')).toBe(true);
+    const unonCounts = (await app.inject({ url: '/api/cases/counts', headers: as['agent.unon'] })).json();
+    expect(unonCounts.total).toBe(unon.total);
+    expect((await app.inject({ url: `/api/cases?q=${mine.reference}`, headers: as['agent.unon'] })).json().total).toBe(0);
+    const all = (await app.inject({ url: '/api/cases/counts', headers: as.coordinator })).json();
+    expect(all.total).toBeGreaterThan(unonCounts.total);
+    expect((await act('viewer', mine.reference, 'messages', { body: 'hi' })).statusCode).toBe(403);
+    expect(
+      (await act('requester.minusca', mine.reference, 'messages', { body: 'secret', visibility: 'internal' })).statusCode,
+    ).toBe(403);
+  });
+
+  it('assigns to an agent of the provider only, in bulk too, and lists "my cases"', async () => {
+    const c = (await create('requester.rco-cl', payroll('Assign me'))).json();
+    const agent = await findUserForSignIn(h.db, 'agent.unon@meridian.test');
+    const kjso = await findUserForSignIn(h.db, 'agent.kjso@meridian.test');
+    expect((await act('agent.unon', c.reference, 'assign', { assignee: kjso!.id }, 1)).statusCode).toBe(400);
+    const bulk = await app.inject({
+      method: 'POST',
+      url: '/api/cases/bulk',
+      headers: as['agent.unon'],
+      payload: { references: [c.reference, 'MER-999999'], action: { type: 'assign', assignee: agent!.id } },
+    });
+    expect(bulk.json().results).toEqual([
+      { reference: c.reference, ok: true },
+      expect.objectContaining({ reference: 'MER-999999', ok: false, code: 'CASE_NOT_FOUND' }),
+    ]);
+    const my = (await app.inject({ url: '/api/cases?assignee=me', headers: as['agent.unon'] })).json();
+    expect(my.items.map((x: { reference: string }) => x.reference)).toEqual([c.reference]);
+  });
+});

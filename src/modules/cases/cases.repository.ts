@@ -1,0 +1,516 @@
+/**
+ * All SQL of cases: cases, events (append-only), provider segments, messages, idempotency keys, teams.
+ * Every read takes the viewer's scope so that lists, counts and searches obey the same visibility rule.
+ */
+import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
+import { containsPattern, fromJson } from '../../db/sql-helpers.ts';
+import type { Database } from '../../db/types.ts';
+import { offsetOf, type Page } from '../../server/pagination.ts';
+import type { User } from '../identity/identity.schema.ts';
+import type { CaseQuery, CaseSummary } from './cases.schema.ts';
+import type { CaseState } from './lifecycle.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * The visibility rule, as SQL on `c` (cases): provider roles see their provider's cases (child tasks
+ * addressed to it included); client requesters their own; entity focal points their entity's;
+ * Secretariat-wide roles all.
+ */
+export function caseScope(viewer: User) {
+  return (eb: ExpressionBuilder<Database & { c: Database['cases'] }, 'c'>) => {
+    if (viewer.role === 'provider-agent' || viewer.role === 'provider-manager') {
+      return eb('c.provider_code', '=', viewer.scope?.code ?? '\u0000');
+    }
+    if (viewer.role === 'client-requester') return eb('c.requester_user_id', '=', viewer.id);
+    if (viewer.role === 'entity-focal-point') return eb('c.entity_code', '=', viewer.scope?.code ?? '\u0000');
+    return sql<boolean>`true`;
+  };
+}
+
+function summarySelect(db: Db) {
+  return db
+    .selectFrom('cases as c')
+    .innerJoin('client_entities as e', 'e.code', 'c.entity_code')
+    .innerJoin('services as s', 's.code', 'c.service_code')
+    .leftJoin('providers as p', 'p.code', 'c.provider_code')
+    .leftJoin('teams as t', 't.id', 'c.team_id')
+    .leftJoin('users as a', 'a.id', 'c.assignee_user_id')
+    .leftJoin('users as r', 'r.id', 'c.requester_user_id')
+    .leftJoin('cases as parent', 'parent.id', 'c.parent_case_id')
+    .leftJoin('cases as primary', 'primary.id', 'c.merged_into_case_id')
+    .select([
+      'c.id',
+      'c.reference',
+      'parent.reference as parent_reference',
+      'c.title',
+      'c.state',
+      'c.priority',
+      'c.impact',
+      'c.urgency',
+      'e.code as e_code',
+      'e.name as e_name',
+      's.code as s_code',
+      's.name as s_name',
+      'p.code as p_code',
+      'p.name as p_name',
+      't.id as t_id',
+      't.code as t_code',
+      't.name as t_name',
+      'a.id as a_id',
+      'a.name as a_name',
+      'r.id as r_id',
+      'r.name as r_name',
+      'c.routing_reason',
+      'primary.reference as merged_into',
+      'c.version',
+      'c.created_at',
+      'c.updated_at',
+      'c.resolved_at',
+      'c.closed_at',
+      'c.source',
+    ]);
+}
+
+const iso = (d: unknown): string => new Date(d as string).toISOString();
+const isoOrNull = (d: unknown): string | null => (d ? iso(d) : null);
+
+// biome-ignore lint/suspicious/noExplicitAny: row from a wide join
+function toSummary(r: any): CaseSummary {
+  return {
+    id: String(r.id),
+    reference: r.reference,
+    parentReference: r.parent_reference ?? null,
+    title: r.title,
+    state: r.state,
+    priority: r.priority,
+    impact: r.impact,
+    urgency: r.urgency,
+    entity: { code: r.e_code, name: fromJson(r.e_name) },
+    service: { code: r.s_code, name: fromJson(r.s_name) },
+    provider: r.p_code ? { code: r.p_code, name: fromJson(r.p_name) } : null,
+    team: r.t_id ? { id: r.t_id, code: r.t_code, name: r.t_name } : null,
+    assignee: r.a_id ? { id: r.a_id, name: r.a_name } : null,
+    requester: r.r_id ? { id: r.r_id, name: r.r_name } : null,
+    routingReason: r.routing_reason,
+    mergedInto: r.merged_into ?? null,
+    version: r.version,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+    resolvedAt: isoOrNull(r.resolved_at),
+    closedAt: isoOrNull(r.closed_at),
+    source: r.source,
+  };
+}
+
+/** The raw row of a case by reference, visible to `viewer` (undefined otherwise). */
+export async function findCaseRow(db: Db, viewer: User | null, reference: string) {
+  let q = db.selectFrom('cases as c').selectAll('c').where('c.reference', '=', reference);
+  if (viewer) q = q.where(caseScope(viewer));
+  return q.executeTakeFirst();
+}
+
+/** The raw row of a case by id (no scope: for internal use after a scoped read). */
+export async function findCaseRowById(db: Db, id: string) {
+  return db.selectFrom('cases as c').selectAll('c').where('c.id', '=', id).executeTakeFirst();
+}
+
+/** The summary of a case by reference, visible to `viewer`, or undefined. */
+export async function findCaseSummary(db: Db, viewer: User | null, reference: string): Promise<CaseSummary | undefined> {
+  let q = summarySelect(db).where('c.reference', '=', reference);
+  if (viewer) q = q.where(caseScope(viewer));
+  const r = await q.executeTakeFirst();
+  return r ? toSummary(r) : undefined;
+}
+
+/** Child tasks of a case (all of them: the parent's viewer follows the whole case). */
+export async function findChildren(db: Db, parentId: string): Promise<CaseSummary[]> {
+  const rows = await summarySelect(db).where('c.parent_case_id', '=', parentId).orderBy('c.created_at').execute();
+  return rows.map(toSummary);
+}
+
+function applyFilters(viewer: User, q: CaseQuery) {
+  // biome-ignore lint/suspicious/noExplicitAny: a Kysely builder over cases as c
+  return <T extends { where: (...a: any[]) => T }>(query: T): T => {
+    let out = query.where(caseScope(viewer));
+    if (q.state === 'open') out = out.where('c.state', 'in', ['new', 'in-progress', 'awaiting-client']);
+    else if (q.state) out = out.where('c.state', '=', q.state);
+    if (q.provider === 'none') out = out.where('c.provider_code', 'is', null);
+    else if (q.provider) out = out.where('c.provider_code', '=', q.provider);
+    if (q.team !== undefined) out = out.where('c.team_id', '=', q.team);
+    if (q.entity) out = out.where('c.entity_code', '=', q.entity);
+    if (q.service) out = out.where('c.service_code', '=', q.service);
+    if (q.priority) out = out.where('c.priority', '=', q.priority);
+    if (q.assignee === 'me') out = out.where('c.assignee_user_id', '=', viewer.id);
+    else if (q.assignee === 'none') out = out.where('c.assignee_user_id', 'is', null);
+    else if (typeof q.assignee === 'number') out = out.where('c.assignee_user_id', '=', q.assignee);
+    if (q.q) {
+      const pattern = containsPattern(q.q);
+      out = out.where((eb: ExpressionBuilder<Database & { c: Database['cases'] }, 'c'>) =>
+        eb.or([eb('c.reference', 'ilike', pattern), eb('c.title', 'ilike', pattern)]),
+      );
+    }
+    return out;
+  };
+}
+
+/** A page of the cases visible to `viewer` that match the queue filters. */
+export async function findCases(db: Db, viewer: User, q: CaseQuery): Promise<Page<CaseSummary>> {
+  const filter = applyFilters(viewer, q);
+  const total = await filter(db.selectFrom('cases as c')).select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const sortCol =
+    q.sort === 'updatedAt'
+      ? 'c.updated_at'
+      : q.sort === 'priority'
+        ? 'c.priority'
+        : q.sort === 'reference'
+          ? 'c.id'
+          : 'c.created_at';
+  const rows = await filter(summarySelect(db))
+    .orderBy(sortCol, q.order)
+    .orderBy('c.id', q.order)
+    .limit(q.pageSize)
+    .offset(offsetOf(q))
+    .execute();
+  return { items: rows.map(toSummary), total: Number(total.n), page: q.page, pageSize: q.pageSize };
+}
+
+/** Counts per state of the cases visible to `viewer` that match the filters (state filter ignored). */
+export async function countCasesByState(db: Db, viewer: User, q: CaseQuery): Promise<Record<string, number>> {
+  const filter = applyFilters(viewer, { ...q, state: undefined });
+  const rows = await filter(db.selectFrom('cases as c'))
+    .select(['c.state', db.fn.countAll<string>().as('n')])
+    .groupBy('c.state')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+}
+
+export interface NewCaseRow {
+  parentCaseId: string | null;
+  entity: string;
+  requesterUserId: number | null;
+  service: string;
+  title: string;
+  fields: Record<string, unknown>;
+  impact: number;
+  urgency: number;
+  priority: 'P1' | 'P2' | 'P3' | 'P4';
+  state: CaseState;
+  provider: string | null;
+  routingReason: string;
+  at: Date;
+  source: string;
+  externalId?: string | null;
+  reference?: string;
+}
+
+/** Inserts a case with the next reference (`MER-000001`, ...). Returns its id and reference. */
+export async function insertCase(db: Db, c: NewCaseRow): Promise<{ id: string; reference: string }> {
+  const r = await db
+    .insertInto('cases')
+    .values({
+      reference: c.reference ?? sql<string>`'MER-' || lpad(nextval('case_reference_seq')::text, 6, '0')`,
+      parent_case_id: c.parentCaseId,
+      entity_code: c.entity,
+      requester_user_id: c.requesterUserId,
+      service_code: c.service,
+      title: c.title,
+      fields: JSON.stringify(c.fields),
+      impact: c.impact,
+      urgency: c.urgency,
+      priority: c.priority,
+      state: c.state,
+      provider_code: c.provider,
+      routing_reason: c.routingReason,
+      created_at: c.at,
+      updated_at: c.at,
+      source: c.source,
+      external_id: c.externalId ?? null,
+    } as never)
+    .returning(['id', 'reference'])
+    .executeTakeFirstOrThrow();
+  return { id: String(r.id), reference: r.reference };
+}
+
+/**
+ * Updates a case only if its version is still `version`, and bumps the version.
+ * @returns whether the row was updated (false: someone changed it first).
+ */
+export async function updateCaseIfVersion(
+  db: Db,
+  id: string,
+  version: number,
+  set: Partial<{
+    state: CaseState;
+    provider_code: string | null;
+    team_id: number | null;
+    assignee_user_id: number | null;
+    merged_into_case_id: string | null;
+    resolved_at: Date | null;
+    closed_at: Date | null;
+    routing_reason: string;
+  }>,
+  at: Date,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('cases')
+    .set({ ...set, updated_at: at, version: sql<number>`version + 1` } as never)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Appends a case event. */
+export async function appendCaseEvent(
+  db: Db,
+  e: { caseId: string; at: Date; actorUserId: number | null; type: string; before?: unknown; after?: unknown; details?: unknown },
+): Promise<void> {
+  await db
+    .insertInto('case_events')
+    .values({
+      case_id: e.caseId,
+      at: e.at,
+      actor_user_id: e.actorUserId,
+      type: e.type,
+      before: e.before === undefined ? null : JSON.stringify(e.before),
+      after: e.after === undefined ? null : JSON.stringify(e.after),
+      details: JSON.stringify(e.details ?? {}),
+    })
+    .execute();
+}
+
+/** Opens a provider segment (provider null: the DOS coordination queue). */
+export async function openSegment(
+  db: Db,
+  caseId: string,
+  provider: string | null,
+  teamId: number | null,
+  at: Date,
+  reason: string,
+): Promise<void> {
+  await db
+    .insertInto('case_segments')
+    .values({ case_id: caseId, provider_code: provider, team_id: teamId, started_at: at, start_reason: reason })
+    .execute();
+}
+
+/** Ends the open segment of a case, if any. */
+export async function closeSegment(db: Db, caseId: string, at: Date, reason: string): Promise<void> {
+  await db
+    .updateTable('case_segments')
+    .set({ ended_at: at, end_reason: reason })
+    .where('case_id', '=', caseId)
+    .where('ended_at', 'is', null)
+    .execute();
+}
+
+/** Events of the given cases, oldest first. */
+export async function findEvents(db: Db, caseIds: string[]) {
+  if (caseIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('case_events as ev')
+    .innerJoin('cases as c', 'c.id', 'ev.case_id')
+    .leftJoin('users as u', 'u.id', 'ev.actor_user_id')
+    .select([
+      'ev.id',
+      'c.reference',
+      'ev.at',
+      'u.id as u_id',
+      'u.name as u_name',
+      'ev.type',
+      'ev.before',
+      'ev.after',
+      'ev.details',
+    ])
+    .where('ev.case_id', 'in', caseIds)
+    .orderBy('ev.at')
+    .orderBy('ev.id')
+    .execute();
+  return rows.map((r) => ({
+    id: String(r.id),
+    caseReference: r.reference,
+    at: iso(r.at),
+    actor: r.u_id ? { id: r.u_id, name: r.u_name as string } : null,
+    type: r.type,
+    before: fromJson(r.before),
+    after: fromJson(r.after),
+    details: fromJson(r.details),
+  }));
+}
+
+/** Segments of the given cases, oldest first. */
+export async function findSegments(db: Db, caseIds: string[]) {
+  if (caseIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('case_segments as sg')
+    .innerJoin('cases as c', 'c.id', 'sg.case_id')
+    .leftJoin('teams as t', 't.id', 'sg.team_id')
+    .select([
+      'c.reference',
+      'sg.provider_code',
+      't.code as team',
+      'sg.started_at',
+      'sg.ended_at',
+      'sg.start_reason',
+      'sg.end_reason',
+    ])
+    .where('sg.case_id', 'in', caseIds)
+    .orderBy('sg.started_at')
+    .orderBy('sg.id')
+    .execute();
+  return rows.map((r) => ({
+    caseReference: r.reference,
+    provider: r.provider_code,
+    team: r.team,
+    startedAt: iso(r.started_at),
+    endedAt: isoOrNull(r.ended_at),
+    startReason: r.start_reason,
+    endReason: r.end_reason,
+  }));
+}
+
+/** Inserts a message. */
+export async function insertMessage(
+  db: Db,
+  m: {
+    caseId: string;
+    authorUserId: number | null;
+    visibility: 'public' | 'internal';
+    body: string;
+    mentions: string[];
+    channel: string;
+    at: Date;
+  },
+): Promise<string> {
+  const r = await db
+    .insertInto('case_messages')
+    .values({
+      case_id: m.caseId,
+      author_user_id: m.authorUserId,
+      visibility: m.visibility,
+      body: m.body,
+      mentions: JSON.stringify(m.mentions),
+      channel: m.channel,
+      created_at: m.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return String(r.id);
+}
+
+/** Messages of the given cases, oldest first; internal notes only when `includeInternal`. */
+export async function findMessages(db: Db, caseIds: string[], includeInternal: boolean) {
+  if (caseIds.length === 0) return [];
+  let q = db
+    .selectFrom('case_messages as m')
+    .innerJoin('cases as c', 'c.id', 'm.case_id')
+    .leftJoin('users as u', 'u.id', 'm.author_user_id')
+    .select([
+      'm.id',
+      'c.reference',
+      'u.id as u_id',
+      'u.name as u_name',
+      'm.visibility',
+      'm.body',
+      'm.mentions',
+      'm.channel',
+      'm.created_at',
+    ])
+    .where('m.case_id', 'in', caseIds);
+  if (!includeInternal) q = q.where('m.visibility', '=', 'public');
+  const rows = await q.orderBy('m.created_at').orderBy('m.id').execute();
+  return rows.map((r) => ({
+    id: String(r.id),
+    caseReference: r.reference,
+    author: r.u_id ? { id: r.u_id, name: r.u_name as string } : null,
+    visibility: r.visibility,
+    body: r.body,
+    mentions: fromJson<string[]>(r.mentions),
+    channel: r.channel,
+    createdAt: iso(r.created_at),
+  }));
+}
+
+/** The case an idempotency key of a user already created, with the request hash it was used for. */
+export async function findIdempotencyKey(db: Db, userId: number, key: string) {
+  return db
+    .selectFrom('idempotency_keys as k')
+    .innerJoin('cases as c', 'c.id', 'k.case_id')
+    .select(['k.request_hash', 'c.reference'])
+    .where('k.user_id', '=', userId)
+    .where('k.key', '=', key)
+    .executeTakeFirst();
+}
+
+/** Records an idempotency key (primary key user + key: a concurrent duplicate fails with 23505). */
+export async function insertIdempotencyKey(
+  db: Db,
+  userId: number,
+  key: string,
+  requestHash: string,
+  caseId: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .insertInto('idempotency_keys')
+    .values({ user_id: userId, key, request_hash: requestHash, case_id: caseId, created_at: at })
+    .execute();
+}
+
+/** A user by id, with their role scope (for assignment checks). */
+export async function findUserScope(db: Db, id: number) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'name', 'email', 'role', 'provider_code', 'entity_code', 'active'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Users to notify about a case: the requester and the assignee, with e-mail and locale. */
+export async function findUsersByIds(db: Db, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('users').select(['id', 'email', 'name', 'locale']).where('id', 'in', ids).execute();
+}
+
+/** Users of a provider whose e-mail local part or name matches a mention (`@name`). */
+export async function findMentionedUsers(db: Db, handles: string[]) {
+  if (handles.length === 0) return [];
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'provider_code', 'entity_code', 'role'])
+    .where(
+      sql<string>`split_part(email, '@', 1)`,
+      'in',
+      handles.map((h) => h.toLowerCase()),
+    )
+    .execute();
+}
+
+/** Queues an e-mail in the outbox. */
+export async function enqueueEmail(
+  db: Db,
+  m: { caseId: string | null; to: string; subject: string; body: string; at: Date },
+): Promise<void> {
+  await db
+    .insertInto('outbox')
+    .values({ case_id: m.caseId, to_address: m.to, subject: m.subject, body: m.body, status: 'pending', created_at: m.at })
+    .execute();
+}
+
+/** Whether a provider exists. */
+export async function providerExists(db: Db, code: string): Promise<boolean> {
+  return (await db.selectFrom('providers').select('code').where('code', '=', code).executeTakeFirst()) !== undefined;
+}
+
+/** Counts of all cases and events, and cases per state (for `meridian cases stats`). */
+export async function caseStats(db: Db): Promise<{ cases: number; events: number; byState: Record<string, number> }> {
+  const byState = await db
+    .selectFrom('cases')
+    .select(['state', db.fn.countAll<string>().as('n')])
+    .groupBy('state')
+    .execute();
+  const events = await db.selectFrom('case_events').select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const states = Object.fromEntries(byState.map((r) => [r.state, Number(r.n)]));
+  return { cases: Object.values(states).reduce((a, b) => a + b, 0), events: Number(events.n), byState: states };
+}

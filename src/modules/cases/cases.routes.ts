@@ -1,0 +1,284 @@
+/**
+ * HTTP routes of cases. Changes to an existing case need `If-Match: "<version>"` (412 when stale, 428 when
+ * missing); creation honours `Idempotency-Key`. Responses of a single case carry its version as `ETag`.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { currentUser } from '../../server/access.ts';
+import { AppError } from '../../server/errors.ts';
+import { pageOf } from '../../server/pagination.ts';
+import { ProblemSchema, typed } from '../../server/route-helpers.ts';
+import { countCasesByState, findCases } from './cases.repository.ts';
+import {
+  AssignBodySchema,
+  BulkBodySchema,
+  CaseQuerySchema,
+  CaseSummarySchema,
+  CaseViewSchema,
+  ChildTaskBodySchema,
+  CreateCaseSchema,
+  MergeBodySchema,
+  MessageBodySchema,
+  TransferBodySchema,
+  TransitionBodySchema,
+} from './cases.schema.ts';
+import {
+  addMessage,
+  assignCase,
+  type CaseOptions,
+  createCase,
+  findVisibleCaseSummary,
+  mergeCase,
+  openChildTask,
+  transferCase,
+  transitionCase,
+  viewCase,
+} from './cases.service.ts';
+
+const RefParams = z.object({ reference: z.string().min(1).max(40) });
+const Errors = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+  412: ProblemSchema,
+  428: ProblemSchema,
+};
+
+/** The version a change is based on, from `If-Match` ("3", W/"3" or 3). */
+function ifMatch(req: FastifyRequest): number {
+  const raw = req.headers['if-match'];
+  if (!raw)
+    throw new AppError('CASE_PRECONDITION_REQUIRED', 'Send If-Match with the version of the case you are changing', {
+      issues: [{ field: 'If-Match', message: 'is required' }],
+    });
+  const m = /^(?:W\/)?"?(\d+)"?$/.exec(String(raw).trim());
+  if (!m)
+    throw new AppError('VALIDATION_FAILED', 'If-Match must be the case version, e.g. "3"', {
+      issues: [{ field: 'If-Match', message: 'not a version' }],
+    });
+  return Number(m[1]);
+}
+
+function withEtag<T extends { version: number }>(reply: FastifyReply, c: T): T {
+  reply.header('etag', `"${c.version}"`);
+  return c;
+}
+
+export async function casesRoutes(app: FastifyInstance, opts: CaseOptions = {}): Promise<void> {
+  const api = typed(app);
+  const db = () => app.deps.db;
+
+  api.post(
+    '/api/cases',
+    {
+      config: { access: 'permission:cases:create' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Open a request for a catalogue service; it is routed at once to the assigned provider',
+        headers: z.looseObject({ 'idempotency-key': z.string().min(8).max(200).optional() }),
+        body: CreateCaseSchema,
+        response: { 201: CaseSummarySchema, 200: CaseSummarySchema, ...Errors, 422: ProblemSchema },
+      },
+    },
+    async (req, reply) => {
+      const key = req.headers['idempotency-key'];
+      const r = await createCase(db(), currentUser(req), req.body, { ...opts, ...(key ? { idempotencyKey: key } : {}) });
+      reply.status(r.created ? 201 : 200).header('location', `/api/cases/${r.case.reference}`);
+      return withEtag(reply, r.case);
+    },
+  );
+
+  api.get(
+    '/api/cases',
+    {
+      config: { access: 'permission:cases:read' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Work queue / my requests: the cases you may see, filtered, sorted, paginated',
+        querystring: CaseQuerySchema,
+        response: { 200: pageOf(CaseSummarySchema), 400: ProblemSchema },
+      },
+    },
+    async (req) => findCases(db(), currentUser(req), req.query),
+  );
+
+  api.get(
+    '/api/cases/counts',
+    {
+      config: { access: 'permission:cases:read' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Counts per state of the cases you may see (same filters as the list)',
+        querystring: CaseQuerySchema,
+        response: { 200: z.object({ byState: z.record(z.string(), z.number().int()), total: z.number().int() }) },
+      },
+    },
+    async (req) => {
+      const byState = await countCasesByState(db(), currentUser(req), req.query);
+      return { byState, total: Object.values(byState).reduce((a, b) => a + b, 0) };
+    },
+  );
+
+  api.get(
+    '/api/cases/:reference',
+    {
+      config: { access: 'permission:cases:read' },
+      schema: {
+        tags: ['cases'],
+        summary: 'A case with its end-to-end timeline, segments and messages',
+        params: RefParams,
+        response: { 200: CaseViewSchema, 404: ProblemSchema },
+      },
+    },
+    async (req, reply) => {
+      const v = await viewCase(db(), currentUser(req), req.params.reference);
+      reply.header('etag', `"${v.case.version}"`);
+      return v;
+    },
+  );
+
+  api.post(
+    '/api/cases/:reference/transitions',
+    {
+      config: { access: 'permission:cases:reply' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Change the state (If-Match required)',
+        params: RefParams,
+        body: TransitionBodySchema,
+        response: { 200: CaseSummarySchema, ...Errors },
+      },
+    },
+    async (req, reply) =>
+      withEtag(
+        reply,
+        await transitionCase(db(), currentUser(req), req.params.reference, ifMatch(req), req.body.to, req.body.reason, opts),
+      ),
+  );
+
+  api.post(
+    '/api/cases/:reference/transfer',
+    {
+      config: { access: 'permission:cases:work' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Transfer to another provider, with a reason (If-Match required)',
+        params: RefParams,
+        body: TransferBodySchema,
+        response: { 200: CaseSummarySchema, ...Errors },
+      },
+    },
+    async (req, reply) =>
+      withEtag(reply, await transferCase(db(), currentUser(req), req.params.reference, ifMatch(req), req.body, opts)),
+  );
+
+  api.post(
+    '/api/cases/:reference/children',
+    {
+      config: { access: 'permission:cases:work' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Open a linked child task at another provider',
+        params: RefParams,
+        body: ChildTaskBodySchema,
+        response: { 201: CaseSummarySchema, ...Errors },
+      },
+    },
+    async (req, reply) => {
+      const child = await openChildTask(db(), currentUser(req), req.params.reference, req.body, opts);
+      reply.status(201).header('location', `/api/cases/${child.reference}`);
+      return withEtag(reply, child);
+    },
+  );
+
+  api.post(
+    '/api/cases/:reference/merge',
+    {
+      config: { access: 'permission:cases:work' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Merge this duplicate into a primary case (If-Match required)',
+        params: RefParams,
+        body: MergeBodySchema,
+        response: { 200: CaseSummarySchema, ...Errors },
+      },
+    },
+    async (req, reply) =>
+      withEtag(reply, await mergeCase(db(), currentUser(req), req.params.reference, ifMatch(req), req.body.into, opts)),
+  );
+
+  api.post(
+    '/api/cases/:reference/assign',
+    {
+      config: { access: 'permission:cases:work' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Assign to an agent (and team) of the provider (If-Match required)',
+        params: RefParams,
+        body: AssignBodySchema,
+        response: { 200: CaseSummarySchema, ...Errors },
+      },
+    },
+    async (req, reply) =>
+      withEtag(reply, await assignCase(db(), currentUser(req), req.params.reference, ifMatch(req), req.body, opts)),
+  );
+
+  api.post(
+    '/api/cases/:reference/messages',
+    {
+      config: { access: 'permission:cases:reply' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Public reply or internal note (a message to a merged case goes to its primary)',
+        params: RefParams,
+        body: MessageBodySchema,
+        response: { 201: z.object({ reference: z.string() }), ...Errors },
+      },
+    },
+    async (req, reply) => {
+      const r = await addMessage(db(), currentUser(req), req.params.reference, req.body, opts);
+      reply.status(201);
+      return r;
+    },
+  );
+
+  api.post(
+    '/api/cases/bulk',
+    {
+      config: { access: 'permission:cases:work' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Apply one action (assign, transition) to many cases; each succeeds or fails on its own',
+        body: BulkBodySchema,
+        response: {
+          200: z.object({
+            results: z.array(
+              z.object({ reference: z.string(), ok: z.boolean(), code: z.string().optional(), detail: z.string().optional() }),
+            ),
+          }),
+          400: ProblemSchema,
+        },
+      },
+    },
+    async (req) => {
+      const actor = currentUser(req);
+      const results = [];
+      for (const reference of req.body.references) {
+        try {
+          const current = await findVisibleCaseSummary(db(), actor, reference);
+          const action = req.body.action;
+          if (action.type === 'assign')
+            await assignCase(db(), actor, reference, current.version, { assignee: action.assignee }, opts);
+          else await transitionCase(db(), actor, reference, current.version, action.to, action.reason, opts);
+          results.push({ reference, ok: true });
+        } catch (e) {
+          if (!(e instanceof AppError)) throw e;
+          results.push({ reference, ok: false, code: e.code, detail: e.message });
+        }
+      }
+      return { results };
+    },
+  );
+}

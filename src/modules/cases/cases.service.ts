@@ -1,0 +1,621 @@
+/**
+ * Cases: one front door for every request, routed to the assigned provider and tracked end to end across
+ * handoffs. Each use case runs in one transaction and writes its append-only case events; changes to an
+ * existing case require the version the caller saw (optimistic concurrency).
+ */
+import { createHash } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/types.ts';
+import { AppError } from '../../server/errors.ts';
+import { routeRequest } from '../agreements/routing.service.ts';
+import { findService } from '../catalogue/catalogue.repository.ts';
+import { findClientEntity } from '../directory/directory.repository.ts';
+import type { User } from '../identity/identity.schema.ts';
+import {
+  appendCaseEvent,
+  closeSegment,
+  enqueueEmail,
+  findCaseRow,
+  findCaseRowById,
+  findCaseSummary,
+  findChildren,
+  findEvents,
+  findIdempotencyKey,
+  findMentionedUsers,
+  findMessages,
+  findSegments,
+  findUserScope,
+  findUsersByIds,
+  insertCase,
+  insertIdempotencyKey,
+  insertMessage,
+  openSegment,
+  providerExists,
+  updateCaseIfVersion,
+} from './cases.repository.ts';
+import type { CaseSummary, CaseView, CreateCaseInput } from './cases.schema.ts';
+import { checkFormFields, type FormField } from './form-fields.ts';
+import { type CaseState, isOpen, nextState, priorityOf, type Transition } from './lifecycle.ts';
+
+type Db = Kysely<Database>;
+
+/** Roles that work cases (transfer, child tasks, merge, assign, internal notes). */
+const WORK_ROLES = new Set(['provider-agent', 'provider-manager', 'dos-coordinator', 'administrator']);
+/** Roles that act for a client entity. */
+const CLIENT_ROLES = new Set(['client-requester', 'entity-focal-point']);
+/** Transitions client roles may ask for on their own cases. */
+const CLIENT_TRANSITIONS: readonly Transition[] = ['cancelled', 'reopen', 'closed'];
+
+export interface CaseOptions {
+  /** Days after resolution during which a case can be reopened (default 10). */
+  reopenWindowDays?: number;
+  now?: Date;
+  /** Base URL of the web app, for links in e-mails. */
+  publicUrl?: string;
+}
+
+function notFound(reference: string): AppError {
+  return new AppError('CASE_NOT_FOUND', `No case ${reference} that you can see`);
+}
+
+function requireWorkRole(actor: User): void {
+  if (!WORK_ROLES.has(actor.role)) throw new AppError('FORBIDDEN', 'Only provider agents and coordinators can do this');
+}
+
+async function loadVisible(db: Db | Transaction<Database>, actor: User, reference: string) {
+  const row = await findCaseRow(db, actor, reference);
+  if (!row) throw notFound(reference);
+  return row;
+}
+
+function checkVersion(row: { version: number; reference: string }, version: number): void {
+  if (row.version !== version) {
+    throw new AppError(
+      'CASE_VERSION_CONFLICT',
+      `${row.reference} has changed since you read it (version ${version}, now ${row.version}); reload it`,
+      {
+        details: { currentVersion: row.version },
+      },
+    );
+  }
+}
+
+async function mustUpdate(
+  trx: Transaction<Database>,
+  row: { id: string; version: number; reference: string },
+  set: Parameters<typeof updateCaseIfVersion>[3],
+  at: Date,
+) {
+  const ok = await updateCaseIfVersion(trx, row.id, row.version, set, at);
+  if (!ok) throw new AppError('CASE_VERSION_CONFLICT', `${row.reference} was changed by someone else meanwhile; reload it`);
+}
+
+async function summary(db: Db, actor: User | null, reference: string): Promise<CaseSummary> {
+  const s = await findCaseSummary(db, actor, reference);
+  if (!s) throw notFound(reference);
+  return s;
+}
+
+function requestHash(input: unknown): string {
+  return createHash('sha256').update(JSON.stringify(input)).digest('hex');
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: string })?.code;
+  return code === '23505' || /duplicate key|unique constraint/i.test(String((e as Error)?.message));
+}
+
+/**
+ * Creates a case from the catalogue and routes it at once to the provider assigned to the entity for the
+ * service; with none, to the DOS coordination queue with the reason.
+ * @param idempotencyKey a retried request with the same key returns the first case (`created: false`).
+ * @throws AppError CATALOGUE_SERVICE_NOT_FOUND, DIRECTORY_ENTITY_NOT_FOUND, CASE_INVALID_FIELDS,
+ *   CASE_SCOPE_MISMATCH (a client of another entity), IDEMPOTENCY_KEY_REUSED (same key, other request).
+ */
+export async function createCase(
+  db: Db,
+  actor: User,
+  input: CreateCaseInput,
+  opts: CaseOptions & { idempotencyKey?: string } = {},
+): Promise<{ case: CaseSummary; created: boolean }> {
+  const hash = requestHash(input);
+  if (opts.idempotencyKey) {
+    const prior = await findIdempotencyKey(db, actor.id, opts.idempotencyKey);
+    if (prior) {
+      if (prior.request_hash !== hash) {
+        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request');
+      }
+      return { case: await summary(db, null, prior.reference), created: false };
+    }
+  }
+  let entityCode = input.entity;
+  if (CLIENT_ROLES.has(actor.role)) {
+    if (entityCode && entityCode !== actor.scope?.code) {
+      throw new AppError('CASE_SCOPE_MISMATCH', `You can ask only for ${actor.scope?.code}`, {
+        issues: [{ field: 'entity', message: 'not your entity' }],
+      });
+    }
+    entityCode = actor.scope?.code;
+  } else if (actor.role !== 'dos-coordinator' && actor.role !== 'administrator') {
+    throw new AppError('FORBIDDEN', 'Only client staff and coordinators can open requests');
+  }
+  if (!entityCode)
+    throw new AppError('VALIDATION_FAILED', 'Name the client entity', { issues: [{ field: 'entity', message: 'is required' }] });
+  const [entity, service] = await Promise.all([findClientEntity(db, entityCode), findService(db, input.service)]);
+  if (!entity)
+    throw new AppError('DIRECTORY_ENTITY_NOT_FOUND', `No client entity ${entityCode}`, {
+      issues: [{ field: 'entity', message: 'unknown' }],
+    });
+  if (!service)
+    throw new AppError('CATALOGUE_SERVICE_NOT_FOUND', `No service ${input.service} in the catalogue`, {
+      issues: [{ field: 'service', message: 'unknown service code' }],
+    });
+  const fields = checkFormFields(service.formFields as FormField[], input.fields);
+
+  let provider: string | null = null;
+  let routingReason: string;
+  try {
+    const route = await routeRequest(db, { entity: entity.code, service: service.code });
+    provider = route.provider.code;
+    routingReason = `Assigned provider ${route.provider.code} (${route.scope}); basis: ${route.basis}`;
+  } catch (e) {
+    if (!(e instanceof AppError) || e.code !== 'ROUTING_NO_ASSIGNMENT') throw e;
+    routingReason = `No provider is assigned to ${entity.code} for ${service.code}: sent to the DOS coordination queue`;
+  }
+
+  const now = opts.now ?? new Date();
+  const priority = priorityOf(input.impact, input.urgency);
+  let reference: string;
+  try {
+    reference = await db.transaction().execute(async (trx) => {
+      const c = await insertCase(trx, {
+        parentCaseId: null,
+        entity: entity.code,
+        requesterUserId: CLIENT_ROLES.has(actor.role) ? actor.id : null,
+        service: service.code,
+        title: input.title,
+        fields,
+        impact: input.impact,
+        urgency: input.urgency,
+        priority,
+        state: 'new',
+        provider,
+        routingReason,
+        at: now,
+        source: 'portal',
+      });
+      await appendCaseEvent(trx, {
+        caseId: c.id,
+        at: now,
+        actorUserId: actor.id,
+        type: 'created',
+        after: { state: 'new', provider, priority, service: service.code, entity: entity.code },
+      });
+      await appendCaseEvent(trx, {
+        caseId: c.id,
+        at: now,
+        actorUserId: null,
+        type: 'routed',
+        after: { provider },
+        details: { reason: routingReason },
+      });
+      await openSegment(trx, c.id, provider, null, now, provider ? 'routed' : 'no-assignment');
+      if (input.description) {
+        await insertMessage(trx, {
+          caseId: c.id,
+          authorUserId: actor.id,
+          visibility: 'public',
+          body: input.description,
+          mentions: [],
+          channel: 'web',
+          at: now,
+        });
+      }
+      if (opts.idempotencyKey) await insertIdempotencyKey(trx, actor.id, opts.idempotencyKey, hash, c.id, now);
+      if (CLIENT_ROLES.has(actor.role)) {
+        await enqueueEmail(trx, {
+          caseId: c.id,
+          to: actor.email,
+          subject: `[${c.reference}] ${input.title}`,
+          body: `Your request ${c.reference} was received. ${routingReason}.${opts.publicUrl ? `\n${opts.publicUrl}/cases/${c.reference}` : ''}`,
+          at: now,
+        });
+      }
+      return c.reference;
+    });
+  } catch (e) {
+    if (opts.idempotencyKey && isUniqueViolation(e)) {
+      // A concurrent retry with the same key won the race: answer its case.
+      const prior = await findIdempotencyKey(db, actor.id, opts.idempotencyKey);
+      if (prior) {
+        if (prior.request_hash !== hash)
+          throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request');
+        return { case: await summary(db, null, prior.reference), created: false };
+      }
+    }
+    throw e;
+  }
+  return { case: await summary(db, null, reference), created: true };
+}
+
+/**
+ * Moves a case to another state (or reopens it).
+ * Client roles may cancel, close or reopen their own cases; work roles may do every allowed transition.
+ * @throws AppError CASE_NOT_FOUND, FORBIDDEN, CASE_VERSION_CONFLICT (412), CASE_TRANSITION_REFUSED (409),
+ *   CASE_REOPEN_WINDOW_PASSED (409).
+ */
+export async function transitionCase(
+  db: Db,
+  actor: User,
+  reference: string,
+  version: number,
+  to: Transition,
+  reason: string | undefined,
+  opts: CaseOptions = {},
+): Promise<CaseSummary> {
+  if (!WORK_ROLES.has(actor.role) && !(CLIENT_ROLES.has(actor.role) && CLIENT_TRANSITIONS.includes(to))) {
+    throw new AppError('FORBIDDEN', `Your role cannot move a case to ${to}`);
+  }
+  const now = opts.now ?? new Date();
+  await db.transaction().execute(async (trx) => {
+    const row = await loadVisible(trx, actor, reference);
+    checkVersion(row, version);
+    const from = row.state as CaseState;
+    const state = nextState(from, to, {
+      resolvedAt: row.resolved_at ? new Date(row.resolved_at) : null,
+      now,
+      ...(opts.reopenWindowDays !== undefined ? { reopenWindowDays: opts.reopenWindowDays } : {}),
+    });
+    const set: Parameters<typeof updateCaseIfVersion>[3] = { state };
+    if (state === 'resolved') set.resolved_at = now;
+    if (state === 'closed') set.closed_at = now;
+    if (to === 'reopen') {
+      set.resolved_at = null;
+      set.closed_at = null;
+    }
+    if (state === 'cancelled') set.closed_at = now;
+    await mustUpdate(trx, row, set, now);
+    await appendCaseEvent(trx, {
+      caseId: row.id,
+      at: now,
+      actorUserId: actor.id,
+      type: to === 'reopen' ? 'reopened' : 'state-changed',
+      before: { state: from },
+      after: { state },
+      details: reason ? { reason } : {},
+    });
+    if (state === 'cancelled' || state === 'closed') await closeSegment(trx, row.id, now, state);
+    if (to === 'reopen' && from === 'closed') await openSegment(trx, row.id, row.provider_code, row.team_id, now, 'reopened');
+    if (state === 'resolved' && row.requester_user_id) {
+      const [requester] = await findUsersByIds(trx, [row.requester_user_id]);
+      if (requester) {
+        await enqueueEmail(trx, {
+          caseId: row.id,
+          to: requester.email,
+          subject: `[${row.reference}] resolved: ${row.title}`,
+          body: `Your request ${row.reference} was resolved.${reason ? ` ${reason}` : ''} Reply within ${opts.reopenWindowDays ?? 10} days to reopen it.`,
+          at: now,
+        });
+      }
+    }
+  });
+  return summary(db, null, reference);
+}
+
+/**
+ * Transfers a case to another provider, with a reason: the current provider's segment ends, the new
+ * provider's starts; the case keeps its reference and timeline; team and assignee are cleared.
+ * @throws AppError CASE_NOT_FOUND, FORBIDDEN, CASE_VERSION_CONFLICT, CASE_NOT_OPEN, DIRECTORY_PROVIDER_NOT_FOUND,
+ *   VALIDATION_FAILED (same provider).
+ */
+export async function transferCase(
+  db: Db,
+  actor: User,
+  reference: string,
+  version: number,
+  input: { provider: string; reason: string },
+  opts: CaseOptions = {},
+): Promise<CaseSummary> {
+  requireWorkRole(actor);
+  if (!(await providerExists(db, input.provider))) {
+    throw new AppError('DIRECTORY_PROVIDER_NOT_FOUND', `No provider ${input.provider}`, {
+      issues: [{ field: 'provider', message: 'unknown provider' }],
+    });
+  }
+  const now = opts.now ?? new Date();
+  await db.transaction().execute(async (trx) => {
+    const row = await loadVisible(trx, actor, reference);
+    checkVersion(row, version);
+    if (!isOpen(row.state as CaseState))
+      throw new AppError('CASE_NOT_OPEN', `${reference} is ${row.state}; only open cases can be transferred`);
+    if (row.provider_code === input.provider) {
+      throw new AppError('VALIDATION_FAILED', `${reference} is already with ${input.provider}`, {
+        issues: [{ field: 'provider', message: 'is the current provider' }],
+      });
+    }
+    await mustUpdate(trx, row, { provider_code: input.provider, team_id: null, assignee_user_id: null }, now);
+    await closeSegment(trx, row.id, now, 'transferred');
+    await openSegment(trx, row.id, input.provider, null, now, 'transferred');
+    await appendCaseEvent(trx, {
+      caseId: row.id,
+      at: now,
+      actorUserId: actor.id,
+      type: 'transferred',
+      before: { provider: row.provider_code },
+      after: { provider: input.provider },
+      details: { reason: input.reason },
+    });
+  });
+  return summary(db, null, reference);
+}
+
+/**
+ * Opens a child task of a case at another provider (e.g. an HR action at RSCE for a payroll case at KJSO).
+ * The child has its own reference, segment and events, and shows in the parent's timeline.
+ * @throws AppError CASE_NOT_FOUND, FORBIDDEN, CASE_NOT_OPEN, DIRECTORY_PROVIDER_NOT_FOUND, CATALOGUE_SERVICE_NOT_FOUND.
+ */
+export async function openChildTask(
+  db: Db,
+  actor: User,
+  reference: string,
+  input: { provider: string; service?: string | undefined; title: string; reason: string },
+  opts: CaseOptions = {},
+): Promise<CaseSummary> {
+  requireWorkRole(actor);
+  if (!(await providerExists(db, input.provider))) {
+    throw new AppError('DIRECTORY_PROVIDER_NOT_FOUND', `No provider ${input.provider}`, {
+      issues: [{ field: 'provider', message: 'unknown provider' }],
+    });
+  }
+  const parent = await loadVisible(db, actor, reference);
+  if (!isOpen(parent.state as CaseState))
+    throw new AppError('CASE_NOT_OPEN', `${reference} is ${parent.state}; child tasks need an open case`);
+  const serviceCode = input.service ?? parent.service_code;
+  if (!(await findService(db, serviceCode))) {
+    throw new AppError('CATALOGUE_SERVICE_NOT_FOUND', `No service ${serviceCode}`, {
+      issues: [{ field: 'service', message: 'unknown service code' }],
+    });
+  }
+  const now = opts.now ?? new Date();
+  const child = await db.transaction().execute(async (trx) => {
+    const c = await insertCase(trx, {
+      parentCaseId: parent.id,
+      entity: parent.entity_code,
+      requesterUserId: parent.requester_user_id,
+      service: serviceCode,
+      title: input.title,
+      fields: {},
+      impact: parent.impact,
+      urgency: parent.urgency,
+      priority: parent.priority,
+      state: 'new',
+      provider: input.provider,
+      routingReason: `Child task of ${parent.reference}: ${input.reason}`,
+      at: now,
+      source: 'child-task',
+    });
+    await appendCaseEvent(trx, {
+      caseId: c.id,
+      at: now,
+      actorUserId: actor.id,
+      type: 'created',
+      after: { state: 'new', provider: input.provider, parent: parent.reference },
+      details: { reason: input.reason },
+    });
+    await openSegment(trx, c.id, input.provider, null, now, 'child-task');
+    await appendCaseEvent(trx, {
+      caseId: parent.id,
+      at: now,
+      actorUserId: actor.id,
+      type: 'child-task-opened',
+      after: { child: c.reference, provider: input.provider },
+      details: { reason: input.reason },
+    });
+    return c;
+  });
+  return summary(db, null, child.reference);
+}
+
+/**
+ * Merges a duplicate case into a primary one: the duplicate becomes `merged`, its segment ends, and later
+ * messages on it go to the primary.
+ * @throws AppError CASE_NOT_FOUND, FORBIDDEN, CASE_VERSION_CONFLICT, CASE_NOT_OPEN, VALIDATION_FAILED
+ *   (itself, or another entity's case).
+ */
+export async function mergeCase(
+  db: Db,
+  actor: User,
+  reference: string,
+  version: number,
+  into: string,
+  opts: CaseOptions = {},
+): Promise<CaseSummary> {
+  requireWorkRole(actor);
+  if (reference === into)
+    throw new AppError('VALIDATION_FAILED', 'A case cannot be merged into itself', {
+      issues: [{ field: 'into', message: 'is the same case' }],
+    });
+  const now = opts.now ?? new Date();
+  await db.transaction().execute(async (trx) => {
+    const row = await loadVisible(trx, actor, reference);
+    const primary = await loadVisible(trx, actor, into);
+    checkVersion(row, version);
+    if (!isOpen(row.state as CaseState))
+      throw new AppError('CASE_NOT_OPEN', `${reference} is ${row.state}; only open cases can be merged`);
+    if (!isOpen(primary.state as CaseState))
+      throw new AppError('CASE_NOT_OPEN', `${into} is ${primary.state}; merge into an open case`);
+    if (row.entity_code !== primary.entity_code) {
+      throw new AppError('VALIDATION_FAILED', `${reference} and ${into} belong to different client entities`, {
+        issues: [{ field: 'into', message: 'another entity' }],
+      });
+    }
+    await mustUpdate(trx, row, { state: 'merged', merged_into_case_id: primary.id, closed_at: now }, now);
+    await closeSegment(trx, row.id, now, 'merged');
+    await appendCaseEvent(trx, {
+      caseId: row.id,
+      at: now,
+      actorUserId: actor.id,
+      type: 'merged',
+      before: { state: row.state },
+      after: { state: 'merged', into },
+      details: {},
+    });
+    await appendCaseEvent(trx, {
+      caseId: primary.id,
+      at: now,
+      actorUserId: actor.id,
+      type: 'duplicate-merged',
+      after: { duplicate: reference },
+    });
+  });
+  return summary(db, null, reference);
+}
+
+/**
+ * Assigns a case to an agent of its provider (or unassigns it with null), and optionally to a team.
+ * @throws AppError CASE_NOT_FOUND, FORBIDDEN, CASE_VERSION_CONFLICT, VALIDATION_FAILED (the agent does not work for the provider).
+ */
+export async function assignCase(
+  db: Db,
+  actor: User,
+  reference: string,
+  version: number,
+  input: { assignee: number | null; team?: number | null | undefined },
+  opts: CaseOptions = {},
+): Promise<CaseSummary> {
+  requireWorkRole(actor);
+  const now = opts.now ?? new Date();
+  await db.transaction().execute(async (trx) => {
+    const row = await loadVisible(trx, actor, reference);
+    checkVersion(row, version);
+    if (input.assignee !== null) {
+      const agent = await findUserScope(trx, input.assignee);
+      if (!agent || !agent.active || agent.provider_code !== row.provider_code) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `User ${input.assignee} is not an agent of ${row.provider_code ?? 'the coordination queue'}`,
+          {
+            issues: [{ field: 'assignee', message: "not an agent of the case's provider" }],
+          },
+        );
+      }
+    }
+    const set: Parameters<typeof updateCaseIfVersion>[3] = { assignee_user_id: input.assignee };
+    if (input.team !== undefined) set.team_id = input.team;
+    await mustUpdate(trx, row, set, now);
+    await appendCaseEvent(trx, {
+      caseId: row.id,
+      at: now,
+      actorUserId: actor.id,
+      type: 'assigned',
+      before: { assignee: row.assignee_user_id, team: row.team_id },
+      after: { assignee: input.assignee, team: input.team === undefined ? row.team_id : input.team },
+    });
+  });
+  return summary(db, null, reference);
+}
+
+/**
+ * Adds a public reply or an internal note. A message to a merged case goes to its primary. A client's
+ * reply to a case awaiting the client moves it back to in progress. `@handle` mentions (the local part
+ * of an e-mail) notify those who can see the case.
+ * @returns the reference of the case the message landed on.
+ * @throws AppError CASE_NOT_FOUND, FORBIDDEN (internal note by a client), CASE_NOT_OPEN (cancelled case).
+ */
+export async function addMessage(
+  db: Db,
+  actor: User,
+  reference: string,
+  input: { body: string; visibility: 'public' | 'internal' },
+  opts: CaseOptions = {},
+): Promise<{ reference: string }> {
+  if (actor.role === 'viewer') throw new AppError('FORBIDDEN', 'Viewers cannot write on cases');
+  if (input.visibility === 'internal' && !WORK_ROLES.has(actor.role))
+    throw new AppError('FORBIDDEN', 'Only provider staff can write internal notes');
+  const now = opts.now ?? new Date();
+  let row = await loadVisible(db, actor, reference);
+  const hops: string[] = [];
+  while (row.state === 'merged' && row.merged_into_case_id && hops.length < 10) {
+    hops.push(row.reference);
+    const primary = await findCaseRowById(db, row.merged_into_case_id);
+    if (!primary) break;
+    row = primary;
+  }
+  if (row.state === 'cancelled') throw new AppError('CASE_NOT_OPEN', `${row.reference} is cancelled`);
+  const handles = [...new Set([...input.body.matchAll(/@([a-z0-9._-]+)/gi)].map((m) => (m[1] as string).toLowerCase()))];
+  const target = row;
+  await db.transaction().execute(async (trx) => {
+    const mentioned = (await findMentionedUsers(trx, handles)).filter(
+      (u) =>
+        (u.provider_code !== null && u.provider_code === target.provider_code) ||
+        ['dos-coordinator', 'administrator'].includes(u.role),
+    );
+    const messageId = await insertMessage(trx, {
+      caseId: target.id,
+      authorUserId: actor.id,
+      visibility: input.visibility,
+      body: input.body,
+      mentions: mentioned.map((u) => u.email),
+      channel: 'web',
+      at: now,
+    });
+    await appendCaseEvent(trx, {
+      caseId: target.id,
+      at: now,
+      actorUserId: actor.id,
+      type: input.visibility === 'internal' ? 'note-added' : 'reply-added',
+      after: { message: messageId },
+      details: hops.length ? { via: hops } : {},
+    });
+    const fresh = await findCaseRowById(trx, target.id);
+    if (fresh && CLIENT_ROLES.has(actor.role) && fresh.state === 'awaiting-client') {
+      await mustUpdate(trx, fresh, { state: 'in-progress' }, now);
+      await appendCaseEvent(trx, {
+        caseId: target.id,
+        at: now,
+        actorUserId: actor.id,
+        type: 'state-changed',
+        before: { state: 'awaiting-client' },
+        after: { state: 'in-progress' },
+        details: { reason: 'client replied' },
+      });
+    }
+    const notify = new Map<string, string>();
+    for (const u of mentioned) notify.set(u.email, `You were mentioned on ${target.reference}`);
+    if (input.visibility === 'public') {
+      const ids = [target.requester_user_id, target.assignee_user_id].filter((x): x is number => x !== null && x !== actor.id);
+      for (const u of await findUsersByIds(trx, ids)) notify.set(u.email, `New reply on ${target.reference}`);
+    }
+    for (const [to, subject] of notify) {
+      await enqueueEmail(trx, { caseId: target.id, to, subject: `[${target.reference}] ${subject}`, body: input.body, at: now });
+    }
+  });
+  return { reference: target.reference };
+}
+
+/**
+ * The whole case as `actor` may see it: summary, fields, child tasks, the timeline of the case and its
+ * children, provider segments, and messages (internal notes only for work roles).
+ * @throws AppError CASE_NOT_FOUND when it does not exist or is outside the actor's scope.
+ */
+export async function viewCase(db: Db, actor: User, reference: string): Promise<CaseView> {
+  const row = await loadVisible(db, actor, reference);
+  const [c, children] = await Promise.all([summary(db, null, reference), findChildren(db, row.id)]);
+  const ids = [row.id, ...children.map((ch) => ch.id)];
+  const work = WORK_ROLES.has(actor.role) || actor.role === 'viewer';
+  const [timeline, segments, messages] = await Promise.all([
+    findEvents(db, ids),
+    findSegments(db, ids),
+    findMessages(db, work ? ids : [row.id], WORK_ROLES.has(actor.role)),
+  ]);
+  return {
+    case: c,
+    fields: (typeof row.fields === 'string' ? JSON.parse(row.fields) : row.fields) as Record<string, unknown>,
+    children,
+    timeline,
+    segments,
+    messages,
+  };
+}
+
+export { summary as findVisibleCaseSummary };
