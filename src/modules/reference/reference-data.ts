@@ -275,6 +275,7 @@ export interface ReferenceLoadReport {
  */
 export async function loadReferenceData(db: Kysely<Database>, dir: string = REFERENCE_DIR): Promise<ReferenceLoadReport> {
   const data = readReferenceData(dir);
+  const countryNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
   const assignments = expandAssignments(data);
   await db.transaction().execute(async (trx) => {
     await upsertDutyStations(
@@ -284,7 +285,7 @@ export async function loadReferenceData(db: Kysely<Database>, dir: string = REFE
         cityCode: s.code.slice(3),
         city: s.city,
         country: s.country,
-        countryName: null,
+        countryName: countryNames.of(s.country) ?? null,
         region: s.region,
         subregion: null,
         latitude: s.latitude,

@@ -1,0 +1,86 @@
+/**
+ * The web UI's translations are complete: English and French have the same keys with the same
+ * placeholders, no empty text, and every key the code asks for exists (literal `t('a.b')` keys, the
+ * navigation labels, and the families built from API values: kinds, regions, scopes, delivery, units, roles,
+ * taken from the server's own schemas so that a new value on the server shows up here).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { SERVICE_UNITS } from '../src/modules/catalogue/catalogue.schema.ts';
+import { ENTITY_KINDS, PROVIDER_KINDS } from '../src/modules/directory/directory.schema.ts';
+import { ROLES } from '../src/modules/identity/identity.schema.ts';
+import * as ui from '../web/src/api/types.ts';
+
+const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web', 'src');
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+
+function flatten(o: Record<string, unknown>, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(o)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object') for (const [kk, vv] of flatten(v as Record<string, unknown>, key)) out.set(kk, vv);
+    else out.set(key, String(v));
+  }
+  return out;
+}
+
+function load(lang: string): Map<string, string> {
+  return flatten(JSON.parse(fs.readFileSync(path.join(WEB, 'locales', `${lang}.json`), 'utf8')) as Record<string, unknown>);
+}
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const p = path.join(dir, d.name);
+    if (d.isDirectory()) return sources(p);
+    return /\.tsx?$/.test(d.name) ? [fs.readFileSync(p, 'utf8')] : [];
+  });
+}
+
+const en = load('en');
+const fr = load('fr');
+/** Whether `key` resolves in `dict`, directly or through its plural forms. */
+const has = (dict: Map<string, string>, key: string) => dict.has(key) || dict.has(`${key}_other`);
+const placeholders = (s: string) => [...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
+
+describe('web UI translations', () => {
+  it("the UI's lists of kinds are the server's", () => {
+    expect([...ui.PROVIDER_KINDS]).toEqual([...PROVIDER_KINDS]);
+    expect([...ui.ENTITY_KINDS]).toEqual([...ENTITY_KINDS]);
+  });
+
+  it('English and French have exactly the same keys, none empty', () => {
+    expect([...fr.keys()].sort()).toEqual([...en.keys()].sort());
+    for (const [k, v] of [...en, ...fr]) expect(v.trim(), k).not.toBe('');
+  });
+
+  it('each French text uses the same placeholders as the English one', () => {
+    for (const [k, v] of en) {
+      const f = fr.get(k) ?? '';
+      // plural forms may drop {{count}} (e.g. "one")
+      const strip = (xs: Array<string | undefined>) => (PLURAL.test(k) ? xs.filter((x) => x !== 'count') : xs);
+      expect(strip(placeholders(f)), k).toEqual(strip(placeholders(v)));
+    }
+  });
+
+  it('every key the code uses exists', () => {
+    const code = sources(WEB).join('\n');
+    const literal = [...code.matchAll(/\bt\(\s*'([a-zA-Z0-9_.-]+)'/g)].map((m) => m[1] as string);
+    const navLabels = [...code.matchAll(/(?:label|section): '([a-zA-Z]+\.[a-zA-Z0-9.]+)'/g)].map((m) => m[1] as string);
+    expect(literal.length).toBeGreaterThan(100);
+    expect(navLabels.length).toBeGreaterThan(10);
+    const families = [
+      ...PROVIDER_KINDS.map((k) => `providerKind.${k}`),
+      ...ENTITY_KINDS.map((k) => `entityKind.${k}`),
+      ...ui.REGIONS.map((r) => `region.${r}`),
+      ...['global', 'regional', 'local'].map((s) => `scope.${s}`),
+      ...['remote', 'on-site'].map((d) => `delivery.${d}`),
+      ...['fit', 'world', 'americas', 'europe', 'africa', 'middle-east-asia'].map((v) => `maps.view.${v}`),
+      ...SERVICE_UNITS.map((u) => `unit.${u}`),
+      ...ROLES.map((r) => `role.${r}`),
+    ];
+    const missing = [...new Set([...literal, ...navLabels, ...families])].filter((k) => !has(en, k) || !has(fr, k));
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,23 @@
+/** URL search parameters of the who-serves-whom matrix. */
+import { ENTITY_KINDS, type EntityKind } from '../../api/types.ts';
+import { compact, optInt, optOneOf, optString } from '../../lib/search-params.ts';
+
+export interface MatrixSearch {
+  q?: string;
+  kind?: EntityKind;
+  serviceLine?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export const MATRIX_PAGE_SIZE = 25;
+
+export function validateMatrixSearch(raw: Record<string, unknown>): MatrixSearch {
+  return compact({
+    q: optString(raw.q),
+    kind: optOneOf(raw.kind, ENTITY_KINDS),
+    serviceLine: optString(raw.serviceLine),
+    page: optInt(raw.page, 1, 100_000),
+    pageSize: optInt(raw.pageSize, 1, 200),
+  });
+}

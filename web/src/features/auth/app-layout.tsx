@@ -1,0 +1,151 @@
+/**
+ * The signed-in frame: a header (name, language, the user with their role, sign-out) and a navbar with
+ * every screen. The navbar collapses behind a burger on small screens and on request on large ones.
+ */
+import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Stack, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { LanguageSwitcher } from './language-switcher.tsx';
+import { useCurrentUser, useSignOut } from './session.ts';
+
+type NavPath =
+  | '/'
+  | '/providers'
+  | '/entities'
+  | '/duty-stations'
+  | '/catalogue'
+  | '/matrix'
+  | '/routing'
+  | '/maps/providers'
+  | '/maps/peace-operations';
+
+const NAV: Array<{ section: string; items: Array<{ to: NavPath; label: string; testId: string }> }> = [
+  { section: '', items: [{ to: '/', label: 'nav.home', testId: 'nav-home' }] },
+  {
+    section: 'nav.sectionDirectory',
+    items: [
+      { to: '/providers', label: 'nav.providers', testId: 'nav-providers' },
+      { to: '/entities', label: 'nav.entities', testId: 'nav-entities' },
+      { to: '/duty-stations', label: 'nav.dutyStations', testId: 'nav-duty-stations' },
+    ],
+  },
+  {
+    section: 'nav.sectionServices',
+    items: [
+      { to: '/catalogue', label: 'nav.catalogue', testId: 'nav-catalogue' },
+      { to: '/matrix', label: 'nav.matrix', testId: 'nav-matrix' },
+      { to: '/routing', label: 'nav.routing', testId: 'nav-routing' },
+    ],
+  },
+  {
+    section: 'nav.sectionMaps',
+    items: [
+      { to: '/maps/providers', label: 'nav.mapProviders', testId: 'nav-map-providers' },
+      { to: '/maps/peace-operations', label: 'nav.mapPeaceOperations', testId: 'nav-map-peace-operations' },
+    ],
+  },
+];
+
+function UserBox() {
+  const { t } = useTranslation();
+  const user = useCurrentUser();
+  const navigate = useNavigate();
+  const signOut = useSignOut(() => navigate({ to: '/sign-in', search: {} }));
+  if (!user) return null;
+  return (
+    <Group gap="sm" wrap="nowrap">
+      <Stack gap={0} align="flex-end" visibleFrom="sm">
+        <Text size="sm" fw={600} data-testid="user-name" lh={1.2}>
+          {user.name}
+        </Text>
+        <Group gap={4} wrap="nowrap">
+          <Badge size="xs" variant="light" data-testid="user-role">
+            {t(`role.${user.role}`, { defaultValue: user.role })}
+          </Badge>
+          {user.scope && (
+            <Text size="xs" c="dimmed">
+              {user.scope.code}
+            </Text>
+          )}
+        </Group>
+      </Stack>
+      <Button variant="default" size="xs" loading={signOut.isPending} data-testid="sign-out" onClick={() => signOut.mutate()}>
+        {t('header.signOut')}
+      </Button>
+    </Group>
+  );
+}
+
+export function AppLayout() {
+  const { t } = useTranslation();
+  const [mobileOpened, mobile] = useDisclosure(false);
+  const [desktopOpened, desktop] = useDisclosure(true);
+  const pathname = useRouterState({ select: (s) => s.location.pathname });
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !mobileOpened, desktop: !desktopOpened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={mobileOpened} onClick={mobile.toggle} hiddenFrom="sm" size="sm" aria-label={t('header.toggleNav')} />
+            <Burger
+              opened={desktopOpened}
+              onClick={desktop.toggle}
+              visibleFrom="sm"
+              size="sm"
+              aria-label={t('header.toggleNav')}
+            />
+            <Stack gap={0}>
+              <Title order={1} fz={20} lh={1.1}>
+                {t('app.name')}
+              </Title>
+              <Text size="xs" c="dimmed" visibleFrom="md" lh={1.2}>
+                {t('app.tagline')}
+              </Text>
+            </Stack>
+          </Group>
+          <Group gap="md" wrap="nowrap">
+            <LanguageSwitcher />
+            <UserBox />
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label={t('nav.label')}>
+        <ScrollArea type="never">
+          <nav>
+            {NAV.map((section) => (
+              <Stack key={section.section || 'top'} gap={0} mb="sm">
+                {section.section && (
+                  <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" py={6}>
+                    {t(section.section)}
+                  </Text>
+                )}
+                {section.items.map((item) => {
+                  const active = item.to === '/' ? pathname === '/' : pathname.startsWith(item.to);
+                  return (
+                    <NavLink
+                      key={item.to}
+                      label={t(item.label)}
+                      active={active}
+                      data-testid={item.testId}
+                      onClick={mobile.close}
+                      renderRoot={(props) => <Link to={item.to} {...props} />}
+                    />
+                  );
+                })}
+              </Stack>
+            ))}
+          </nav>
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

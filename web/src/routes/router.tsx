@@ -1,0 +1,45 @@
+/** The route tree (code-based) and the router. */
+import type { QueryClient } from '@tanstack/react-query';
+import { createRouter } from '@tanstack/react-router';
+import { appRoute } from './app.tsx';
+import { catalogueRoute } from './catalogue.tsx';
+import { dutyStationsRoute } from './duty-stations.tsx';
+import { entitiesRoute } from './entities.tsx';
+import { homeRoute } from './home.tsx';
+import { peaceOperationsMapRoute, providersMapRoute } from './maps.tsx';
+import { matrixRoute } from './matrix.tsx';
+import { providersRoute } from './providers.tsx';
+import { rootRoute } from './root.tsx';
+import { routingRoute } from './routing.tsx';
+import { signInRoute } from './sign-in.tsx';
+
+export const routeTree = rootRoute.addChildren([
+  signInRoute,
+  appRoute.addChildren([
+    homeRoute,
+    providersRoute,
+    entitiesRoute,
+    dutyStationsRoute,
+    catalogueRoute,
+    matrixRoute,
+    routingRoute,
+    providersMapRoute,
+    peaceOperationsMapRoute,
+  ]),
+]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: 'intent',
+    defaultPreloadStaleTime: 0,
+    scrollRestoration: true,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}
