@@ -5,6 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { AppError } from '../server/errors.ts';
+import { registerCaseCommands } from './cases-commands.ts';
 import { registerCommands } from './commands.ts';
 
 const program = new Command();
@@ -15,6 +16,7 @@ program
   .addOption(new Option('--database-url <url>', 'PostgreSQL server URL (instead of PGlite)').env('DATABASE_URL'))
   .showHelpAfterError();
 registerCommands(program);
+registerCaseCommands(program);
 
 try {
   await program.parseAsync(process.argv);
