@@ -2,12 +2,14 @@
  * The web UI's translations are complete: English and French have the same keys with the same
  * placeholders, no empty text, and every key the code asks for exists (literal `t('a.b')` keys, the
  * navigation labels, and the families built from API values: kinds, regions, scopes, delivery, units, roles,
- * taken from the server's own schemas so that a new value on the server shows up here).
+ * case states, transitions, priorities and timeline events, taken from the server's own schemas so that a
+ * new value on the server shows up here).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CASE_STATES, TRANSITIONS } from '../src/modules/cases/lifecycle.ts';
 import { SERVICE_UNITS } from '../src/modules/catalogue/catalogue.schema.ts';
 import { ENTITY_KINDS, PROVIDER_KINDS } from '../src/modules/directory/directory.schema.ts';
 import { ROLES } from '../src/modules/identity/identity.schema.ts';
@@ -48,6 +50,8 @@ describe('web UI translations', () => {
   it("the UI's lists of kinds are the server's", () => {
     expect([...ui.PROVIDER_KINDS]).toEqual([...PROVIDER_KINDS]);
     expect([...ui.ENTITY_KINDS]).toEqual([...ENTITY_KINDS]);
+    expect([...ui.CASE_STATES]).toEqual([...CASE_STATES]);
+    expect([...ui.TRANSITIONS]).toEqual([...TRANSITIONS]);
   });
 
   it('English and French have exactly the same keys, none empty', () => {
@@ -79,6 +83,31 @@ describe('web UI translations', () => {
       ...['fit', 'world', 'americas', 'europe', 'africa', 'middle-east-asia'].map((v) => `maps.view.${v}`),
       ...SERVICE_UNITS.map((u) => `unit.${u}`),
       ...ROLES.map((r) => `role.${r}`),
+      ...CASE_STATES.map((s) => `caseState.${s}`),
+      ...TRANSITIONS.map((x) => `transition.${x}`),
+      ...TRANSITIONS.map((x) => `transitionHelp.${x}`),
+      ...ui.PRIORITIES.map((p) => `priority.${p}`),
+      ...['impactLevel', 'urgencyLevel', 'impactIs', 'urgencyIs'].flatMap((f) => ['1', '2', '3'].map((l) => `${f}.${l}`)),
+      ...['open', 'all'].map((x) => `cases.tab.${x}`),
+      // every event type the server writes (grep "type: '" in src/modules/cases)
+      ...[
+        'created',
+        'routed',
+        'state-changed',
+        'reopened',
+        'transferred',
+        'child-task-opened',
+        'merged',
+        'duplicate-merged',
+        'assigned',
+        'reply-added',
+        'note-added',
+        'attachment-added',
+        'imported-activity',
+      ].map((e) => `caseEvent.${e}`),
+      ...['routed', 'no-assignment', 'transferred', 'child-task', 'reopened', 'imported', 'cancelled', 'closed', 'merged'].map(
+        (r) => `segmentReason.${r}`,
+      ),
     ];
     const missing = [...new Set([...literal, ...navLabels, ...families])].filter((k) => !has(en, k) || !has(fr, k));
     expect(missing).toEqual([]);

@@ -1,8 +1,11 @@
 /** The commands of `meridian`; each calls services in-process. */
+import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { migrateToLatest, openDatabase } from '../db/database.ts';
 import { routeRequest } from '../modules/agreements/routing.service.ts';
+import { startInboundSmtp } from '../modules/cases/inbound-email.ts';
+import { createMailTransport, startOutboxWorker } from '../modules/cases/outbox.ts';
 import { findAllServices } from '../modules/catalogue/catalogue.repository.ts';
 import { importDutyStations } from '../modules/directory/duty-station-import.ts';
 import { ensureDemoUsers } from '../modules/identity/demo-users.ts';
@@ -77,8 +80,29 @@ export function registerCommands(program: Command): void {
         sessionPolicy: { ttlMinutes: config.sessionTtlMinutes, idleMinutes: config.sessionIdleMinutes },
         secureCookies: config.secureCookies,
         signInRateLimit: config.signInRateLimit,
+        attachments: { dir: path.join(config.dataDir, 'attachments'), maxBytes: config.attachmentMaxBytes },
       });
+      const transport = createMailTransport({
+        host: config.smtpHost,
+        port: config.smtpPort,
+        secure: config.smtpSecure,
+        user: config.smtpUser,
+        password: config.smtpPassword,
+      });
+      if (!transport) app.log.warn('SMTP_HOST is not set: e-mails stay queued in the outbox');
+      const stopOutbox = startOutboxWorker(m.db, transport, config.outboxIntervalMs, {
+        from: config.smtpFrom,
+        replyTo: config.smtpReplyTo,
+        logger: app.log,
+      });
+      const inbound =
+        config.inboundSmtpPort !== undefined
+          ? await startInboundSmtp({ port: config.inboundSmtpPort, host: config.inboundSmtpHost, db: m.db, logger: app.log })
+          : null;
       const close = async () => {
+        await stopOutbox();
+        await inbound?.close();
+        transport?.close?.();
         await app.close();
         await m.close();
         process.exit(0);

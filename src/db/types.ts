@@ -223,6 +223,34 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: Timestamp;
   sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** When the row may next be tried: after a failure (backoff) or while claimed (lease end); null: at once. */
+  next_attempt_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Token of the sender holding the claim; null when unclaimed. */
+  claim_token: string | null;
+  /** The Message-ID the e-mail was sent with. */
+  message_id: string | null;
+}
+
+export interface AttachmentTable {
+  id: string;
+  case_id: string;
+  message_id: string | null;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  /** Relative to `<dataDir>/attachments`: `<case id>/<uuid>`. */
+  storage_path: string;
+  uploaded_by: number | null;
+  created_at: ColumnType<Date, Date | string, never>;
+}
+
+export interface InboundEmailTable {
+  message_id: string;
+  case_id: string;
+  case_message_id: string;
+  from_address: string;
+  received_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
 export interface Database {
@@ -233,6 +261,8 @@ export interface Database {
   case_messages: CaseMessageTable;
   idempotency_keys: IdempotencyKeyTable;
   outbox: OutboxTable;
+  attachments: AttachmentTable;
+  inbound_emails: InboundEmailTable;
   users: UserTable;
   sessions: SessionTable;
   audit_events: AuditEventTable;

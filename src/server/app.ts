@@ -23,6 +23,7 @@ import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.ts';
 import type { Database } from '../db/types.ts';
 import { agreementsRoutes } from '../modules/agreements/agreements.routes.ts';
+import { type AttachmentRouteOptions, attachmentRoutes } from '../modules/cases/attachments.routes.ts';
 import { casesRoutes } from '../modules/cases/cases.routes.ts';
 import { catalogueRoutes } from '../modules/catalogue/catalogue.routes.ts';
 import { directoryRoutes } from '../modules/directory/directory.routes.ts';
@@ -47,6 +48,11 @@ export interface AppDeps {
   webDir?: string;
   /** Days after resolution during which a case can be reopened (default 10). */
   reopenWindowDays?: number;
+  /**
+   * Attachments of cases: folder (`<dataDir>/attachments`), size limit in bytes, virus-scan hook.
+   * Without it the attachment routes are not served.
+   */
+  attachments?: AttachmentRouteOptions;
 }
 
 /** Where `vite build` puts the web app. */
@@ -167,6 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await agreementsRoutes(api);
     await referenceRoutes(api);
     await casesRoutes(api, { ...(deps.reopenWindowDays !== undefined ? { reopenWindowDays: deps.reopenWindowDays } : {}) });
+    if (deps.attachments) await attachmentRoutes(api, deps.attachments);
     await identityRoutes(api, {
       sessionPolicy,
       secureCookies: deps.secureCookies ?? false,

@@ -34,6 +34,28 @@ export const ConfigSchema = z.object({
   signInRateLimit: z.coerce.number().int().min(1).max(10_000),
   /** Create the demo users (one per role, README) with the reference data. */
   demoUsers: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  /** SMTP relay of the e-mail outbox; unset: sending is disabled and e-mails stay queued. */
+  smtpHost: z.string().min(1).optional(),
+  smtpPort: z.coerce.number().int().min(1).max(65535),
+  /** TLS from the first byte (port 465); false: STARTTLS when the relay offers it. */
+  smtpSecure: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  smtpUser: z.string().min(1).optional(),
+  smtpPassword: z.string().min(1).optional(),
+  /** From address of Meridian's e-mails. */
+  smtpFrom: z.string().min(3),
+  /** Reply-To address that reaches the inbound listener (optional). */
+  smtpReplyTo: z.string().min(3).optional(),
+  /** How often the outbox is checked, ms. */
+  outboxIntervalMs: z.coerce.number().int().min(100).max(3_600_000),
+  /** Port of the inbound SMTP listener for replies by e-mail; unset: off. */
+  inboundSmtpPort: z.coerce.number().int().min(0).max(65535).optional(),
+  inboundSmtpHost: z.string().min(1),
+  /** Largest attachment, bytes. */
+  attachmentMaxBytes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1024 * 1024 * 1024),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -43,7 +65,9 @@ export type ConfigOverrides = Partial<Pick<Config, 'dataDir' | 'databaseUrl' | '
  * Builds the configuration from `env` (default `process.env`) and explicit overrides (CLI flags win).
  * Keys: MERIDIAN_DATA_DIR (default `./.meridian-data`), DATABASE_URL, PORT (3000), HOST (127.0.0.1), LOG_LEVEL (info),
  * SESSION_TTL_MINUTES (720), SESSION_IDLE_MINUTES (120), COOKIE_SECURE (false), SIGN_IN_RATE_LIMIT (10 per minute),
- * MERIDIAN_DEMO_USERS (true).
+ * MERIDIAN_DEMO_USERS (true), SMTP_HOST (unset: no sending), SMTP_PORT (587), SMTP_SECURE (false), SMTP_USER, SMTP_PASSWORD,
+ * SMTP_FROM (`Meridian <meridian@localhost>`), SMTP_REPLY_TO, OUTBOX_INTERVAL_MS (10000), INBOUND_SMTP_PORT (unset: off),
+ * INBOUND_SMTP_HOST (127.0.0.1), ATTACHMENT_MAX_BYTES (10485760).
  * @throws Error listing each invalid key and why.
  */
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -58,6 +82,17 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     secureCookies: env.COOKIE_SECURE ?? 'false',
     signInRateLimit: env.SIGN_IN_RATE_LIMIT ?? 10,
     demoUsers: env.MERIDIAN_DEMO_USERS ?? 'true',
+    smtpHost: env.SMTP_HOST || undefined,
+    smtpPort: env.SMTP_PORT || 587,
+    smtpSecure: env.SMTP_SECURE || 'false',
+    smtpUser: env.SMTP_USER || undefined,
+    smtpPassword: env.SMTP_PASSWORD || undefined,
+    smtpFrom: env.SMTP_FROM || 'Meridian <meridian@localhost>',
+    smtpReplyTo: env.SMTP_REPLY_TO || undefined,
+    outboxIntervalMs: env.OUTBOX_INTERVAL_MS || 10_000,
+    inboundSmtpPort: env.INBOUND_SMTP_PORT || undefined,
+    inboundSmtpHost: env.INBOUND_SMTP_HOST || '127.0.0.1',
+    attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES || 10 * 1024 * 1024,
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
@@ -72,6 +107,17 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       secureCookies: 'COOKIE_SECURE',
       signInRateLimit: 'SIGN_IN_RATE_LIMIT',
       demoUsers: 'MERIDIAN_DEMO_USERS',
+      smtpHost: 'SMTP_HOST',
+      smtpPort: 'SMTP_PORT',
+      smtpSecure: 'SMTP_SECURE',
+      smtpUser: 'SMTP_USER',
+      smtpPassword: 'SMTP_PASSWORD',
+      smtpFrom: 'SMTP_FROM',
+      smtpReplyTo: 'SMTP_REPLY_TO',
+      outboxIntervalMs: 'OUTBOX_INTERVAL_MS',
+      inboundSmtpPort: 'INBOUND_SMTP_PORT',
+      inboundSmtpHost: 'INBOUND_SMTP_HOST',
+      attachmentMaxBytes: 'ATTACHMENT_MAX_BYTES',
     };
     const lines = parsed.error.issues.map((i) => `${keys[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n  ${lines.join('\n  ')}`);

@@ -6,9 +6,13 @@ import type { Migration } from 'kysely';
 import * as m20261129T1200 from './20261129T1200-directory-catalogue-assignments.ts';
 import * as m20261129T1300 from './20261129T1300-identity.ts';
 import * as m20261129T1400 from './20261129T1400-cases.ts';
+import * as m20261129T1500 from './20261129T1500-email-attachments.ts';
+import * as m20261129T1600 from './20261129T1600-case-queue-indexes.ts';
 
 export const migrations: Record<string, Migration> = {
   '20261129T1200-directory-catalogue-assignments': m20261129T1200,
   '20261129T1300-identity': m20261129T1300,
   '20261129T1400-cases': m20261129T1400,
+  '20261129T1500-email-attachments': m20261129T1500,
+  '20261129T1600-case-queue-indexes': m20261129T1600,
 };

@@ -295,6 +295,16 @@ describe('visibility', () => {
     const all = (await app.inject({ url: '/api/cases/counts', headers: as.coordinator })).json();
     expect(all.total).toBeGreaterThan(unonCounts.total);
     expect((await act('viewer', mine.reference, 'messages', { body: 'hi' })).statusCode).toBe(403);
+    // An internal note is invisible to the client, even as a timeline event.
+    expect(
+      (await act('agent.rsce', mine.reference, 'messages', { body: 'Check the contract first', visibility: 'internal' }))
+        .statusCode,
+    ).toBe(201);
+    const clientView = (await view('requester.minusca', mine.reference)).json();
+    expect(clientView.messages.map((x: { body: string }) => x.body)).not.toContain('Check the contract first');
+    expect(clientView.timeline.map((e: { type: string }) => e.type)).not.toContain('note-added');
+    const agentView = (await view('agent.rsce', mine.reference)).json();
+    expect(agentView.timeline.map((e: { type: string }) => e.type)).toContain('note-added');
     expect(
       (await act('requester.minusca', mine.reference, 'messages', { body: 'secret', visibility: 'internal' })).statusCode,
     ).toBe(403);
@@ -304,12 +314,12 @@ describe('visibility', () => {
     const c = (await create('requester.rco-cl', payroll('Assign me'))).json();
     const agent = await findUserForSignIn(h.db, 'agent.unon@meridian.test');
     const kjso = await findUserForSignIn(h.db, 'agent.kjso@meridian.test');
-    expect((await act('agent.unon', c.reference, 'assign', { assignee: kjso!.id }, 1)).statusCode).toBe(400);
+    expect((await act('agent.unon', c.reference, 'assign', { assignee: kjso?.id }, 1)).statusCode).toBe(400);
     const bulk = await app.inject({
       method: 'POST',
       url: '/api/cases/bulk',
       headers: as['agent.unon'],
-      payload: { references: [c.reference, 'MER-999999'], action: { type: 'assign', assignee: agent!.id } },
+      payload: { references: [c.reference, 'MER-999999'], action: { type: 'assign', assignee: agent?.id } },
     });
     expect(bulk.json().results).toEqual([
       { reference: c.reference, ok: true },

@@ -12,6 +12,18 @@ import type { CaseState } from './lifecycle.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** Queue counts stop at this number ("10,000+"). */
+export const COUNT_CAP = 10_000;
+const CASE_STATE_LIST: readonly CaseState[] = [
+  'new',
+  'in-progress',
+  'awaiting-client',
+  'resolved',
+  'closed',
+  'cancelled',
+  'merged',
+];
+
 /**
  * The visibility rule, as SQL on `c` (cases): provider roles see their provider's cases (child tasks
  * addressed to it included); client requesters their own; entity focal points their entity's;
@@ -154,10 +166,20 @@ function applyFilters(viewer: User, q: CaseQuery) {
   };
 }
 
-/** A page of the cases visible to `viewer` that match the queue filters. */
-export async function findCases(db: Db, viewer: User, q: CaseQuery): Promise<Page<CaseSummary>> {
+/**
+ * A page of the cases visible to `viewer` that match the queue filters. The page's ids are chosen on the
+ * cases table alone (index on provider, state, created), then the page is joined for display.
+ */
+export async function findCases(db: Db, viewer: User, q: CaseQuery): Promise<Page<CaseSummary> & { totalCapped: boolean }> {
   const filter = applyFilters(viewer, q);
-  const total = await filter(db.selectFrom('cases as c')).select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const total = await db
+    .selectFrom(
+      filter(db.selectFrom('cases as c').select('c.id'))
+        .limit(COUNT_CAP + 1)
+        .as('x'),
+    )
+    .select(db.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   const sortCol =
     q.sort === 'updatedAt'
       ? 'c.updated_at'
@@ -166,23 +188,60 @@ export async function findCases(db: Db, viewer: User, q: CaseQuery): Promise<Pag
         : q.sort === 'reference'
           ? 'c.id'
           : 'c.created_at';
-  const rows = await filter(summarySelect(db))
+  const ids = await filter(db.selectFrom('cases as c').select('c.id'))
     .orderBy(sortCol, q.order)
     .orderBy('c.id', q.order)
     .limit(q.pageSize)
     .offset(offsetOf(q))
     .execute();
-  return { items: rows.map(toSummary), total: Number(total.n), page: q.page, pageSize: q.pageSize };
+  const order = new Map(ids.map((r, i) => [String(r.id), i]));
+  const rows = ids.length
+    ? await summarySelect(db)
+        .where(
+          'c.id',
+          'in',
+          ids.map((r) => r.id),
+        )
+        .execute()
+    : [];
+  const items = rows.map(toSummary).sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  const n = Number(total.n);
+  return { items, total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP, page: q.page, pageSize: q.pageSize };
 }
 
-/** Counts per state of the cases visible to `viewer` that match the filters (state filter ignored). */
-export async function countCasesByState(db: Db, viewer: User, q: CaseQuery): Promise<Record<string, number>> {
+/**
+ * Counts per state of the cases visible to `viewer` that match the filters (state filter ignored), each
+ * capped at `COUNT_CAP` (a queue of more shows "10,000+"): counting stays a bounded index scan however
+ * many cases a provider holds.
+ */
+export async function countCasesByState(
+  db: Db,
+  viewer: User,
+  q: CaseQuery,
+): Promise<{ byState: Record<string, number>; capped: string[] }> {
   const filter = applyFilters(viewer, { ...q, state: undefined });
-  const rows = await filter(db.selectFrom('cases as c'))
-    .select(['c.state', db.fn.countAll<string>().as('n')])
-    .groupBy('c.state')
-    .execute();
-  return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  const counts = await Promise.all(
+    CASE_STATE_LIST.map(async (state) => {
+      const r = await db
+        .selectFrom(
+          filter(db.selectFrom('cases as c').select('c.id'))
+            .where('c.state', '=', state)
+            .limit(COUNT_CAP + 1)
+            .as('x'),
+        )
+        .select(db.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return [state, Number(r.n)] as const;
+    }),
+  );
+  const byState: Record<string, number> = {};
+  const capped: string[] = [];
+  for (const [state, n] of counts) {
+    if (n === 0) continue;
+    byState[state] = Math.min(n, COUNT_CAP);
+    if (n > COUNT_CAP) capped.push(state);
+  }
+  return { byState, capped };
 }
 
 export interface NewCaseRow {
@@ -261,22 +320,37 @@ export async function updateCaseIfVersion(
   return Number(r.numUpdatedRows) === 1;
 }
 
+export interface CaseEventInput {
+  caseId: string;
+  at: Date;
+  actorUserId: number | null;
+  type: string;
+  before?: unknown;
+  after?: unknown;
+  details?: unknown;
+}
+
 /** Appends a case event. */
-export async function appendCaseEvent(
-  db: Db,
-  e: { caseId: string; at: Date; actorUserId: number | null; type: string; before?: unknown; after?: unknown; details?: unknown },
-): Promise<void> {
+export async function appendCaseEvent(db: Db, e: CaseEventInput): Promise<void> {
+  await appendCaseEvents(db, [e]);
+}
+
+/** Appends several case events in one statement, in order. */
+export async function appendCaseEvents(db: Db, events: CaseEventInput[]): Promise<void> {
+  if (events.length === 0) return;
   await db
     .insertInto('case_events')
-    .values({
-      case_id: e.caseId,
-      at: e.at,
-      actor_user_id: e.actorUserId,
-      type: e.type,
-      before: e.before === undefined ? null : JSON.stringify(e.before),
-      after: e.after === undefined ? null : JSON.stringify(e.after),
-      details: JSON.stringify(e.details ?? {}),
-    })
+    .values(
+      events.map((e) => ({
+        case_id: e.caseId,
+        at: e.at,
+        actor_user_id: e.actorUserId,
+        type: e.type,
+        before: e.before === undefined ? null : JSON.stringify(e.before),
+        after: e.after === undefined ? null : JSON.stringify(e.after),
+        details: JSON.stringify(e.details ?? {}),
+      })),
+    )
     .execute();
 }
 

@@ -98,7 +98,14 @@ export async function casesRoutes(app: FastifyInstance, opts: CaseOptions = {}):
         tags: ['cases'],
         summary: 'Work queue / my requests: the cases you may see, filtered, sorted, paginated',
         querystring: CaseQuerySchema,
-        response: { 200: pageOf(CaseSummarySchema), 400: ProblemSchema },
+        response: {
+          200: pageOf(CaseSummarySchema).extend({
+            totalCapped: z
+              .boolean()
+              .describe('true when more cases match than the count cap (10,000): total is then a lower bound'),
+          }),
+          400: ProblemSchema,
+        },
       },
     },
     async (req) => findCases(db(), currentUser(req), req.query),
@@ -112,12 +119,18 @@ export async function casesRoutes(app: FastifyInstance, opts: CaseOptions = {}):
         tags: ['cases'],
         summary: 'Counts per state of the cases you may see (same filters as the list)',
         querystring: CaseQuerySchema,
-        response: { 200: z.object({ byState: z.record(z.string(), z.number().int()), total: z.number().int() }) },
+        response: {
+          200: z.object({
+            byState: z.record(z.string(), z.number().int()),
+            total: z.number().int(),
+            capped: z.array(z.string()).describe('States whose count reached the cap (10,000): show "10,000+"'),
+          }),
+        },
       },
     },
     async (req) => {
-      const byState = await countCasesByState(db(), currentUser(req), req.query);
-      return { byState, total: Object.values(byState).reduce((a, b) => a + b, 0) };
+      const { byState, capped } = await countCasesByState(db(), currentUser(req), req.query);
+      return { byState, capped, total: Object.values(byState).reduce((a, b) => a + b, 0) };
     },
   );
 

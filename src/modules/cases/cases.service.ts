@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import { AppError } from '../../server/errors.ts';
-import { routeRequest } from '../agreements/routing.service.ts';
+import { findAssignmentInForce } from '../agreements/assignments.repository.ts';
+import { todayUtc } from '../agreements/routing.service.ts';
 import { findService } from '../catalogue/catalogue.repository.ts';
 import { findClientEntity } from '../directory/directory.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
@@ -152,16 +153,12 @@ export async function createCase(
     });
   const fields = checkFormFields(service.formFields as FormField[], input.fields);
 
-  let provider: string | null = null;
-  let routingReason: string;
-  try {
-    const route = await routeRequest(db, { entity: entity.code, service: service.code });
-    provider = route.provider.code;
-    routingReason = `Assigned provider ${route.provider.code} (${route.scope}); basis: ${route.basis}`;
-  } catch (e) {
-    if (!(e instanceof AppError) || e.code !== 'ROUTING_NO_ASSIGNMENT') throw e;
-    routingReason = `No provider is assigned to ${entity.code} for ${service.code}: sent to the DOS coordination queue`;
-  }
+  // Routing: the assignment in force today for this entity and service (one query; entity and service are known).
+  const assignment = await findAssignmentInForce(db, entity.code, service.code, todayUtc());
+  const provider: string | null = assignment?.provider.code ?? null;
+  const routingReason = assignment
+    ? `Assigned provider ${assignment.provider.code} (${assignment.scope}); basis: ${assignment.basis}`
+    : `No provider is assigned to ${entity.code} for ${service.code}: sent to the DOS coordination queue`;
 
   const now = opts.now ?? new Date();
   const priority = priorityOf(input.impact, input.urgency);
@@ -488,9 +485,11 @@ export async function assignCase(
   await db.transaction().execute(async (trx) => {
     const row = await loadVisible(trx, actor, reference);
     checkVersion(row, version);
+    let assigneeName: string | null = null;
     if (input.assignee !== null) {
       const agent = await findUserScope(trx, input.assignee);
-      if (!agent || !agent.active || agent.provider_code !== row.provider_code) {
+      assigneeName = agent?.name ?? null;
+      if (!agent?.active || agent.provider_code !== row.provider_code) {
         throw new AppError(
           'VALIDATION_FAILED',
           `User ${input.assignee} is not an agent of ${row.provider_code ?? 'the coordination queue'}`,
@@ -508,8 +507,12 @@ export async function assignCase(
       at: now,
       actorUserId: actor.id,
       type: 'assigned',
-      before: { assignee: row.assignee_user_id, team: row.team_id },
-      after: { assignee: input.assignee, team: input.team === undefined ? row.team_id : input.team },
+      before: {
+        assignee: row.assignee_user_id,
+        assigneeName: row.assignee_user_id ? ((await findUserScope(trx, row.assignee_user_id))?.name ?? null) : null,
+        team: row.team_id,
+      },
+      after: { assignee: input.assignee, assigneeName, team: input.team === undefined ? row.team_id : input.team },
     });
   });
   return summary(db, null, reference);
@@ -603,11 +606,13 @@ export async function viewCase(db: Db, actor: User, reference: string): Promise<
   const [c, children] = await Promise.all([summary(db, null, reference), findChildren(db, row.id)]);
   const ids = [row.id, ...children.map((ch) => ch.id)];
   const work = WORK_ROLES.has(actor.role) || actor.role === 'viewer';
-  const [timeline, segments, messages] = await Promise.all([
+  const [allEvents, segments, messages] = await Promise.all([
     findEvents(db, ids),
     findSegments(db, ids),
     findMessages(db, work ? ids : [row.id], WORK_ROLES.has(actor.role)),
   ]);
+  // Client roles see neither internal notes nor that they exist.
+  const timeline = work ? allEvents : allEvents.filter((e) => e.type !== 'note-added');
   return {
     case: c,
     fields: (typeof row.fields === 'string' ? JSON.parse(row.fields) : row.fields) as Record<string, unknown>,

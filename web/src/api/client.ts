@@ -80,7 +80,14 @@ async function toProblem(res: Response): Promise<Problem> {
  */
 export async function api<T>(
   path: string,
-  opts: { method?: string; body?: unknown; query?: Record<string, QueryValue>; signal?: AbortSignal } = {},
+  opts: {
+    method?: string;
+    body?: unknown;
+    query?: Record<string, QueryValue>;
+    signal?: AbortSignal;
+    /** Extra request headers, e.g. `If-Match` or `Idempotency-Key`. */
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<T> {
   let res: Response;
   try {
@@ -90,6 +97,7 @@ export async function api<T>(
       headers: {
         accept: 'application/json, application/problem+json',
         ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...opts.headers,
       },
       body: opts.body !== undefined ? JSON.stringify(opts.body) : null,
       signal: opts.signal ?? null,

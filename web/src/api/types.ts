@@ -153,3 +153,127 @@ export interface CurrentUser {
   locale: string;
   permissions: string[];
 }
+
+/** The permissions of `GET /api/auth/me` that the cases screens look at. */
+export type Permission = 'cases:create' | 'cases:work' | 'cases:read' | 'cases:reply' | 'users:read';
+
+/** A user as `GET /api/users` lists them. */
+export interface UserSummary {
+  id: number;
+  email: string;
+  name: string;
+  role: string;
+  scope: { type: 'provider' | 'entity'; code: string } | null;
+  locale: string;
+  active: boolean;
+}
+
+/** A field a service's request form asks for (`formFields` of a catalogue service). */
+export interface FormField {
+  key: string;
+  label: LocalizedText;
+  type: 'text' | 'textarea' | 'number' | 'date' | 'select' | 'boolean';
+  required: boolean;
+  maxLength?: number;
+  options?: string[];
+}
+
+/** A catalogue service with its request form. */
+export interface ServiceWithForm extends Service {
+  formFields: FormField[];
+}
+
+export const CASE_STATES = ['new', 'in-progress', 'awaiting-client', 'resolved', 'closed', 'cancelled', 'merged'] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+export const OPEN_STATES: readonly CaseState[] = ['new', 'in-progress', 'awaiting-client'];
+
+export const TRANSITIONS = ['in-progress', 'awaiting-client', 'resolved', 'closed', 'cancelled', 'reopen'] as const;
+export type Transition = (typeof TRANSITIONS)[number];
+
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export interface PersonRef {
+  id: number;
+  name: string;
+}
+
+export interface CaseSummary {
+  id: string;
+  reference: string;
+  parentReference: string | null;
+  title: string;
+  state: CaseState;
+  priority: Priority;
+  impact: number;
+  urgency: number;
+  entity: { code: string; name: LocalizedText };
+  service: { code: string; name: LocalizedText };
+  /** null: the DOS coordination queue. */
+  provider: { code: string; name: LocalizedText } | null;
+  team: { id: number; code: string; name: string } | null;
+  assignee: PersonRef | null;
+  requester: PersonRef | null;
+  routingReason: string;
+  mergedInto: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  source: string;
+}
+
+export interface CaseEvent {
+  id: string;
+  caseReference: string;
+  at: string;
+  actor: PersonRef | null;
+  type: string;
+  before: unknown;
+  after: unknown;
+  details: unknown;
+}
+
+export interface CaseSegment {
+  caseReference: string;
+  /** null: the DOS coordination queue. */
+  provider: string | null;
+  team: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  startReason: string;
+  endReason: string | null;
+}
+
+export interface CaseMessage {
+  id: string;
+  caseReference: string;
+  author: PersonRef | null;
+  visibility: 'public' | 'internal';
+  body: string;
+  mentions: string[];
+  channel: string;
+  createdAt: string;
+}
+
+export interface CaseView {
+  case: CaseSummary;
+  fields: Record<string, unknown>;
+  children: CaseSummary[];
+  timeline: CaseEvent[];
+  segments: CaseSegment[];
+  messages: CaseMessage[];
+}
+
+export interface CaseCounts {
+  byState: Partial<Record<CaseState, number>>;
+  total: number;
+}
+
+export interface BulkResult {
+  reference: string;
+  ok: boolean;
+  code?: string;
+  detail?: string;
+}

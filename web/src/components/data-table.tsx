@@ -37,6 +37,8 @@ export interface DataTableProps<T> {
   onPage: (page: number) => void;
   onPageSize: (pageSize: number) => void;
   empty: ReactNode;
+  /** Extra attributes of a body row (e.g. `data-selected`, `bg` of a selected row). */
+  rowProps?: (row: T) => Record<string, unknown>;
 }
 
 function SortHeader({
@@ -93,7 +95,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
     );
   } else {
     body = (rows ?? []).map((row) => (
-      <Table.Tr key={props.rowKey(row)} data-testid={`${props.testId}-row`}>
+      <Table.Tr key={props.rowKey(row)} data-testid={`${props.testId}-row`} {...props.rowProps?.(row)}>
         {columns.map((c) => (
           <Table.Td key={c.key} style={c.nowrap ? { whiteSpace: 'nowrap' } : undefined}>
             {c.render(row)}

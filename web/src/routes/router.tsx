@@ -2,6 +2,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createRouter } from '@tanstack/react-router';
 import { appRoute } from './app.tsx';
+import { caseRoute, myRequestsRoute, queueRoute, requestRoute } from './cases.tsx';
 import { catalogueRoute } from './catalogue.tsx';
 import { dutyStationsRoute } from './duty-stations.tsx';
 import { entitiesRoute } from './entities.tsx';
@@ -17,6 +18,10 @@ export const routeTree = rootRoute.addChildren([
   signInRoute,
   appRoute.addChildren([
     homeRoute,
+    requestRoute,
+    myRequestsRoute,
+    queueRoute,
+    caseRoute,
     providersRoute,
     entitiesRoute,
     dutyStationsRoute,

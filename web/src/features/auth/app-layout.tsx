@@ -6,11 +6,16 @@ import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Stack, Tex
 import { useDisclosure } from '@mantine/hooks';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import type { CurrentUser } from '../../api/types.ts';
+import { can, isCoordinator, isWorker } from '../cases/case-format.ts';
 import { LanguageSwitcher } from './language-switcher.tsx';
 import { useCurrentUser, useSignOut } from './session.ts';
 
 type NavPath =
   | '/'
+  | '/requests/new'
+  | '/requests'
+  | '/queue'
   | '/providers'
   | '/entities'
   | '/duty-stations'
@@ -20,8 +25,41 @@ type NavPath =
   | '/maps/providers'
   | '/maps/peace-operations';
 
-const NAV: Array<{ section: string; items: Array<{ to: NavPath; label: string; testId: string }> }> = [
+interface NavItem {
+  to: NavPath;
+  label: string;
+  testId: string;
+  /** Search parameters of the link; the item is active only when the page has the same ones. */
+  search?: { assignee?: string; provider?: string };
+  /** Active only on this exact path (not on the paths below it). */
+  exact?: boolean;
+  /** Shown only to users for whom this holds (by permission). */
+  show?: (user: CurrentUser | null) => boolean;
+}
+
+const clientOnly = (u: CurrentUser | null) => can(u, 'cases:create') && !isWorker(u);
+const readOnly = (u: CurrentUser | null) => can(u, 'cases:read') && !isWorker(u) && !can(u, 'cases:create');
+
+const NAV: Array<{ section: string; items: NavItem[] }> = [
   { section: '', items: [{ to: '/', label: 'nav.home', testId: 'nav-home' }] },
+  {
+    section: 'nav.sectionCases',
+    items: [
+      { to: '/requests/new', label: 'nav.requestService', testId: 'nav-request', show: (u) => can(u, 'cases:create') },
+      { to: '/requests', label: 'nav.myRequests', testId: 'nav-my-requests', exact: true, show: clientOnly },
+      { to: '/queue', label: 'nav.queue', testId: 'nav-queue', exact: true, search: {}, show: isWorker },
+      { to: '/queue', label: 'nav.myCases', testId: 'nav-my-cases', exact: true, search: { assignee: 'me' }, show: isWorker },
+      {
+        to: '/queue',
+        label: 'nav.coordinationQueue',
+        testId: 'nav-coordination-queue',
+        exact: true,
+        search: { provider: 'none' },
+        show: isCoordinator,
+      },
+      { to: '/queue', label: 'nav.allCases', testId: 'nav-all-cases', exact: true, search: {}, show: readOnly },
+    ],
+  },
   {
     section: 'nav.sectionDirectory',
     items: [
@@ -82,6 +120,14 @@ export function AppLayout() {
   const [mobileOpened, mobile] = useDisclosure(false);
   const [desktopOpened, desktop] = useDisclosure(true);
   const pathname = useRouterState({ select: (s) => s.location.pathname });
+  const search = useRouterState({ select: (s) => s.location.search }) as Record<string, unknown>;
+  const user = useCurrentUser();
+  const isActive = (item: NavItem) => {
+    if (item.to === '/') return pathname === '/';
+    if (!item.exact) return pathname.startsWith(item.to);
+    if (pathname !== item.to) return false;
+    return !item.search || (search.assignee === item.search.assignee && search.provider === item.search.provider);
+  };
 
   return (
     <AppShell
@@ -118,28 +164,35 @@ export function AppLayout() {
       <AppShell.Navbar p="xs" aria-label={t('nav.label')}>
         <ScrollArea type="never">
           <nav>
-            {NAV.map((section) => (
-              <Stack key={section.section || 'top'} gap={0} mb="sm">
-                {section.section && (
-                  <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" py={6}>
-                    {t(section.section)}
-                  </Text>
-                )}
-                {section.items.map((item) => {
-                  const active = item.to === '/' ? pathname === '/' : pathname.startsWith(item.to);
-                  return (
+            {NAV.map((section) => ({ ...section, items: section.items.filter((i) => !i.show || i.show(user)) }))
+              .filter((section) => section.items.length > 0)
+              .map((section) => (
+                <Stack key={section.section || 'top'} gap={0} mb="sm">
+                  {section.section && (
+                    <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" py={6}>
+                      {t(section.section)}
+                    </Text>
+                  )}
+                  {section.items.map((item) => (
                     <NavLink
-                      key={item.to}
+                      key={item.testId}
                       label={t(item.label)}
-                      active={active}
+                      active={isActive(item)}
                       data-testid={item.testId}
                       onClick={mobile.close}
-                      renderRoot={(props) => <Link to={item.to} {...props} />}
+                      renderRoot={(props) => (
+                        <Link
+                          to={item.to}
+                          search={item.search ?? {}}
+                          // TanStack marks a link aria-current on any path below it: only on the very page for these
+                          activeOptions={item.exact ? { exact: true, includeSearch: true } : undefined}
+                          {...props}
+                        />
+                      )}
                     />
-                  );
-                })}
-              </Stack>
-            ))}
+                  ))}
+                </Stack>
+              ))}
           </nav>
         </ScrollArea>
       </AppShell.Navbar>

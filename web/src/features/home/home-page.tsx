@@ -1,5 +1,5 @@
 /** Home: what Meridian is, and the size of the support architecture it holds, counted by the API. */
-import { Anchor, Card, Group, List, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, List, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +7,49 @@ import { api } from '../../api/client.ts';
 import { ENTITY_KINDS, type Page } from '../../api/types.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { useCurrentUser } from '../auth/session.ts';
+import { can, isCoordinator, isWorker } from '../cases/case-format.ts';
 import { serviceLinesQuery } from '../catalogue/catalogue.api.ts';
+
+/** The way into requests and cases, by what the user may do. */
+function CasesCard() {
+  const { t } = useTranslation();
+  const user = useCurrentUser();
+  if (!can(user, 'cases:read')) return null;
+  const worker = isWorker(user);
+  return (
+    <Card withBorder radius="md" padding="lg" data-testid="home-cases">
+      <Group justify="space-between" wrap="wrap" gap="sm">
+        <Stack gap={2}>
+          <Title order={3} fz="lg">
+            {t('home.casesTitle')}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {isCoordinator(user) ? t('home.casesCoordinator') : worker ? t('home.casesWorker') : t('home.casesClient')}
+          </Text>
+        </Stack>
+        <Group gap="xs">
+          {can(user, 'cases:create') && (
+            <Button renderRoot={(props) => <Link to="/requests/new" {...props} />}>{t('nav.requestService')}</Button>
+          )}
+          {worker ? (
+            <Button variant="light" renderRoot={(props) => <Link to="/queue" {...props} />}>
+              {t('nav.queue')}
+            </Button>
+          ) : can(user, 'cases:create') ? (
+            <Button variant="light" renderRoot={(props) => <Link to="/requests" {...props} />}>
+              {t('nav.myRequests')}
+            </Button>
+          ) : (
+            <Button variant="light" renderRoot={(props) => <Link to="/queue" {...props} />}>
+              {t('nav.allCases')}
+            </Button>
+          )}
+        </Group>
+      </Group>
+    </Card>
+  );
+}
 
 function useTotal(path: string, query: Record<string, string> = {}) {
   return useQuery({
@@ -55,6 +97,7 @@ export function HomePage() {
   return (
     <Stack gap="lg">
       <PageHeader title={t('home.title')} description={t('home.lead')} />
+      <CasesCard />
       <Card withBorder radius="md" padding="lg">
         <Stack gap="xs">
           <Text>{t('home.intro1')}</Text>

@@ -1,0 +1,386 @@
+/**
+ * End-to-end test of the cases screens against the real server (in-process, fresh PGlite folder, the built
+ * web app), one browser context per user:
+ *
+ * 1. requester.rco-cl asks for PAY-PAYROLL through the generated form (client-side checks first), and sees
+ *    the new case routed to UNON;
+ * 2. agent.unon finds it in the work queue, starts work, transfers it to KJSO with a reason, and is sent back
+ *    to the queue (the case has left UNON);
+ * 3. agent.kjso finds it in the KJSO queue, assigns it to themself with a bulk action, and resolves it, after
+ *    a version conflict (someone else changed the case meanwhile) that keeps the reason typed;
+ * 4. the requester sees ONE timeline: created → routed (UNON) → state changed → transferred (UNON → KJSO) →
+ *    resolved (KJSO), and the segments UNON then KJSO; no internal-note events; French labels;
+ * 5. the coordinator finds a request no provider is assigned for in the DOS coordination queue, sends it to
+ *    a provider and opens a child task at another, whose events join the parent's timeline.
+ *
+ * The case view is saved to docs/screenshots/case-timeline.png (1400x900).
+ */
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/server/app.ts';
+import { type OpenedMeridian, openMeridian } from '../src/server/runtime.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
+const PASSWORD = 'Demo-2026!';
+const REQUESTER = 'requester.rco-cl@meridian.test';
+const UNON = 'agent.unon@meridian.test';
+const KJSO = 'agent.kjso@meridian.test';
+const COORDINATOR = 'coordinator@meridian.test';
+
+let dataDir: string;
+let meridian: OpenedMeridian;
+let app: Awaited<ReturnType<typeof buildApp>>;
+let baseUrl: string;
+let browser: Browser;
+const pageErrors: string[] = [];
+const consoleErrors: string[] = [];
+/** The reference of the case the steps follow. */
+let reference = '';
+
+interface User {
+  context: BrowserContext;
+  page: Page;
+}
+const users = new Map<string, User>();
+
+async function ensureWebBuilt(): Promise<void> {
+  if (fs.existsSync(path.join(ROOT, 'web', 'dist', 'index.html'))) return;
+  const { build } = await import('vite');
+  await build({ configFile: path.join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
+}
+
+/** A browser context of its own for `email`, signed in through the sign-in page. */
+async function signedIn(email: string): Promise<User> {
+  const known = users.get(email);
+  if (known) return known;
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`${email}: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const at = m.location().url;
+    // answers the steps expect: 401 from /api/auth/me before sign-in, 412 from the conflict step
+    const expected =
+      (/status of 401/.test(m.text()) && /\/api\/auth\/me/.test(at)) ||
+      (/status of 412/.test(m.text()) && /\/api\/cases\//.test(at));
+    if (!expected) consoleErrors.push(`${email}: ${m.text()} (${at})`);
+  });
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByTestId('sign-in-email').fill(email);
+  await page.getByTestId('sign-in-password').fill(PASSWORD);
+  await page.getByTestId('sign-in-submit').click();
+  await page.getByTestId('user-name').waitFor();
+  const user = { context, page };
+  users.set(email, user);
+  return user;
+}
+
+/** Picks `option` in the Mantine select with test id `testId`, typing `typed` to filter. */
+async function pick(page: Page, testId: string, option: RegExp | string, typed?: string): Promise<void> {
+  const input = page.getByTestId(testId);
+  await input.click();
+  if (typed) await input.fill(typed);
+  await page.getByRole('option', { name: option }).click();
+}
+
+async function caseState(page: Page): Promise<string | null> {
+  return page.getByTestId('case-header').getByTestId('case-state').getAttribute('data-state');
+}
+
+beforeAll(async () => {
+  await ensureWebBuilt();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-e2e-cases-'));
+  meridian = await openMeridian({ dataDir, databaseUrl: undefined });
+  app = await buildApp({ db: meridian.db, databaseKind: meridian.kind, logLevel: 'silent' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await meridian?.close();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('cases: one request, end to end across providers', () => {
+  it('the requester asks for payroll through the generated form and sees it routed to UNON', async () => {
+    const { page } = await signedIn(REQUESTER);
+    // a client sees the client portal, not the work queue
+    expect(await page.getByTestId('nav-my-requests').count()).toBe(1);
+    expect(await page.getByTestId('nav-queue').count()).toBe(0);
+    await page.getByTestId('nav-my-requests').click();
+    await page.getByTestId('my-requests-empty').waitFor();
+
+    await page.getByTestId('nav-request').click();
+    await page.getByTestId('request-service-search').fill('payroll');
+    await page.getByTestId('request-choose-PAY-PAYROLL').click();
+    await page.getByTestId('request-form').waitFor();
+    expect(await page.getByTestId('request-service-name').textContent()).toBe('Payroll');
+    await expect.poll(() => page.getByTestId('request-route-preview').getAttribute('data-provider')).toBe('UNON');
+    // the form is generated from the service's formFields, labelled in English
+    const fields = page.getByTestId('request-fields');
+    for (const label of ['Staff index number', 'Pay period (month)', 'What is wrong or needed']) {
+      expect(await fields.textContent()).toContain(label);
+    }
+
+    // client-side checks mirror the server's: nothing is sent while required fields are empty
+    await page.getByTestId('request-submit').click();
+    await page.getByTestId('request-field-errors').waitFor();
+    expect(await page.getByTestId('request-field-errors').textContent()).toContain('4 fields need your attention');
+    expect(new URL(page.url()).pathname).toBe('/requests/new');
+
+    await page.getByTestId('request-title').fill('June salary not received');
+    await page.getByTestId('request-description').fill('My June salary has not reached my account.');
+    await page.getByTestId('request-field-indexNumber').fill('1234567890123'); // 13 > 12 characters
+    await page.getByTestId('request-submit').click();
+    await expect
+      .poll(() =>
+        page.locator('.mantine-InputWrapper-root', { has: page.getByTestId('request-field-indexNumber') }).textContent(),
+      )
+      .toContain('at most 12');
+    await page.getByTestId('request-field-indexNumber').fill('123456');
+    await page.getByTestId('request-field-payPeriod').fill('2026-06');
+    await pick(page, 'request-field-issue', 'Missing payment');
+    await page.getByTestId('request-impact').getByText('High').click();
+    await page.getByTestId('request-urgency').getByText('Medium').click();
+    expect(await page.getByTestId('request-priority').textContent()).toBe('P2');
+    expect(await page.getByTestId('request-priority-explained').textContent()).toContain('high impact and medium urgency');
+
+    await page.getByTestId('request-submit').click();
+    await page.getByTestId('case-view').waitFor();
+    reference = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
+    expect(reference).toMatch(/^MER-\d{6}$/);
+    expect(await page.getByTestId('flash').textContent()).toContain(`${reference} received and routed to UNON`);
+    expect(await page.getByTestId('case-reference').textContent()).toBe(reference);
+    expect(await page.getByTestId('case-provider-code').getAttribute('data-provider')).toBe('UNON');
+    expect(await page.getByTestId('case-routing').getAttribute('data-provider')).toBe('UNON');
+    expect(await caseState(page)).toBe('new');
+    expect(await page.getByTestId('case-field-indexNumber').textContent()).toContain('123456');
+    await expect.poll(() => page.getByTestId('case-field-issue').textContent()).toContain('Missing payment');
+    // exactly one case was opened
+    const mine = await page.context().request.get(`${baseUrl}/api/cases`);
+    expect(((await mine.json()) as { total: number }).total).toBe(1);
+  });
+
+  it('agent.unon opens it from the queue, starts work and transfers it to KJSO with a reason', async () => {
+    const { page } = await signedIn(UNON);
+    expect(await page.getByTestId('nav-request').count()).toBe(0);
+    await page.getByTestId('nav-queue').click();
+    const link = page.getByTestId(`case-link-${reference}`);
+    await link.waitFor();
+    await expect.poll(() => page.getByTestId('state-count-open').textContent()).toBe('1');
+    await link.click();
+    await page.getByTestId('case-view').waitFor();
+
+    await page.getByTestId('action-in-progress').click();
+    await expect.poll(() => caseState(page)).toBe('in-progress');
+
+    await page.getByTestId('action-transfer').click();
+    await pick(page, 'transfer-provider', /^KJSO — /, 'KJSO');
+    await page.getByTestId('transfer-reason').fill('Payroll for this staff member is run by KJSO');
+    await page.getByTestId('transfer-confirm').click();
+    // the case has left UNON: back to the queue, with a message
+    await page.getByTestId('flash').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/queue');
+    expect(await page.getByTestId('flash').textContent()).toContain(`${reference} was transferred to KJSO`);
+    await page.getByTestId('queue-empty').waitFor();
+    expect(await page.getByTestId(`case-link-${reference}`).count()).toBe(0);
+  });
+
+  it('agent.kjso finds it in its queue, takes it with a bulk action, and resolves it despite a conflict', async () => {
+    const { page, context } = await signedIn(KJSO);
+    await page.getByTestId('nav-queue').click();
+    await page.getByTestId(`case-link-${reference}`).waitFor();
+
+    // bulk action: assign to me, with the result per case
+    await page.getByTestId(`queue-select-${reference}`).check();
+    await page.getByTestId('bulk-assign-me').click();
+    const result = page.getByTestId(`bulk-result-${reference}`);
+    await result.waitFor();
+    expect(await result.getAttribute('data-ok')).toBe('true');
+    await page.getByTestId('nav-my-cases').click();
+    await expect.poll(() => page.getByTestId('queue-table-row').count()).toBe(1);
+
+    await page.getByTestId(`case-link-${reference}`).click();
+    await page.getByTestId('case-view').waitFor();
+    const seen = Number(await page.getByTestId('case-view').getAttribute('data-version'));
+
+    // someone else changes the case behind this page's back (version seen -> seen + 1)
+    const me = (await (await context.request.get(`${baseUrl}/api/auth/me`)).json()) as { user: { id: number } };
+    const behind = await context.request.post(`${baseUrl}/api/cases/${reference}/assign`, {
+      headers: { 'If-Match': `"${seen}"` },
+      data: { assignee: me.user.id },
+    });
+    expect(behind.status()).toBe(200);
+
+    await page.getByTestId('action-resolved').click();
+    await page.getByTestId('transition-reason').fill('June salary re-issued on 3 July');
+    await page.getByTestId('transition-confirm').click();
+    // 412: told clearly, the case reloaded, what was typed kept
+    await page.getByTestId('conflict-alert').waitFor();
+    expect(await page.getByTestId('transition-reason').inputValue()).toBe('June salary re-issued on 3 July');
+    await expect.poll(async () => Number(await page.getByTestId('case-view').getAttribute('data-version'))).toBe(seen + 1);
+    await page.getByTestId('transition-confirm').click();
+    await expect.poll(() => caseState(page)).toBe('resolved');
+  });
+
+  it('the requester sees ONE timeline across UNON and KJSO, and who held it', async () => {
+    const { page } = await signedIn(REQUESTER);
+    await page.goto(`${baseUrl}/cases/${reference}`);
+    await page.getByTestId('case-timeline').waitFor();
+    expect(await caseState(page)).toBe('resolved');
+
+    const events = await page.getByTestId('timeline-event').evaluateAll((els) =>
+      els.map((e) => ({
+        type: e.getAttribute('data-type'),
+        case: e.getAttribute('data-case'),
+        provider: e.getAttribute('data-provider'),
+        title: e.querySelector('[data-testid="event-title"]')?.textContent ?? '',
+        detail: e.querySelector('[data-testid="event-detail"]')?.textContent ?? '',
+      })),
+    );
+    // every event is this case's, labelled with the provider holding it then
+    for (const e of events) expect(e.case).toBe(reference);
+    const at = (pred: (e: (typeof events)[number]) => boolean) => events.findIndex(pred);
+    const created = at((e) => e.type === 'created');
+    const routed = at((e) => e.type === 'routed');
+    const started = at((e) => e.type === 'state-changed' && e.title.includes('In progress'));
+    const transferred = at((e) => e.type === 'transferred');
+    const resolved = at((e) => e.type === 'state-changed' && e.title.endsWith('Resolved'));
+    expect([created, routed, started, transferred, resolved].every((i) => i >= 0)).toBe(true);
+    expect(created).toBeLessThan(routed);
+    expect(routed).toBeLessThan(started);
+    expect(started).toBeLessThan(transferred);
+    expect(transferred).toBeLessThan(resolved);
+    expect(events[routed]).toMatchObject({ provider: 'UNON', title: 'Routed to UNON' });
+    expect(events[transferred]).toMatchObject({ provider: 'UNON', title: 'Transferred from UNON to KJSO' });
+    expect(events[transferred]?.detail).toBe('Payroll for this staff member is run by KJSO');
+    expect(events[resolved]).toMatchObject({ provider: 'KJSO', detail: 'June salary re-issued on 3 July' });
+    expect(events.some((e) => e.type === 'note-added')).toBe(false);
+
+    const segments = await page
+      .getByTestId('segment-row')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-case'), e.getAttribute('data-provider')]));
+    expect(segments).toEqual([
+      [reference, 'UNON'],
+      [reference, 'KJSO'],
+    ]);
+    expect(await page.getByTestId('case-provider-code').getAttribute('data-provider')).toBe('KJSO');
+    // a client may close or reopen a resolved case, nothing else
+    const actions = await page
+      .getByTestId('case-actions')
+      .locator('button')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    expect(actions.sort()).toEqual(['action-closed', 'action-reopen']);
+
+    await page.mouse.move(5, 5);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'case-timeline.png') });
+  });
+
+  it('shows the cases screens in French', async () => {
+    const { page } = await signedIn(REQUESTER);
+    await page.getByTestId('language-fr').click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('fr');
+    await page.getByRole('heading', { name: 'Chronologie' }).waitFor();
+    const titles = await page.getByTestId('event-title').allTextContents();
+    expect(titles).toContain('Transféré de UNON à KJSO');
+    expect(titles).toContain('Changement d’état : En cours → Résolu');
+    expect(await page.getByTestId('case-header').getByTestId('case-state').textContent()).toBe('Résolu');
+    expect(await page.getByTestId('nav-my-requests').textContent()).toBe('Mes demandes');
+    await page.getByTestId('nav-request').click();
+    await page.getByTestId('request-choose-PAY-PAYROLL').click();
+    expect(await page.getByTestId('request-fields').textContent()).toContain('Numéro d’index du fonctionnaire');
+    await page.getByTestId('language-en').click();
+    await expect.poll(() => page.getByTestId('nav-my-requests').textContent()).toBe('My requests');
+  });
+
+  it('the coordinator sends a request from the DOS coordination queue to a provider and opens a child task', async () => {
+    // RCO-CL has no provider assigned for official travel: the request goes to the coordination queue
+    const requester = await signedIn(REQUESTER);
+    const res = await requester.context.request.post(`${baseUrl}/api/cases`, {
+      headers: { 'Idempotency-Key': 'e2e-travel-request-1' },
+      data: {
+        service: 'TRV-TRAVEL',
+        title: 'Travel to the regional workshop in Lima',
+        fields: { destination: 'Lima', departureDate: '2027-01-18' },
+        impact: 3,
+        urgency: 2,
+      },
+    });
+    expect(res.status()).toBe(201);
+    const travel = ((await res.json()) as { reference: string; provider: unknown }).reference;
+
+    const { page } = await signedIn(COORDINATOR);
+    await page.getByTestId('nav-coordination-queue').click();
+    await page.getByTestId(`case-link-${travel}`).waitFor();
+    expect(await page.getByTestId(`case-link-${reference}`).count()).toBe(0); // KJSO's case is not in this queue
+    await page.getByTestId(`case-link-${travel}`).click();
+    await page.getByTestId('case-view').waitFor();
+    expect(await page.getByTestId('case-routing').getAttribute('data-provider')).toBe('none');
+    expect(await page.getByTestId('case-provider-code').getAttribute('data-provider')).toBe('none');
+
+    await page.getByTestId('action-transfer').click();
+    await pick(page, 'transfer-provider', /^ECLAC — /, 'ECLAC');
+    await page.getByTestId('transfer-reason').fill('ECLAC books travel for the RC offices of the region');
+    await page.getByTestId('transfer-confirm').click();
+    await expect.poll(() => page.getByTestId('case-provider-code').getAttribute('data-provider')).toBe('ECLAC');
+    expect(new URL(page.url()).pathname).toBe(`/cases/${travel}`); // a coordinator still sees it
+
+    await page.getByTestId('action-child').click();
+    await pick(page, 'child-provider', /^RSCE — /, 'RSCE');
+    await page.getByTestId('child-title').fill('Visa for Peru');
+    await page.getByTestId('child-reason').fill('RSCE handles the visa requests');
+    await page.getByTestId('child-confirm').click();
+    await page.getByTestId('child-task').waitFor();
+    const child = (await page.getByTestId('child-task').locator('a').textContent()) ?? '';
+    expect(child).toMatch(/^MER-\d{6}$/);
+    expect(await page.getByTestId('flash').textContent()).toContain(`Child task ${child} opened at RSCE`);
+    // the child task's own events are in the parent's timeline, labelled with its reference and provider
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('timeline-event')
+          .evaluateAll((els) =>
+            els.map((e) => `${e.getAttribute('data-type')}:${e.getAttribute('data-case')}:${e.getAttribute('data-provider')}`),
+          ),
+      )
+      .toEqual([
+        `created:${travel}:none`,
+        `routed:${travel}:none`,
+        `transferred:${travel}:none`,
+        `created:${child}:RSCE`,
+        `child-task-opened:${travel}:ECLAC`,
+      ]);
+    const segments = await page
+      .getByTestId('segment-row')
+      .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-case')}:${e.getAttribute('data-provider')}`));
+    expect(segments).toEqual([`${travel}:none`, `${travel}:ECLAC`, `${child}:RSCE`]);
+  });
+
+  it('had no script errors', () => {
+    expect(pageErrors).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+});
