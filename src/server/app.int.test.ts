@@ -68,6 +68,33 @@ describe('API', () => {
     );
   });
 
+  it('answers problems for an oversized or non-JSON body', async () => {
+    const big = await app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"email":"${'a'.repeat(2_000_000)}"}`,
+    });
+    expect(big.statusCode).toBe(413);
+    expect(big.json().code).toBe('PAYLOAD_TOO_LARGE');
+    const text = await app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<a/>',
+    });
+    expect(text.statusCode).toBe(415);
+    expect(text.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const broken = await app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email":',
+    });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.headers['content-type']).toContain('application/problem+json');
+  });
+
   it('gives 404 problems for unknown ids and unknown routes', async () => {
     for (const url of [
       '/api/entities/NOPE',

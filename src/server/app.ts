@@ -119,7 +119,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
     } else if ((err as { statusCode?: number }).statusCode === 429) {
       appErr = new AppError('RATE_LIMITED', 'Too many attempts; wait a minute and try again');
-    } else if ([400, 413, 415].includes((err as { statusCode?: number }).statusCode ?? 0)) {
+    } else if ((err as { statusCode?: number }).statusCode === 413) {
+      appErr = new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
+    } else if ((err as { statusCode?: number }).statusCode === 415) {
+      appErr = new AppError('UNSUPPORTED_MEDIA_TYPE', (err as Error).message);
+    } else if ((err as { statusCode?: number }).statusCode === 400) {
       appErr = new AppError('VALIDATION_FAILED', (err as Error).message);
     } else {
       req.log.error({ err }, 'unhandled error');
