@@ -11,34 +11,7 @@ import {
   type EventLogPreset,
   importEventLog,
 } from '../modules/cases/event-log-import.ts';
-import { loadConfig } from '../server/config.ts';
-import { type OpenedMeridian, openMeridian } from '../server/runtime.ts';
-
-interface GlobalOptions {
-  dataDir?: string;
-  databaseUrl?: string;
-}
-
-function configOf(cmd: Command) {
-  const g = cmd.optsWithGlobals<GlobalOptions>();
-  return loadConfig({
-    ...(g.dataDir ? { dataDir: g.dataDir } : {}),
-    ...(g.databaseUrl ? { databaseUrl: g.databaseUrl } : {}),
-  });
-}
-
-async function withMeridian<T>(cmd: Command, fn: (m: OpenedMeridian) => Promise<T>): Promise<T> {
-  const m = await openMeridian(configOf(cmd));
-  try {
-    return await fn(m);
-  } finally {
-    await m.close();
-  }
-}
-
-function print(json: unknown): void {
-  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-}
+import { print, withMeridian } from './cli-helpers.ts';
 
 function parsePreset(v: string): EventLogPreset {
   if (!(EVENT_LOG_PRESETS as readonly string[]).includes(v))

@@ -13,37 +13,8 @@ import { buildFidelityReport } from '../modules/reference/fidelity.service.ts';
 import { loadReferenceData } from '../modules/reference/reference-data.ts';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
-import { type OpenedMeridian, openMeridian } from '../server/runtime.ts';
-
-interface GlobalOptions {
-  dataDir?: string;
-  databaseUrl?: string;
-}
-
-function configOf(cmd: Command) {
-  const g = cmd.optsWithGlobals<GlobalOptions>();
-  return loadConfig({
-    ...(g.dataDir ? { dataDir: g.dataDir } : {}),
-    ...(g.databaseUrl ? { databaseUrl: g.databaseUrl } : {}),
-  });
-}
-
-async function withMeridian<T>(
-  cmd: Command,
-  fn: (m: OpenedMeridian) => Promise<T>,
-  opts: { loadReference?: boolean } = {},
-): Promise<T> {
-  const m = await openMeridian(configOf(cmd), opts);
-  try {
-    return await fn(m);
-  } finally {
-    await m.close();
-  }
-}
-
-function print(json: unknown): void {
-  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-}
+import { openMeridian } from '../server/runtime.ts';
+import { configOf, print, withMeridian } from './cli-helpers.ts';
 
 function parsePort(v: string): number {
   const n = Number(v);

@@ -1,27 +1,8 @@
 /** All SQL of case attachments (table `attachments`, migration 20261129T1400-cases). */
-import type { ColumnType, Kysely, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
 
-/** The `attachments` table (not yet in `db/types.ts`). */
-export interface AttachmentTable {
-  id: string;
-  case_id: string;
-  message_id: string | null;
-  filename: string;
-  content_type: string;
-  size_bytes: number;
-  sha256: string;
-  /** Relative to the attachments folder: `<case id>/<uuid>`. */
-  storage_path: string;
-  uploaded_by: number | null;
-  created_at: ColumnType<Date, Date | string, never>;
-}
-
 type Db = Kysely<Database> | Transaction<Database>;
-
-function withAttachments(db: Db) {
-  return db.withTables<{ attachments: AttachmentTable }>();
-}
 
 /** An attachment row with its uploader's name. */
 export interface AttachmentRow {
@@ -53,7 +34,7 @@ export async function insertAttachment(
     at: Date;
   },
 ): Promise<void> {
-  await withAttachments(db)
+  await db
     .insertInto('attachments')
     .values({
       id: a.id,
@@ -71,7 +52,7 @@ export async function insertAttachment(
 }
 
 function select(db: Db) {
-  return withAttachments(db)
+  return db
     .selectFrom('attachments as a')
     .leftJoin('users as u', 'u.id', 'a.uploaded_by')
     .select([

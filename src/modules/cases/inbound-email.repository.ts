@@ -2,24 +2,11 @@
  * SQL of inbound e-mail: the user behind a From address, and the record of each accepted reply
  * (`inbound_emails`, keyed by Message-ID, so that a message delivered twice lands once).
  */
-import type { ColumnType, Kysely, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import type { Role, Scope, User } from '../identity/identity.schema.ts';
 
-/** Table added by migration 20261129T1500-email-attachments. */
-export interface InboundEmailTable {
-  message_id: string;
-  case_id: string;
-  case_message_id: string;
-  from_address: string;
-  received_at: ColumnType<Date, Date | string | undefined, never>;
-}
-
 type Db = Kysely<Database> | Transaction<Database>;
-
-function withInbound(db: Db) {
-  return db.withTables<{ inbound_emails: InboundEmailTable }>();
-}
 
 /** The active user whose e-mail is `address` (compared case-insensitively), with their scope; or undefined. */
 export async function findActiveUserByEmail(db: Db, address: string): Promise<User | undefined> {
@@ -40,7 +27,7 @@ export async function findActiveUserByEmail(db: Db, address: string): Promise<Us
 
 /** The case reference an e-mail with this Message-ID was already added to, if it was. */
 export async function findInboundEmail(db: Db, messageId: string): Promise<{ reference: string } | undefined> {
-  return withInbound(db)
+  return db
     .selectFrom('inbound_emails as i')
     .innerJoin('cases as c', 'c.id', 'i.case_id')
     .select('c.reference')
@@ -53,7 +40,7 @@ export async function insertInboundEmail(
   db: Db,
   r: { messageId: string; caseId: string; caseMessageId: string; from: string; at: Date },
 ): Promise<void> {
-  await withInbound(db)
+  await db
     .insertInto('inbound_emails')
     .values({
       message_id: r.messageId,

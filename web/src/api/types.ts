@@ -257,6 +257,20 @@ export interface CaseMessage {
   createdAt: string;
 }
 
+/** A file attached to a case (`GET /api/cases/{reference}/attachments`). */
+export interface CaseAttachment {
+  id: string;
+  filename: string;
+  /** Detected from the content, not the declared type. */
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  uploadedBy: PersonRef | null;
+  createdAt: string;
+  /** Download path (the answer is `Content-Disposition: attachment`). */
+  url: string;
+}
+
 export interface CaseView {
   case: CaseSummary;
   fields: Record<string, unknown>;
@@ -269,6 +283,8 @@ export interface CaseView {
 export interface CaseCounts {
   byState: Partial<Record<CaseState, number>>;
   total: number;
+  /** States whose count reached the server's cap (10,000): shown as "10,000+". */
+  capped?: CaseState[];
 }
 
 export interface BulkResult {

@@ -3,7 +3,7 @@ import { Alert, Anchor, Badge, Stack, Tabs, Text } from '@mantine/core';
 import { Link, useRouterState } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CaseCounts, CaseSummary } from '../../api/types.ts';
+import type { CaseCounts, CaseState, CaseSummary } from '../../api/types.ts';
 import type { Column } from '../../components/data-table.tsx';
 import { useLocalized } from '../../lib/localized.ts';
 import { PriorityBadge, ProviderLabel, StateBadge } from './case-bits.tsx';
@@ -139,6 +139,14 @@ export function tabCount(counts: CaseCounts | undefined, tab: StateTab): number 
   return counts.byState[tab] ?? 0;
 }
 
+/** Whether the count of a tab is a lower bound (a state in it reached the server's cap). */
+export function tabCapped(counts: CaseCounts | undefined, tab: StateTab): boolean {
+  const capped = counts?.capped ?? [];
+  if (tab === 'all') return capped.length > 0;
+  if (tab === 'open') return capped.some((s) => s === 'new' || s === 'in-progress' || s === 'awaiting-client');
+  return capped.includes(tab as CaseState);
+}
+
 /** Tabs of the states, each with its count (from `/api/cases/counts` with the other filters). */
 export function StateTabs({
   value,
@@ -165,7 +173,7 @@ export function StateTabs({
               data-testid={`state-tab-${tab}`}
               rightSection={
                 <Badge size="xs" variant={tab === value ? 'white' : 'light'} circle={false} data-testid={`state-count-${tab}`}>
-                  {n === undefined ? '…' : nf.format(n)}
+                  {n === undefined ? '…' : `${nf.format(n)}${tabCapped(counts, tab) ? '+' : ''}`}
                 </Badge>
               }
             >
