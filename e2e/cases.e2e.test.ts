@@ -98,7 +98,13 @@ beforeAll(async () => {
   await ensureWebBuilt();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-e2e-cases-'));
   meridian = await openMeridian({ dataDir, databaseUrl: undefined });
-  app = await buildApp({ db: meridian.db, databaseKind: meridian.kind, logLevel: 'silent' });
+  app = await buildApp({
+    db: meridian.db,
+    databaseKind: meridian.kind,
+    logLevel: 'silent',
+    // as `meridian serve` does: attachments kept under the data folder
+    attachments: { dir: path.join(dataDir, 'attachments'), maxBytes: 10 * 1024 * 1024 },
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   browser = await chromium.launch({

@@ -108,10 +108,16 @@ export async function attachmentRoutes(app: FastifyInstance, opts: AttachmentRou
           tags: ['cases'],
           summary: 'The files attached to a case, oldest first',
           params: AttachmentCaseParamsSchema,
-          response: { 200: z.object({ items: z.array(AttachmentSchema) }), 404: ProblemSchema },
+          response: {
+            200: z.object({
+              items: z.array(AttachmentSchema),
+              maxBytes: z.number().int().describe('Largest file this server accepts, bytes'),
+            }),
+            404: ProblemSchema,
+          },
         },
       },
-      async (req) => ({ items: await listAttachments(db(), currentUser(req), req.params.reference) }),
+      async (req) => ({ items: await listAttachments(db(), currentUser(req), req.params.reference), maxBytes }),
     );
 
     api.get(

@@ -59,19 +59,22 @@ export function withQuery(path: string, query: Record<string, QueryValue> = {}):
   return s ? `${path}?${s}` : path;
 }
 
-async function toProblem(res: Response): Promise<Problem> {
-  const text = await res.text();
+function parseProblem(text: string, status: number, statusText: string): Problem {
   try {
     const body = JSON.parse(text) as Partial<Problem>;
     return {
       ...body,
-      code: body.code ?? `HTTP_${res.status}`,
-      detail: body.detail ?? res.statusText,
-      status: body.status ?? res.status,
+      code: body.code ?? `HTTP_${status}`,
+      detail: body.detail ?? statusText,
+      status: body.status ?? status,
     };
   } catch {
-    return { code: `HTTP_${res.status}`, detail: text || res.statusText || `HTTP ${res.status}`, status: res.status };
+    return { code: `HTTP_${status}`, detail: text || statusText || `HTTP ${status}`, status };
   }
+}
+
+async function toProblem(res: Response): Promise<Problem> {
+  return parseProblem(await res.text(), res.status, res.statusText);
 }
 
 /**
@@ -115,4 +118,56 @@ export async function api<T>(
   }
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
+}
+
+/**
+ * Sends a multipart/form-data body (e.g. a file) with the session cookie, reporting upload progress
+ * (fetch cannot), and resolves to the parsed JSON answer.
+ * @param onProgress called with the fraction sent (0 to 1) while the body goes out.
+ * @throws ApiError for any non-2xx answer (NETWORK when the server could not be reached or cut the
+ *   connection); an AbortError (DOMException) when `signal` aborts.
+ */
+export function upload<T>(
+  path: string,
+  body: FormData,
+  opts: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {},
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    const abort = () => xhr.abort();
+    const done = () => opts.signal?.removeEventListener('abort', abort);
+    if (opts.signal?.aborted) {
+      reject(new DOMException('The upload was cancelled', 'AbortError'));
+      return;
+    }
+    opts.signal?.addEventListener('abort', abort);
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('accept', 'application/json, application/problem+json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) opts.onProgress?.(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      done();
+      if (xhr.status >= 200 && xhr.status < 300) {
+        try {
+          resolve((xhr.responseText ? JSON.parse(xhr.responseText) : undefined) as T);
+        } catch (e) {
+          reject(new ApiError({ code: 'INVALID_RESPONSE', detail: (e as Error).message, status: xhr.status }));
+        }
+        return;
+      }
+      if (xhr.status === 401) for (const l of unauthenticatedListeners) l();
+      reject(new ApiError(parseProblem(xhr.responseText, xhr.status, xhr.statusText)));
+    };
+    xhr.onerror = () => {
+      done();
+      reject(new ApiError({ code: 'NETWORK', detail: 'The upload did not reach the server', status: 0 }));
+    };
+    xhr.onabort = () => {
+      done();
+      reject(new DOMException('The upload was cancelled', 'AbortError'));
+    };
+    xhr.send(body);
+  });
 }

@@ -2,7 +2,7 @@
  * One case, for everyone who may read it: the header (reference, title, state, priority, provider,
  * assignee, entity, service, where it was routed and why), the actions the user may take, the fields of
  * the request, the one end-to-end timeline (the case and its child tasks), who held it (provider
- * segments), the child tasks and the conversation.
+ * segments), the child tasks, the attached files and the conversation.
  */
 import {
   Alert,
@@ -31,6 +31,7 @@ import { ErrorAlert } from '../../components/error-alert.tsx';
 import { useLocalized } from '../../lib/localized.ts';
 import { useCurrentUser } from '../auth/session.ts';
 import { CaseActions } from './case-actions.tsx';
+import { CaseAttachments } from './case-attachments.tsx';
 import { PriorityBadge, ProviderLabel, StateBadge, useOptionLabel } from './case-bits.tsx';
 import { CaseConversation } from './case-conversation.tsx';
 import { can, isWorker, useDateFormat } from './case-format.ts';
@@ -311,6 +312,7 @@ export function CaseViewPage({ reference }: { reference: string }) {
           <Stack gap="md">
             <CaseSegments view={view.data} />
             <FieldsCard view={view.data} />
+            <CaseAttachments key={view.data.case.reference} view={view.data} user={user} />
             <ChildrenCard view={view.data} />
           </Stack>
         </Grid.Col>

@@ -4,9 +4,10 @@
  * `Idempotency-Key`, kept while the request is unchanged, so a double click or a retry never opens two cases.
  */
 import { keepPreviousData, type QueryClient, queryOptions } from '@tanstack/react-query';
-import { ApiError, api } from '../../api/client.ts';
+import { ApiError, api, upload } from '../../api/client.ts';
 import type {
   BulkResult,
+  CaseAttachment,
   CaseCounts,
   CaseState,
   CaseSummary,
@@ -142,6 +143,43 @@ export function assignCase(c: CaseSummary, assignee: number | null): Promise<Cas
 
 export function addMessage(reference: string, body: string, visibility: 'public' | 'internal'): Promise<{ reference: string }> {
   return api<{ reference: string }>(`${ref(reference)}/messages`, { method: 'POST', body: { body, visibility } });
+}
+
+/**
+ * The server's default largest attachment (ATTACHMENT_MAX_BYTES, 10 MiB); used when the list of
+ * attachments does not say (`maxBytes`).
+ */
+export const DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+
+/** The kinds of file the server accepts (it checks the content; this only helps the file picker). */
+export const ATTACHMENT_ACCEPT = '.pdf,.png,.jpg,.jpeg,.gif,.webp,.txt,.csv,.docx,.xlsx,.pptx';
+
+export interface CaseAttachments {
+  items: CaseAttachment[];
+  /** Largest file the server takes, bytes, when it says. */
+  maxBytes?: number;
+}
+
+/**
+ * The files of a case, oldest first. Under `['cases', ...]` so that any change to cases refreshes them;
+ * a 404 ROUTE_NOT_FOUND means the server keeps no attachments (started without an attachments folder).
+ */
+export const attachmentsQuery = (reference: string) =>
+  queryOptions({
+    queryKey: ['cases', 'attachments', reference],
+    queryFn: ({ signal }) => api<CaseAttachments>(`${ref(reference)}/attachments`, { signal }),
+    staleTime: 5_000,
+  });
+
+/** Attaches `file` to the case (multipart, part `file`), reporting progress from 0 to 1. */
+export function uploadAttachment(
+  reference: string,
+  file: File,
+  opts: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {},
+): Promise<CaseAttachment> {
+  const body = new FormData();
+  body.append('file', file, file.name);
+  return upload<CaseAttachment>(`${ref(reference)}/attachments`, body, opts);
 }
 
 export type BulkAction = { type: 'assign'; assignee: number | null } | { type: 'transition'; to: Transition; reason?: string };
