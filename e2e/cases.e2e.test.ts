@@ -26,7 +26,12 @@ import { buildApp } from '../src/server/app.ts';
 import { type OpenedMeridian, openMeridian } from '../src/server/runtime.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
+// The README's screenshots are refreshed only on request (MERIDIAN_SCREENSHOTS=1), so that a test run
+// leaves the work tree clean; otherwise they go to a temporary folder.
+const SCREENSHOTS =
+  process.env.MERIDIAN_SCREENSHOTS === '1'
+    ? path.join(ROOT, 'docs', 'screenshots')
+    : fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-shots-'));
 const PASSWORD = 'Demo-2026!';
 const REQUESTER = 'requester.rco-cl@meridian.test';
 const UNON = 'agent.unon@meridian.test';

@@ -49,8 +49,8 @@ describe('meridian CLI', () => {
     const none = meridian('route', '--entity', 'RCO-CL', '--service', 'PAY-PAYROLL', '--on', '1990-01-01', '--json');
     expect(none.code).toBe(3);
     expect(none.stderr).toContain('ROUTING_NO_ASSIGNMENT');
-    const bad = meridian('route', '--entity', 'RCO-CL', '--service', 'PAY-PAYROLL', '--on', 'soon');
-    expect(bad.code).not.toBe(0);
+    const bad = meridian('route', '--entity', 'RCO-CL', '--service', 'PAY-PAYROLL', '--on', '2026-02-30');
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('YYYY-MM-DD');
   });
 
@@ -72,6 +72,26 @@ describe('meridian CLI', () => {
     const r = meridian('import', 'duty-stations', file, '--countries', path.join(SHARED_REFERENCE, 'DSCTRYCD.csv'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/line 5 LATITUDE/);
+  });
+
+  it('refuses to open a data folder another running process holds', () => {
+    // Our own parent (the Vitest worker) is a live process that is not the CLI: pretend it holds the folder.
+    fs.writeFileSync(path.join(dataDir, 'meridian.lock'), String(process.pid));
+    try {
+      const r = meridian('cases', 'stats', '--json');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`in use by process ${process.pid}`);
+    } finally {
+      fs.rmSync(path.join(dataDir, 'meridian.lock'), { force: true });
+    }
+    const file = path.join(dataDir, 'not-a-folder');
+    fs.writeFileSync(file, 'x');
+    const r2 = spawnSync(process.execPath, [bin, '--data-dir', file, 'cases', 'stats'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: '' },
+    });
+    expect(r2.stderr).toContain('is a file, not a folder');
   });
 
   it('has --help on every command', () => {

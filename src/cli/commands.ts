@@ -14,6 +14,7 @@ import { loadReferenceData } from '../modules/reference/reference-data.ts';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { openMeridian } from '../server/runtime.ts';
+import { isCalendarDate } from '../server/validation.ts';
 import { configOf, print, withMeridian } from './cli-helpers.ts';
 
 function parsePort(v: string): number {
@@ -23,7 +24,7 @@ function parsePort(v: string): number {
 }
 
 function parseDate(v: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new InvalidArgumentError('a date as YYYY-MM-DD');
+  if (!isCalendarDate(v)) throw new InvalidArgumentError('a real date as YYYY-MM-DD');
   return v;
 }
 
@@ -70,17 +71,27 @@ export function registerCommands(program: Command): void {
         config.inboundSmtpPort !== undefined
           ? await startInboundSmtp({ port: config.inboundSmtpPort, host: config.inboundSmtpHost, db: m.db, logger: app.log })
           : null;
-      const close = async () => {
+      const shutdown = async () => {
         await stopOutbox();
         await inbound?.close();
         transport?.close?.();
         await app.close();
         await m.close();
+      };
+      const close = async () => {
+        await shutdown();
         process.exit(0);
       };
       process.once('SIGINT', close);
       process.once('SIGTERM', close);
-      const address = await app.listen({ port: config.port, host: config.host });
+      let address: string;
+      try {
+        address = await app.listen({ port: config.port, host: config.host });
+      } catch (e) {
+        // e.g. the port is taken: stop what was started so that the process can exit.
+        await shutdown();
+        throw new Error(`Cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
+      }
       process.stderr.write(
         `Meridian ${m.kind === 'pglite' ? `on PGlite (${config.dataDir})` : 'on PostgreSQL'} at ${address}/api/docs\n`,
       );

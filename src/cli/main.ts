@@ -3,7 +3,7 @@
  * MERIDIAN_DATA_DIR (PGlite) or `--database-url` / DATABASE_URL (PostgreSQL), migrating it and loading the
  * reference data on first use. Exit codes: 0 ok, 1 error, 2 bad usage or rejected input, 3 no route.
  */
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { AppError } from '../server/errors.ts';
 import { registerCaseCommands } from './cases-commands.ts';
 import { registerCommands } from './commands.ts';
@@ -14,14 +14,18 @@ program
   .description("Meridian: the UN Secretariat's shared-services delivery platform")
   .addOption(new Option('--data-dir <dir>', 'folder of the embedded PGlite database').env('MERIDIAN_DATA_DIR'))
   .addOption(new Option('--database-url <url>', 'PostgreSQL server URL (instead of PGlite)').env('DATABASE_URL'))
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .exitOverride();
 registerCommands(program);
 registerCaseCommands(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  if (e instanceof AppError) {
+  if (e instanceof CommanderError) {
+    // Help and version exit 0; a usage error (unknown option, bad or missing value) exits 2.
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else if (e instanceof AppError) {
     process.stderr.write(`error [${e.code}]: ${e.message}\n`);
     for (const i of e.issues.slice(0, 200)) {
       const where = [i.line !== undefined ? `line ${i.line}` : '', i.field ?? ''].filter(Boolean).join(' ');

@@ -59,18 +59,84 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
     return { db, kind: 'postgresql', close: () => db.destroy() };
   }
   let dataDir: string | undefined;
+  let release = () => {};
   if (!opts.inMemory) {
     if (!opts.dataDir) throw new Error('openDatabase: give a dataDir, a databaseUrl or inMemory');
+    if (fs.existsSync(opts.dataDir) && !fs.statSync(opts.dataDir).isDirectory()) {
+      throw new Error(`The data folder ${opts.dataDir} is a file, not a folder: give MERIDIAN_DATA_DIR / --data-dir a folder`);
+    }
     dataDir = path.join(opts.dataDir, 'pgdata');
     fs.mkdirSync(opts.dataDir, { recursive: true });
+    release = lockDataDir(opts.dataDir);
   }
-  const pglite = await PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
-    parsers: { [DATE_OID]: identity },
-  });
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+      parsers: { [DATE_OID]: identity },
+    });
+  } catch (e) {
+    release();
+    throw e;
+  }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: 'pglite', pglite, close: () => db.destroy() };
+  return {
+    db,
+    kind: 'pglite',
+    pglite,
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+/**
+ * Takes the embedded database's folder for this process (PGlite is single-process: two processes on one
+ * folder corrupt it). A lock left by a process that no longer runs is taken over.
+ * @returns a function that releases the lock.
+ * @throws Error naming the process that holds the folder.
+ */
+export function lockDataDir(dir: string): () => void {
+  const file = path.join(dir, 'meridian.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      const release = () => {
+        try {
+          if (fs.readFileSync(file, 'utf8') === String(process.pid)) fs.rmSync(file, { force: true });
+        } catch {
+          // already gone
+        }
+        process.removeListener('exit', release);
+      };
+      process.on('exit', release);
+      return release;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(fs.readFileSync(file, 'utf8'));
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) {
+        throw new Error(
+          `The database in ${dir} is in use by process ${holder} (another meridian command or server). Stop it first, or share a PostgreSQL server (DATABASE_URL) between processes.`,
+        );
+      }
+      fs.rmSync(file, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new Error(`Could not lock ${dir}`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**

@@ -95,6 +95,31 @@ describe('API', () => {
     expect(broken.headers['content-type']).toContain('application/problem+json');
   });
 
+  it('refuses impossible dates, NUL characters and ids too large for the database with 400, naming the field', async () => {
+    for (const on of ['2026-02-30', '2026-02-29', '2026-13-01', '0000-01-01']) {
+      const r = await app.inject({ url: `/api/routing?entity=RCO-CL&service=PROC-PROCUREMENT&on=${on}`, headers });
+      expect(r.statusCode, on).toBe(400);
+      expect(r.json().errors[0].field).toBe('querystring.on');
+    }
+    expect(
+      (await app.inject({ url: '/api/routing?entity=RCO-CL&service=PROC-PROCUREMENT&on=2028-02-29', headers })).statusCode,
+    ).toBe(200);
+    const nul = await app.inject({ url: '/api/entities?q=a%00b', headers });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().errors[0].field).toBe('querystring.q');
+    const nulBody = await app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in',
+      payload: { email: 'a\u0000@b.org', password: 'x' },
+    });
+    expect(nulBody.statusCode).toBe(400);
+    expect(nulBody.json().errors[0].field).toBe('body.email');
+    const big = await app.inject({ url: '/api/users/2147483648', headers: await signInAs(app, 'admin@meridian.test') });
+    expect(big.statusCode).toBe(400);
+    const kinds = await app.inject({ url: '/api/assignments/links?kinds=zzz', headers });
+    expect(kinds.statusCode).toBe(400);
+  });
+
   it('gives 404 problems for unknown ids and unknown routes', async () => {
     for (const url of [
       '/api/entities/NOPE',

@@ -55,6 +55,25 @@ export interface AppDeps {
   attachments?: AttachmentRouteOptions;
 }
 
+/** Path (e.g. `body.title`) of the first string holding a NUL character, or undefined. */
+export function findNul(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || 'request' : undefined;
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (k.includes('\u0000')) return path ? `${path}.${k}` : k;
+      const found = findNul(v, path ? `${path}.${k}` : k);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** PostgreSQL errors caused by the values sent: data exceptions (class 22) and foreign-key violations. */
+function isPgDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^(22[0-9A-Z]{3}|23503)$/.test(code);
+}
+
 /** Where `vite build` puts the web app. */
 export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
@@ -98,6 +117,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(rateLimit, { global: false });
   installAccessControl(app, { db: deps.db, sessionPolicy });
+  // PostgreSQL text cannot hold NUL; refuse it at the door, naming the field, rather than fail in SQL.
+  app.addHook('preValidation', async (req) => {
+    const where = findNul({ querystring: req.query, params: req.params, body: req.body });
+    if (where)
+      throw new AppError('VALIDATION_FAILED', `${where} contains a NUL character`, {
+        issues: [{ field: where, message: 'contains a NUL character (\\u0000)' }],
+      });
+  });
 
   app.setErrorHandler((err, req, reply) => {
     let appErr: AppError;
@@ -117,6 +144,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       appErr = new AppError('VALIDATION_FAILED', `Invalid ${where}: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, {
         issues,
       });
+    } else if (isPgDataError(err)) {
+      // A value PostgreSQL refused (out of range, invalid text, missing referenced row) is the client's input.
+      appErr = new AppError('VALIDATION_FAILED', 'A value in the request is out of range or refers to a missing record');
     } else if ((err as { statusCode?: number }).statusCode === 429) {
       appErr = new AppError('RATE_LIMITED', 'Too many attempts; wait a minute and try again');
     } else if ((err as { statusCode?: number }).statusCode === 413) {
@@ -149,7 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         title: 'Meridian API',
         version: VERSION,
         description:
-          "Shared-services delivery platform for the UN Secretariat's service delivery model: directory, service catalogue, assignments and routing.",
+          "Shared-services delivery platform for the UN Secretariat's service delivery model: sign-in and users, directory, service catalogue, assignments and routing, and cases (one front door, routed to the assigned provider, tracked end to end across handoffs, with messages, attachments and e-mail).",
       },
     },
     transform: jsonSchemaTransform,

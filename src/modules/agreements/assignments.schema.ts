@@ -1,9 +1,10 @@
 /** Zod contracts of provider assignments (which provider serves which client entity for which service) and routing. */
 import { z } from 'zod';
 import { PageQuerySchema } from '../../server/pagination.ts';
-import { LocalizedTextSchema, ProviderSchema } from '../directory/directory.schema.ts';
+import { IsoDateSchema } from '../../server/validation.ts';
+import { ENTITY_KINDS, LocalizedTextSchema, ProviderSchema } from '../directory/directory.schema.ts';
 
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const IsoDate = IsoDateSchema;
 
 export const AssignmentSchema = z.object({
   id: z.number().int(),
@@ -105,7 +106,19 @@ const LinkStationSchema = z.object({
   longitude: z.number().nullable(),
 });
 export const LinksQuerySchema = z.object({
-  kinds: z.string().default('peacekeeping-operation,special-political-mission').describe('Comma-separated client-entity kinds'),
+  kinds: z
+    .string()
+    .refine(
+      (v) =>
+        v
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean)
+          .every((k) => (ENTITY_KINDS as readonly string[]).includes(k)),
+      `comma-separated client-entity kinds, each one of: ${ENTITY_KINDS.join(', ')}`,
+    )
+    .default('peacekeeping-operation,special-political-mission')
+    .describe('Comma-separated client-entity kinds'),
   on: IsoDate.optional(),
 });
 export const LinksSchema = z.object({

@@ -207,6 +207,30 @@ describe('lifecycle', () => {
     expect(ok.state).toBe('in-progress');
   });
 
+  it('refuses a weak If-Match, an unknown team, and closing a parent with open child tasks', async () => {
+    const c = (await create('requester.rco-cl', payroll('Parent with child'))).json();
+    const weak = await app.inject({
+      method: 'POST',
+      url: `/api/cases/${c.reference}/transitions`,
+      payload: { to: 'in-progress' },
+      headers: { ...as['agent.unon'], 'if-match': 'W/"1"' },
+    });
+    expect(weak.statusCode).toBe(412);
+    const team = await act('agent.unon', c.reference, 'assign', { assignee: null, team: 999 }, 1);
+    expect(team.statusCode).toBe(400);
+    expect(team.json().errors[0].field).toBe('team');
+    const child = (
+      await act('agent.unon', c.reference, 'children', { provider: 'RSCE', title: 'HR data first', reason: 'needed' })
+    ).json();
+    const v = (await view('agent.unon', c.reference)).json().case.version;
+    const refused = await act('agent.unon', c.reference, 'transitions', { to: 'resolved' }, v);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'CASE_HAS_OPEN_CHILDREN', children: [child.reference] });
+    expect((await act('requester.rco-cl', c.reference, 'transitions', { to: 'cancelled' }, v)).statusCode).toBe(409);
+    expect((await act('agent.rsce', child.reference, 'transitions', { to: 'resolved' }, child.version)).statusCode).toBe(200);
+    expect((await act('agent.unon', c.reference, 'transitions', { to: 'resolved' }, v)).statusCode).toBe(200);
+  });
+
   it('keeps case events immutable in the database', async () => {
     await expect(sql`update case_events set type = 'forged'`.execute(h.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from case_events`.execute(h.db)).rejects.toThrow(/append-only/);
@@ -260,6 +284,14 @@ describe('handoffs', () => {
     ]);
   });
 
+  it("refuses to merge two people's cases (each would lose sight of the other)", async () => {
+    const mine = (await create('requester.minusca', { service: 'HR-ADMIN', title: 'Contract A' })).json();
+    const focal = (await create('focal.minusca', { service: 'HR-ADMIN', title: 'Contract B' })).json();
+    const r = await act('agent.rsce', mine.reference, 'merge', { into: focal.reference }, 1);
+    expect(r.statusCode).toBe(400);
+    expect(r.json().errors[0].field).toBe('into');
+  });
+
   it('merges a duplicate; a later reply on it goes to the primary', async () => {
     const primary = (await create('requester.rco-cl', payroll('Primary'))).json();
     const dup = (await create('requester.rco-cl', payroll('Duplicate'))).json();
@@ -284,7 +316,9 @@ describe('visibility', () => {
     const search = (await app.inject({ url: '/api/cases?q=MINUSCA', headers: as['requester.rco-cl'] })).json();
     expect(search.total).toBe(0);
     const counts = (await app.inject({ url: '/api/cases/counts', headers: as['requester.minusca'] })).json();
-    expect(counts.total).toBe(1);
+    const own = (await app.inject({ url: '/api/cases?pageSize=200', headers: as['requester.minusca'] })).json();
+    expect(own.items.every((c: { requester: { name: string } }) => c.requester.name === 'Jean Mbaye')).toBe(true);
+    expect(counts.total).toBe(own.total);
     const focal = (await app.inject({ url: '/api/cases', headers: as['focal.minusca'] })).json();
     expect(focal.items.map((c: { reference: string }) => c.reference)).toContain(mine.reference);
     const unon = (await app.inject({ url: '/api/cases?pageSize=200', headers: as['agent.unon'] })).json();

@@ -135,6 +135,18 @@ export async function findCaseSummary(db: Db, viewer: User | null, reference: st
   return r ? toSummary(r) : undefined;
 }
 
+/** References of the child tasks of a case that are still open. */
+export async function findOpenChildren(db: Db, parentId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('cases')
+    .select('reference')
+    .where('parent_case_id', '=', parentId)
+    .where('state', 'in', ['new', 'in-progress', 'awaiting-client'])
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.reference);
+}
+
 /** Child tasks of a case (all of them: the parent's viewer follows the whole case). */
 export async function findChildren(db: Db, parentId: string): Promise<CaseSummary[]> {
   const rows = await summarySelect(db).where('c.parent_case_id', '=', parentId).orderBy('c.created_at').execute();
@@ -570,6 +582,18 @@ export async function enqueueEmail(
     .insertInto('outbox')
     .values({ case_id: m.caseId, to_address: m.to, subject: m.subject, body: m.body, status: 'pending', created_at: m.at })
     .execute();
+}
+
+/** Whether team `id` belongs to `provider`. */
+export async function teamOfProvider(db: Db, id: number, provider: string | null): Promise<boolean> {
+  if (provider === null) return false;
+  const r = await db
+    .selectFrom('teams')
+    .select('id')
+    .where('id', '=', id)
+    .where('provider_code', '=', provider)
+    .executeTakeFirst();
+  return r !== undefined;
 }
 
 /** Whether a provider exists. */

@@ -53,7 +53,11 @@ function ifMatch(req: FastifyRequest): number {
     throw new AppError('CASE_PRECONDITION_REQUIRED', 'Send If-Match with the version of the case you are changing', {
       issues: [{ field: 'If-Match', message: 'is required' }],
     });
-  const m = /^(?:W\/)?"?(\d+)"?$/.exec(String(raw).trim());
+  const text = String(raw).trim();
+  // If-Match compares strongly (RFC 9110): a weak tag never matches.
+  if (text.startsWith('W/'))
+    throw new AppError('CASE_VERSION_CONFLICT', 'If-Match needs the strong version tag, e.g. "3" (a weak W/ tag never matches)');
+  const m = /^"?(\d+)"?$/.exec(text);
   if (!m)
     throw new AppError('VALIDATION_FAILED', 'If-Match must be the case version, e.g. "3"', {
       issues: [{ field: 'If-Match', message: 'not a version' }],
@@ -278,7 +282,7 @@ export async function casesRoutes(app: FastifyInstance, opts: CaseOptions = {}):
     async (req) => {
       const actor = currentUser(req);
       const results = [];
-      for (const reference of req.body.references) {
+      for (const reference of [...new Set(req.body.references)]) {
         try {
           const current = await findVisibleCaseSummary(db(), actor, reference);
           const action = req.body.action;

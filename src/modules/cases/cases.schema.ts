@@ -1,6 +1,7 @@
 /** Zod contracts of cases: creation, views, queues, actions. */
 import { z } from 'zod';
 import { PageQuerySchema } from '../../server/pagination.ts';
+import { IdSchema, INT32_MAX } from '../../server/validation.ts';
 import { LocalizedTextSchema } from '../directory/directory.schema.ts';
 import { CASE_STATES, TRANSITIONS } from './lifecycle.ts';
 
@@ -90,11 +91,14 @@ export const CaseQuerySchema = PageQuerySchema.extend({
     .optional()
     .describe('A state, or `open` for new, in progress and awaiting client'),
   provider: z.string().optional().describe('A provider code, or `none` for the DOS coordination queue'),
-  team: z.coerce.number().int().optional(),
+  team: IdSchema.optional(),
   entity: z.string().optional(),
   service: z.string().optional(),
   priority: z.enum(['P1', 'P2', 'P3', 'P4']).optional(),
-  assignee: z.union([z.literal('me'), z.literal('none'), z.coerce.number().int()]).optional(),
+  assignee: z
+    .union([z.literal('me'), z.literal('none'), IdSchema])
+    .optional()
+    .describe('`me`, `none`, or a user id'),
   q: z.string().trim().min(1).max(200).optional().describe('Search in reference and title'),
   sort: z.enum(['createdAt', 'updatedAt', 'priority', 'reference']).default('createdAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
@@ -114,8 +118,8 @@ export const ChildTaskBodySchema = z.object({
 });
 export const MergeBodySchema = z.object({ into: z.string().min(1).max(40).describe('Reference of the primary case') });
 export const AssignBodySchema = z.object({
-  assignee: z.number().int().positive().nullable(),
-  team: z.number().int().positive().nullable().optional(),
+  assignee: z.number().int().positive().max(INT32_MAX).nullable(),
+  team: z.number().int().positive().max(INT32_MAX).nullable().optional(),
 });
 export const MessageBodySchema = z.object({
   body: z.string().trim().min(1).max(20_000),
@@ -124,7 +128,7 @@ export const MessageBodySchema = z.object({
 export const BulkBodySchema = z.object({
   references: z.array(z.string().min(1).max(40)).min(1).max(200),
   action: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('assign'), assignee: z.number().int().positive().nullable() }),
+    z.object({ type: z.literal('assign'), assignee: z.number().int().positive().max(INT32_MAX).nullable() }),
     z.object({ type: z.literal('transition'), to: z.enum(TRANSITIONS), reason: z.string().max(2000).optional() }),
   ]),
 });

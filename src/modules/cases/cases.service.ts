@@ -24,6 +24,7 @@ import {
   findIdempotencyKey,
   findMentionedUsers,
   findMessages,
+  findOpenChildren,
   findSegments,
   findUserScope,
   findUsersByIds,
@@ -32,6 +33,7 @@ import {
   insertMessage,
   openSegment,
   providerExists,
+  teamOfProvider,
   updateCaseIfVersion,
 } from './cases.repository.ts';
 import type { CaseSummary, CaseView, CreateCaseInput } from './cases.schema.ts';
@@ -258,6 +260,18 @@ export async function transitionCase(
     const row = await loadVisible(trx, actor, reference);
     checkVersion(row, version);
     const from = row.state as CaseState;
+    if (to === 'resolved' || to === 'closed' || to === 'cancelled') {
+      const open = await findOpenChildren(trx, row.id);
+      if (open.length) {
+        throw new AppError(
+          'CASE_HAS_OPEN_CHILDREN',
+          `${reference} has open child tasks (${open.join(', ')}); finish or cancel them first`,
+          {
+            details: { children: open },
+          },
+        );
+      }
+    }
     const state = nextState(from, to, {
       resolvedAt: row.resolved_at ? new Date(row.resolved_at) : null,
       now,
@@ -441,6 +455,15 @@ export async function mergeCase(
       throw new AppError('CASE_NOT_OPEN', `${reference} is ${row.state}; only open cases can be merged`);
     if (!isOpen(primary.state as CaseState))
       throw new AppError('CASE_NOT_OPEN', `${into} is ${primary.state}; merge into an open case`);
+    if (row.requester_user_id !== primary.requester_user_id) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `${reference} and ${into} were asked by different people; each would lose sight of the other's case`,
+        {
+          issues: [{ field: 'into', message: 'another requester' }],
+        },
+      );
+    }
     if (row.entity_code !== primary.entity_code) {
       throw new AppError('VALIDATION_FAILED', `${reference} and ${into} belong to different client entities`, {
         issues: [{ field: 'into', message: 'another entity' }],
@@ -498,6 +521,15 @@ export async function assignCase(
           },
         );
       }
+    }
+    if (input.team !== undefined && input.team !== null && !(await teamOfProvider(trx, input.team, row.provider_code))) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `Team ${input.team} is not a team of ${row.provider_code ?? 'the coordination queue'}`,
+        {
+          issues: [{ field: 'team', message: "not a team of the case's provider" }],
+        },
+      );
     }
     const set: Parameters<typeof updateCaseIfVersion>[3] = { assignee_user_id: input.assignee };
     if (input.team !== undefined) set.team_id = input.team;

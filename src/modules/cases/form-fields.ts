@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AppError, type FieldIssue } from '../../server/errors.ts';
+import { isCalendarDate } from '../../server/validation.ts';
 
 export const FormFieldSchema = z.object({
   key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/),
@@ -52,8 +53,7 @@ export function checkFormFields(form: FormField[], fields: Record<string, unknow
         const s = v.trim();
         const max = f.maxLength ?? 2000;
         if (s.length > max) issues.push({ field, message: `is ${s.length} characters long; at most ${max}` });
-        else if (f.type === 'date' && (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(`${s}T00:00:00Z`))))
-          issues.push({ field, message: 'must be a date as YYYY-MM-DD' });
+        else if (f.type === 'date' && !isCalendarDate(s)) issues.push({ field, message: 'must be a real date as YYYY-MM-DD' });
         else if (f.type === 'select' && f.options && !f.options.includes(s))
           issues.push({ field, message: `must be one of ${f.options.join(', ')}` });
         else out[f.key] = s;

@@ -248,7 +248,14 @@ export function parseDutyStations(
     } else {
       iso2 = countries.getAlpha2Code(countryName, 'en');
     }
-    if (!iso2) reject('COUNTRY_CODE', `country ${JSON.stringify(countryName)} (CEB code ${cebCountry}) has no ISO 3166 code`);
+    if (!iso2) {
+      reject(
+        'COUNTRY_CODE',
+        opts.countryList
+          ? `country ${JSON.stringify(countryName)} (CEB code ${cebCountry}) is not in the CEB country list`
+          : `country ${JSON.stringify(countryName)} (CEB code ${cebCountry}) has no ISO 3166 code by its name; give the CEB country list with --countries DSCTRYCD.csv`,
+      );
+    }
 
     if (issues.length) {
       rejected.push(...issues);

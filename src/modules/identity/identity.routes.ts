@@ -5,6 +5,7 @@ import { currentUser, SESSION_COOKIE } from '../../server/access.ts';
 import { AppError } from '../../server/errors.ts';
 import { pageOf } from '../../server/pagination.ts';
 import { ProblemSchema, typed } from '../../server/route-helpers.ts';
+import { IdSchema } from '../../server/validation.ts';
 import { findUser, findUsers } from './identity.repository.ts';
 import { CurrentUserSchema, SessionSchema, SignInBodySchema, UserQuerySchema, UserSchema } from './identity.schema.ts';
 import { listSessions, revokeSessionAs, type SessionPolicy, signIn, toCurrentUser } from './sessions.service.ts';
@@ -132,7 +133,7 @@ export async function identityRoutes(app: FastifyInstance, opts: IdentityRouteOp
       schema: {
         tags: ['identity'],
         summary: 'One user (404 when outside what the caller may see)',
-        params: z.object({ id: z.coerce.number().int().positive() }),
+        params: z.object({ id: IdSchema }),
         response: { 200: UserSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
       },
     },

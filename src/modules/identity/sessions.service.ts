@@ -105,7 +105,8 @@ export async function resolveSession(
 ): Promise<{ user: User; session: SessionRow } | undefined> {
   const live = await findLiveSession(db, hashToken(token), now);
   if (!live) return undefined;
-  if (now.getTime() - live.session.lastSeenAt.getTime() >= 60_000) {
+  // Push the idle expiry at most once a minute (or a quarter of the idle time, when that is shorter).
+  if (now.getTime() - live.session.lastSeenAt.getTime() >= Math.min(60_000, (policy.idleMinutes * 60_000) / 4)) {
     const idle = new Date(Math.min(live.session.expiresAt.getTime(), now.getTime() + policy.idleMinutes * 60_000));
     await touchSession(db, live.session.id, now, idle);
   }
