@@ -25,6 +25,7 @@ import type { Database } from '../db/types.ts';
 import { agreementsRoutes } from '../modules/agreements/agreements.routes.ts';
 import { type AttachmentRouteOptions, attachmentRoutes } from '../modules/cases/attachments.routes.ts';
 import { casesRoutes } from '../modules/cases/cases.routes.ts';
+import { teamRoutes } from '../modules/cases/teams.ts';
 import { catalogueRoutes } from '../modules/catalogue/catalogue.routes.ts';
 import { directoryRoutes } from '../modules/directory/directory.routes.ts';
 import { identityRoutes } from '../modules/identity/identity.routes.ts';
@@ -208,6 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await referenceRoutes(api);
     await casesRoutes(api, { ...(deps.reopenWindowDays !== undefined ? { reopenWindowDays: deps.reopenWindowDays } : {}) });
     if (deps.attachments) await attachmentRoutes(api, deps.attachments);
+    await teamRoutes(api);
     await identityRoutes(api, {
       sessionPolicy,
       secureCookies: deps.secureCookies ?? false,

@@ -344,6 +344,64 @@ describe('visibility', () => {
     ).toBe(403);
   });
 
+  it('lets a provider manager make teams, place agents, and filter the queue by team', async () => {
+    const manager = await signInAs(app, 'manager.rsce@meridian.test');
+    const t = await app.inject({
+      method: 'POST',
+      url: '/api/teams',
+      headers: manager,
+      payload: { code: 'HR', name: 'Human resources' },
+    });
+    expect(t.statusCode).toBe(201);
+    expect(t.json()).toMatchObject({ provider: 'RSCE', code: 'HR', members: 0 });
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/teams', headers: manager, payload: { code: 'HR', name: 'Again' } }))
+        .statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/teams',
+          headers: manager,
+          payload: { provider: 'UNON', code: 'X', name: 'Not mine' },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/teams',
+          headers: as['agent.rsce'],
+          payload: { code: 'Y', name: 'Agents cannot' },
+        })
+      ).statusCode,
+    ).toBe(403);
+    const agent = await findUserForSignIn(h.db, 'agent.rsce@meridian.test');
+    expect(
+      (await app.inject({ method: 'PUT', url: `/api/users/${agent?.id}/team`, headers: manager, payload: { team: t.json().id } }))
+        .statusCode,
+    ).toBe(204);
+    const teams = (await app.inject({ url: '/api/teams', headers: as['agent.rsce'] })).json();
+    expect(teams.items).toEqual([expect.objectContaining({ code: 'HR', members: 1 })]);
+    expect((await app.inject({ url: '/api/teams?provider=RSCE', headers: as['agent.kjso'] })).statusCode).toBe(403);
+    const c = (
+      await create('requester.minusca', {
+        service: 'HR-ONBOARD',
+        title: 'New staff member',
+        fields: { candidateName: 'A. Doe', startDate: '2027-01-04', contractType: 'fixed-term' },
+      })
+    ).json();
+    expect(c.provider.code).toBe('RSCE');
+    expect(
+      (await act('agent.rsce', c.reference, 'assign', { assignee: agent?.id ?? null, team: t.json().id }, 1)).statusCode,
+    ).toBe(200);
+    const queue = (await app.inject({ url: `/api/cases?team=${t.json().id}`, headers: as['agent.rsce'] })).json();
+    expect(queue.items.map((x: { reference: string }) => x.reference)).toEqual([c.reference]);
+    expect(queue.items[0].team).toMatchObject({ code: 'HR' });
+  });
+
   it('assigns to an agent of the provider only, in bulk too, and lists "my cases"', async () => {
     const c = (await create('requester.rco-cl', payroll('Assign me'))).json();
     const agent = await findUserForSignIn(h.db, 'agent.unon@meridian.test');
