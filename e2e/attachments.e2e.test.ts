@@ -12,17 +12,10 @@
  * 4. a viewer sees and downloads the files but has no upload control; on a cancelled case nobody can attach.
  */
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/server/app.ts';
-import { type OpenedMeridian, openMeridian } from '../src/server/runtime.ts';
+import { launchBrowser, PASSWORD, startServer, type TestServer } from './harness.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const PASSWORD = 'Demo-2026!';
 const REQUESTER = 'requester.rco-cl@meridian.test';
 const UNON = 'agent.unon@meridian.test';
 const VIEWER = 'viewer@meridian.test';
@@ -30,9 +23,7 @@ const MAX_BYTES = 10 * 1024 * 1024;
 /** Files whose bytes contain this are refused by the test's virus-scan hook. */
 const INFECTED_MARKER = 'INFECTED-TEST-MARKER';
 
-let dataDir: string;
-let meridian: OpenedMeridian;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let server: TestServer;
 let baseUrl: string;
 let browser: Browser;
 const pageErrors: string[] = [];
@@ -58,12 +49,6 @@ interface User {
   page: Page;
 }
 const users = new Map<string, User>();
-
-async function ensureWebBuilt(): Promise<void> {
-  if (fs.existsSync(path.join(ROOT, 'web', 'dist', 'index.html'))) return;
-  const { build } = await import('vite');
-  await build({ configFile: path.join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
-}
 
 /** A browser context of its own for `email`, signed in through the sign-in page. */
 async function signedIn(email: string): Promise<User> {
@@ -141,44 +126,20 @@ async function openPayrollRequest(
 }
 
 beforeAll(async () => {
-  await ensureWebBuilt();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-e2e-attachments-'));
-  meridian = await openMeridian({ dataDir, databaseUrl: undefined });
-  app = await buildApp({
-    db: meridian.db,
-    databaseKind: meridian.kind,
-    logLevel: 'silent',
-    attachments: {
-      dir: path.join(dataDir, 'attachments'),
-      maxBytes: MAX_BYTES,
-      scan: async (filePath) =>
-        fs.readFileSync(filePath, 'latin1').includes(INFECTED_MARKER)
-          ? { clean: false, reason: 'Test.Signature' }
-          : { clean: true },
-    },
+  server = await startServer('attachments', {
+    maxBytes: MAX_BYTES,
+    scan: async (filePath) =>
+      fs.readFileSync(filePath, 'latin1').includes(INFECTED_MARKER)
+        ? { clean: false, reason: 'Test.Signature' }
+        : { clean: true },
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  baseUrl = server.baseUrl;
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  await meridian?.close();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await server?.close();
 });
 
 describe('case attachments, end to end', () => {

@@ -13,34 +13,20 @@
  * 5. the coordinator finds a request no provider is assigned for in the DOS coordination queue, sends it to
  *    a provider and opens a child task at another, whose events join the parent's timeline.
  *
- * The case view is saved to docs/screenshots/case-timeline.png (1400x900).
+ * The case view is saved as case-timeline.png (1400x900; to docs/screenshots/ when MERIDIAN_SCREENSHOTS=1).
  */
-import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/server/app.ts';
-import { type OpenedMeridian, openMeridian } from '../src/server/runtime.ts';
+import { launchBrowser, PASSWORD, screenshotsDir, startServer, type TestServer } from './harness.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-// The README's screenshots are refreshed only on request (MERIDIAN_SCREENSHOTS=1), so that a test run
-// leaves the work tree clean; otherwise they go to a temporary folder.
-const SCREENSHOTS =
-  process.env.MERIDIAN_SCREENSHOTS === '1'
-    ? path.join(ROOT, 'docs', 'screenshots')
-    : fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-shots-'));
-const PASSWORD = 'Demo-2026!';
+const SCREENSHOTS = screenshotsDir();
 const REQUESTER = 'requester.rco-cl@meridian.test';
 const UNON = 'agent.unon@meridian.test';
 const KJSO = 'agent.kjso@meridian.test';
 const COORDINATOR = 'coordinator@meridian.test';
 
-let dataDir: string;
-let meridian: OpenedMeridian;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let server: TestServer;
 let baseUrl: string;
 let browser: Browser;
 const pageErrors: string[] = [];
@@ -53,12 +39,6 @@ interface User {
   page: Page;
 }
 const users = new Map<string, User>();
-
-async function ensureWebBuilt(): Promise<void> {
-  if (fs.existsSync(path.join(ROOT, 'web', 'dist', 'index.html'))) return;
-  const { build } = await import('vite');
-  await build({ configFile: path.join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
-}
 
 /** A browser context of its own for `email`, signed in through the sign-in page. */
 async function signedIn(email: string): Promise<User> {
@@ -100,39 +80,14 @@ async function caseState(page: Page): Promise<string | null> {
 }
 
 beforeAll(async () => {
-  await ensureWebBuilt();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-e2e-cases-'));
-  meridian = await openMeridian({ dataDir, databaseUrl: undefined });
-  app = await buildApp({
-    db: meridian.db,
-    databaseKind: meridian.kind,
-    logLevel: 'silent',
-    // as `meridian serve` does: attachments kept under the data folder
-    attachments: { dir: path.join(dataDir, 'attachments'), maxBytes: 10 * 1024 * 1024 },
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  server = await startServer('cases');
+  baseUrl = server.baseUrl;
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  await meridian?.close();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await server?.close();
 });
 
 describe('cases: one request, end to end across providers', () => {

@@ -4,44 +4,23 @@
  * (`web/dist`, built here when missing) and the API, and Debian's Chromium drives it through
  * playwright-core. The steps share one browser page and run in order.
  *
- * Screenshots (1400x900) are written to docs/screenshots/.
+ * Screenshots (1400x900) go to docs/screenshots/ when MERIDIAN_SCREENSHOTS=1 (see harness.ts).
  */
-import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/server/app.ts';
-import { type OpenedMeridian, openMeridian } from '../src/server/runtime.ts';
+import { launchBrowser, PASSWORD, screenshotsDir, startServer, type TestServer } from './harness.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-// The README's screenshots are refreshed only on request (MERIDIAN_SCREENSHOTS=1), so that a test run
-// leaves the work tree clean; otherwise they go to a temporary folder.
-const SCREENSHOTS =
-  process.env.MERIDIAN_SCREENSHOTS === '1'
-    ? path.join(ROOT, 'docs', 'screenshots')
-    : fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-shots-'));
+const SCREENSHOTS = screenshotsDir();
 const EMAIL = 'coordinator@meridian.test';
-const PASSWORD = 'Demo-2026!';
 
-let dataDir: string;
-let meridian: OpenedMeridian;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let server: TestServer;
 let baseUrl: string;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
 const consoleErrors: string[] = [];
-
-/** Builds web/dist when it is not there (the test suite normally builds it before the tests run). */
-async function ensureWebBuilt(): Promise<void> {
-  if (fs.existsSync(path.join(ROOT, 'web', 'dist', 'index.html'))) return;
-  const { build } = await import('vite');
-  await build({ configFile: path.join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
-}
 
 /** Calls the API with the browser's session cookie. */
 async function apiJson<T>(p: string): Promise<{ status: number; body: T }> {
@@ -54,32 +33,9 @@ async function countInSvg(testId: string, selector: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  await ensureWebBuilt();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-e2e-'));
-  meridian = await openMeridian({ dataDir, databaseUrl: undefined });
-  app = await buildApp({
-    db: meridian.db,
-    databaseKind: meridian.kind,
-    logLevel: 'silent',
-    // as `meridian serve` does: attachments kept under the data folder
-    attachments: { dir: path.join(dataDir, 'attachments'), maxBytes: 10 * 1024 * 1024 },
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  server = await startServer('smoke');
+  baseUrl = server.baseUrl;
+  browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
   context.setDefaultTimeout(15_000);
   page = await context.newPage();
@@ -92,14 +48,11 @@ beforeAll(async () => {
       (/status of 401/.test(m.text()) && /\/api\//.test(at)) || (/status of 404/.test(m.text()) && /\/api\/routing\?/.test(at));
     if (!expected) consoleErrors.push(`${m.text()} (${at})`);
   });
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  await meridian?.close();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await server?.close();
 });
 
 describe('web UI smoke', () => {
