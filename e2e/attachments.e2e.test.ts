@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, PASSWORD, startServer, type TestServer } from './harness.ts';
+import { launchBrowser, SignedInUsers, startServer, type TestServer } from './harness.ts';
 
 const REQUESTER = 'requester.rco-cl@meridian.test';
 const UNON = 'agent.unon@meridian.test';
@@ -26,8 +26,6 @@ const INFECTED_MARKER = 'INFECTED-TEST-MARKER';
 let server: TestServer;
 let baseUrl: string;
 let browser: Browser;
-const pageErrors: string[] = [];
-const consoleErrors: string[] = [];
 /** The case the steps follow. */
 let reference = '';
 
@@ -44,38 +42,18 @@ const PDF = pdfBytes(2560);
 /** The start of a Windows executable. */
 const EXE = Buffer.concat([Buffer.from('MZ', 'latin1'), Buffer.alloc(254, 0x90)]);
 
-interface User {
-  context: BrowserContext;
-  page: Page;
-}
-const users = new Map<string, User>();
-
-/** A browser context of its own for `email`, signed in through the sign-in page. */
-async function signedIn(email: string): Promise<User> {
-  const known = users.get(email);
-  if (known) return known;
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB', acceptDownloads: true });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${email}: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    const at = m.location().url;
-    // answers the steps expect: 401 from /api/auth/me before sign-in, the refused uploads (415, 422)
-    const expected =
-      (/status of 401/.test(m.text()) && /\/api\/auth\/me/.test(at)) ||
-      (/status of (415|422)/.test(m.text()) && /\/api\/cases\/[^/]+\/attachments$/.test(at));
-    if (!expected) consoleErrors.push(`${email}: ${m.text()} (${at})`);
-  });
-  await page.goto(`${baseUrl}/sign-in`);
-  await page.getByTestId('sign-in-email').fill(email);
-  await page.getByTestId('sign-in-password').fill(PASSWORD);
-  await page.getByTestId('sign-in-submit').click();
-  await page.getByTestId('user-name').waitFor();
-  const user = { context, page };
-  users.set(email, user);
-  return user;
-}
+/** Each user signs in once, in a browser context of their own. */
+const sessions = new SignedInUsers(
+  () => browser,
+  () => baseUrl,
+  // answers the steps expect: 401 from /api/auth/me before sign-in, the refused uploads (415, 422)
+  (text, at) =>
+    (/status of 401/.test(text) && /\/api\/auth\/me/.test(at)) ||
+    (/status of (415|422)/.test(text) && /\/api\/cases\/[^/]+\/attachments$/.test(at)),
+  { acceptDownloads: true },
+);
+const signedIn = (email: string) => sessions.get(email);
+const { pageErrors, consoleErrors } = sessions;
 
 /** Picks files with the panel's button, through the browser's file chooser. */
 async function attach(page: Page, files: Array<{ name: string; mimeType: string; buffer: Buffer }>): Promise<void> {

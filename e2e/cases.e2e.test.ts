@@ -16,9 +16,9 @@
  * The case view is saved as case-timeline.png (1400x900; to docs/screenshots/ when MERIDIAN_SCREENSHOTS=1).
  */
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, PASSWORD, screenshotsDir, startServer, type TestServer } from './harness.ts';
+import { launchBrowser, SignedInUsers, screenshotsDir, startServer, type TestServer } from './harness.ts';
 
 const SCREENSHOTS = screenshotsDir();
 const REQUESTER = 'requester.rco-cl@meridian.test';
@@ -29,43 +29,19 @@ const COORDINATOR = 'coordinator@meridian.test';
 let server: TestServer;
 let baseUrl: string;
 let browser: Browser;
-const pageErrors: string[] = [];
-const consoleErrors: string[] = [];
 /** The reference of the case the steps follow. */
 let reference = '';
 
-interface User {
-  context: BrowserContext;
-  page: Page;
-}
-const users = new Map<string, User>();
-
-/** A browser context of its own for `email`, signed in through the sign-in page. */
-async function signedIn(email: string): Promise<User> {
-  const known = users.get(email);
-  if (known) return known;
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${email}: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    const at = m.location().url;
-    // answers the steps expect: 401 from /api/auth/me before sign-in, 412 from the conflict step
-    const expected =
-      (/status of 401/.test(m.text()) && /\/api\/auth\/me/.test(at)) ||
-      (/status of 412/.test(m.text()) && /\/api\/cases\//.test(at));
-    if (!expected) consoleErrors.push(`${email}: ${m.text()} (${at})`);
-  });
-  await page.goto(`${baseUrl}/sign-in`);
-  await page.getByTestId('sign-in-email').fill(email);
-  await page.getByTestId('sign-in-password').fill(PASSWORD);
-  await page.getByTestId('sign-in-submit').click();
-  await page.getByTestId('user-name').waitFor();
-  const user = { context, page };
-  users.set(email, user);
-  return user;
-}
+/** Each user signs in once, in a browser context of their own. */
+const sessions = new SignedInUsers(
+  () => browser,
+  () => baseUrl,
+  // answers the steps expect: 401 from /api/auth/me before sign-in, 412 from the conflict step
+  (text, at) =>
+    (/status of 401/.test(text) && /\/api\/auth\/me/.test(at)) || (/status of 412/.test(text) && /\/api\/cases\//.test(at)),
+);
+const signedIn = (email: string) => sessions.get(email);
+const { pageErrors, consoleErrors } = sessions;
 
 /** Picks `option` in the Mantine select with test id `testId`, typing `typed` to filter. */
 async function pick(page: Page, testId: string, option: RegExp | string, typed?: string): Promise<void> {

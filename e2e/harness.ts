@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import type { AttachmentRouteOptions } from '../src/modules/cases/attachments.routes.ts';
 import { buildApp } from '../src/server/app.ts';
 import { type OpenedMeridian, openMeridian } from '../src/server/runtime.ts';
@@ -91,4 +91,54 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** One user's own browser context and page. */
+export interface BrowserUser {
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * Signs users in through the sign-in page, one browser context each (kept for later steps), and collects
+ * page errors and unexpected console errors (`expected(text, url)` says which the steps provoke on purpose).
+ */
+export class SignedInUsers {
+  readonly pageErrors: string[] = [];
+  readonly consoleErrors: string[] = [];
+  private readonly users = new Map<string, BrowserUser>();
+
+  constructor(
+    private readonly browser: () => Browser,
+    private readonly baseUrl: () => string,
+    private readonly expected: (text: string, url: string) => boolean,
+    private readonly contextOptions: BrowserContextOptions = {},
+  ) {}
+
+  /** The signed-in context of `email` (created and signed in on first use). */
+  async get(email: string): Promise<BrowserUser> {
+    const known = this.users.get(email);
+    if (known) return known;
+    const context = await this.browser().newContext({
+      viewport: { width: 1400, height: 900 },
+      locale: 'en-GB',
+      ...this.contextOptions,
+    });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => this.pageErrors.push(`${email}: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      const at = m.location().url;
+      if (!this.expected(m.text(), at)) this.consoleErrors.push(`${email}: ${m.text()} (${at})`);
+    });
+    await page.goto(`${this.baseUrl()}/sign-in`);
+    await page.getByTestId('sign-in-email').fill(email);
+    await page.getByTestId('sign-in-password').fill(PASSWORD);
+    await page.getByTestId('sign-in-submit').click();
+    await page.getByTestId('user-name').waitFor();
+    const user = { context, page };
+    this.users.set(email, user);
+    return user;
+  }
 }
