@@ -28,8 +28,20 @@ function flatten(o: Record<string, unknown>, prefix = ''): Map<string, string> {
   return out;
 }
 
+/** The core dictionary plus every feature's own `features/<name>/locales/<lang>.json` (no top-level key twice). */
 function load(lang: string): Map<string, string> {
-  return flatten(JSON.parse(fs.readFileSync(path.join(WEB, 'locales', `${lang}.json`), 'utf8')) as Record<string, unknown>);
+  const read = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const merged = read(path.join(WEB, 'locales', `${lang}.json`));
+  const features = path.join(WEB, 'features');
+  for (const feature of fs.readdirSync(features)) {
+    const file = path.join(features, feature, 'locales', `${lang}.json`);
+    if (!fs.existsSync(file)) continue;
+    for (const [k, v] of Object.entries(read(file))) {
+      if (k in merged) throw new Error(`${file}: top-level key "${k}" is already defined`);
+      merged[k] = v;
+    }
+  }
+  return flatten(merged);
 }
 
 function sources(dir: string): string[] {

@@ -8,6 +8,23 @@ import { initReactI18next } from 'react-i18next';
 import en from './locales/en.json';
 import fr from './locales/fr.json';
 
+type Dict = { [key: string]: string | Dict };
+
+/**
+ * A feature may keep its own strings in `features/<name>/locales/<lang>.json`; they are merged into the
+ * one `translation` namespace under their own top-level keys (a key defined twice is a build-time bug the
+ * parity test catches).
+ */
+const featureLocales = import.meta.glob<Dict>('./features/*/locales/*.json', { eager: true, import: 'default' });
+
+function withFeatures(base: Dict, lang: string): Dict {
+  const out: Dict = { ...base };
+  for (const [file, dict] of Object.entries(featureLocales)) {
+    if (file.endsWith(`/${lang}.json`)) Object.assign(out, dict);
+  }
+  return out;
+}
+
 export const LANGUAGES = [
   { code: 'en', label: 'English', short: 'EN' },
   { code: 'fr', label: 'Français', short: 'FR' },
@@ -63,7 +80,7 @@ export async function changeLanguage(lng: LanguageCode, remember = true): Promis
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, fr: { translation: fr } },
+  resources: { en: { translation: withFeatures(en, 'en') }, fr: { translation: withFeatures(fr, 'fr') } },
   lng: initialLanguage(),
   fallbackLng: 'en',
   supportedLngs: LANGUAGES.map((l) => l.code),
