@@ -12,6 +12,7 @@ import { todayUtc } from '../agreements/routing.service.ts';
 import { findService } from '../catalogue/catalogue.repository.ts';
 import { findClientEntity } from '../directory/directory.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
+import { refreshCaseClocks } from '../sla/clocks.service.ts';
 import {
   appendCaseEvent,
   closeSegment,
@@ -211,6 +212,7 @@ export async function createCase(
         });
       }
       if (opts.idempotencyKey) await insertIdempotencyKey(trx, actor.id, opts.idempotencyKey, hash, c.id, now);
+      await refreshCaseClocks(trx, c.id, now);
       if (CLIENT_ROLES.has(actor.role)) {
         await enqueueEmail(trx, {
           caseId: c.id,
@@ -297,6 +299,7 @@ export async function transitionCase(
     });
     if (state === 'cancelled' || state === 'closed') await closeSegment(trx, row.id, now, state);
     if (to === 'reopen' && from === 'closed') await openSegment(trx, row.id, row.provider_code, row.team_id, now, 'reopened');
+    await refreshCaseClocks(trx, row.id, now);
     if (state === 'resolved' && row.requester_user_id) {
       const [requester] = await findUsersByIds(trx, [row.requester_user_id]);
       if (requester) {
@@ -356,6 +359,7 @@ export async function transferCase(
       after: { provider: input.provider },
       details: { reason: input.reason },
     });
+    await refreshCaseClocks(trx, row.id, now);
   });
   return summary(db, null, reference);
 }
@@ -422,6 +426,7 @@ export async function openChildTask(
       after: { child: c.reference, provider: input.provider },
       details: { reason: input.reason },
     });
+    await refreshCaseClocks(trx, c.id, now);
     return c;
   });
   return summary(db, null, child.reference);
@@ -487,6 +492,7 @@ export async function mergeCase(
       type: 'duplicate-merged',
       after: { duplicate: reference },
     });
+    await refreshCaseClocks(trx, row.id, now);
   });
   return summary(db, null, reference);
 }
@@ -615,6 +621,7 @@ export async function addMessage(
         details: { reason: 'client replied' },
       });
     }
+    await refreshCaseClocks(trx, target.id, now);
     const notify = new Map<string, string>();
     for (const u of mentioned) notify.set(u.email, `You were mentioned on ${target.reference}`);
     if (input.visibility === 'public') {
