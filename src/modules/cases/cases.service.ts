@@ -557,6 +557,47 @@ export async function assignCase(
 }
 
 /**
+ * Changes a case's impact and urgency, hence its priority, with a reason. Its SLA clocks take the targets
+ * of the new priority's policy; elapsed and paused time carry over.
+ * @throws AppError CASE_NOT_FOUND, FORBIDDEN, CASE_VERSION_CONFLICT, CASE_NOT_OPEN, VALIDATION_FAILED (no change).
+ */
+export async function reprioritizeCase(
+  db: Db,
+  actor: User,
+  reference: string,
+  version: number,
+  input: { impact: 1 | 2 | 3; urgency: 1 | 2 | 3; reason: string },
+  opts: CaseOptions = {},
+): Promise<CaseSummary> {
+  requireWorkRole(actor);
+  const now = opts.now ?? new Date();
+  await db.transaction().execute(async (trx) => {
+    const row = await loadVisible(trx, actor, reference);
+    checkVersion(row, version);
+    if (!isOpen(row.state as CaseState))
+      throw new AppError('CASE_NOT_OPEN', `${reference} is ${row.state}; only open cases can change priority`);
+    if (row.impact === input.impact && row.urgency === input.urgency) {
+      throw new AppError('VALIDATION_FAILED', `${reference} already has this impact and urgency`, {
+        issues: [{ field: 'impact', message: 'unchanged' }],
+      });
+    }
+    const priority = priorityOf(input.impact, input.urgency);
+    await mustUpdate(trx, row, { impact: input.impact, urgency: input.urgency, priority }, now);
+    await appendCaseEvent(trx, {
+      caseId: row.id,
+      at: now,
+      actorUserId: actor.id,
+      type: 'priority-changed',
+      before: { priority: row.priority, impact: row.impact, urgency: row.urgency },
+      after: { priority, impact: input.impact, urgency: input.urgency },
+      details: { reason: input.reason },
+    });
+    await refreshCaseClocks(trx, row.id, now);
+  });
+  return summary(db, null, reference);
+}
+
+/**
  * Adds a public reply or an internal note. A message to a merged case goes to its primary. A client's
  * reply to a case awaiting the client moves it back to in progress. `@handle` mentions (the local part
  * of an e-mail) notify those who can see the case.

@@ -14,7 +14,7 @@ import { signInAs } from '../../../tests/helpers/http.ts';
 import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { buildApp } from '../../server/app.ts';
-import { addMessage, createCase, mergeCase, transferCase, transitionCase } from '../cases/cases.service.ts';
+import { addMessage, createCase, mergeCase, reprioritizeCase, transferCase, transitionCase } from '../cases/cases.service.ts';
 import { findUserForSignIn } from '../identity/identity.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
 import { addCalendarVersion } from './calendars.ts';
@@ -414,6 +414,31 @@ describe('policy and calendar changes', () => {
     expect(Number(stale.rows[0]?.n)).toBe(0);
     // Restore UNON's policy for the other tests.
     await createPolicy(h.db, admin.id, { ...input, resolution: 'PT4H', basis: p2?.basis ?? 'test' });
+  });
+
+  it('a priority change takes the new priority’s targets and keeps elapsed and paused time', async () => {
+    const c = await open(eat('2026-12-08T09:00')); // Tuesday, P2: UNON's own policy (resolution 4h)
+    await move(c.reference, 'awaiting-client', eat('2026-12-08T10:00'));
+    await move(c.reference, 'in-progress', eat('2026-12-08T10:30'));
+    await reprioritizeCase(
+      h.db,
+      users['agent.unon'] as User,
+      c.reference,
+      await version(c.reference),
+      { impact: 1, urgency: 1, reason: 'whole office unpaid' },
+      { now: eat('2026-12-08T11:00') },
+    );
+    const r = find(await clocks(c.reference, eat('2026-12-08T11:00')), 'resolution');
+    // P1 falls to the common policy: resolution 8 business hours; 90 min elapsed, 30 paused, carried over.
+    expect(r).toMatchObject({ target: 'PT8H', elapsedBusinessMinutes: 90, pausedBusinessMinutes: 30, state: 'running' });
+    expect(r?.dueAt).toBe(eat('2026-12-09T09:30').toISOString());
+    const ev = await h.db
+      .selectFrom('case_events')
+      .select(['type', 'after'])
+      .where('case_id', '=', await caseId(c.reference))
+      .where('type', '=', 'priority-changed')
+      .executeTakeFirstOrThrow();
+    expect(ev.after).toMatchObject({ priority: 'P1' });
   });
 
   it('a new calendar version changes open cases from its date but never the clocks of a closed case', async () => {
