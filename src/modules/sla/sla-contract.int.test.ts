@@ -110,4 +110,13 @@ describe('POST /api/sla/due and /api/sla/elapsed', () => {
     expect(r.statusCode).toBe(400);
     expect(r.json().detail).toMatch(/no working time/);
   });
+
+  it('are described in the OpenAPI document', async () => {
+    const spec = (await app.inject('/api/openapi.json')).json() as {
+      paths: Record<string, { post?: { requestBody?: unknown } }>;
+    };
+    expect(spec.paths['/api/sla/due']?.post?.requestBody).toBeTruthy();
+    expect(JSON.stringify(spec.paths['/api/sla/due'])).toContain('PT2H');
+    expect(spec.paths['/api/sla/elapsed']?.post?.requestBody).toBeTruthy();
+  });
 });
