@@ -32,6 +32,7 @@ import { identityRoutes } from '../modules/identity/identity.routes.ts';
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../modules/identity/sessions.service.ts';
 import { referenceRoutes } from '../modules/reference/reference.routes.ts';
 import { slaRoutes } from '../modules/sla/sla.routes.ts';
+import { slaContractRoutes } from '../modules/sla/sla-contract.routes.ts';
 import { installAccessControl } from './access.ts';
 import { AppError, toProblem } from './errors.ts';
 import { VERSION } from './version.ts';
@@ -212,6 +213,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (deps.attachments) await attachmentRoutes(api, deps.attachments);
     await teamRoutes(api);
     await slaRoutes(api);
+    await slaContractRoutes(api);
     await identityRoutes(api, {
       sessionPolicy,
       secureCookies: deps.secureCookies ?? false,

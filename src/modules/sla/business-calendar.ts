@@ -377,12 +377,18 @@ function checkInstant(ms: number, what: string): void {
     });
 }
 
-function noWorkingTime(fromMs: number, why: string): AppError {
-  return new AppError(
-    'VALIDATION_FAILED',
-    `The calendar has no working time ${why} after ${new Date(fromMs).toISOString()}: no due instant can be computed`,
-    { issues: [{ field: 'calendar', message: `no working time ${why}` }] },
-  );
+/** The error for a due instant that cannot be found: ten years without working time, or past the year 2999. */
+function noWorkingTime(fromMs: number, why: 'ten-years' | 'year-3000' | 'pauses'): AppError {
+  const after = new Date(fromMs).toISOString();
+  const message =
+    why === 'ten-years'
+      ? `The calendar has no working time for ten years after ${after}: no due instant can be computed`
+      : why === 'pauses'
+        ? `A pause never ends (or ends after the year 2999): no due instant after ${after} can be computed`
+        : `The due instant from ${after} would fall after the year 2999: no due instant can be computed`;
+  return new AppError('VALIDATION_FAILED', message, {
+    issues: [{ field: why === 'pauses' ? 'pauses' : 'calendar', message: message.split(':')[0] as string }],
+  });
 }
 
 /** Merged, ascending pauses as a flattened list, or null when there are none. */
@@ -609,8 +615,8 @@ class CompiledCalendar implements BusinessCalendar {
 
   /** Grows the range forward from `fromMs`, or throws when ten years of it hold no working time. */
   private growForward(fromMs: number, lastWorkMs: number): void {
-    if (this.covHi - Math.max(fromMs, lastWorkMs) > NO_WORKING_TIME_HORIZON_MS) throw noWorkingTime(fromMs, 'for ten years');
-    if (this.dHi >= DAY_MAX) throw noWorkingTime(fromMs, 'before the year 3000');
+    if (this.covHi - Math.max(fromMs, lastWorkMs) > NO_WORKING_TIME_HORIZON_MS) throw noWorkingTime(fromMs, 'ten-years');
+    if (this.dHi >= DAY_MAX) throw noWorkingTime(fromMs, 'year-3000');
     this.ensure(fromMs, this.covHi + DAY);
   }
 
@@ -671,7 +677,7 @@ class CompiledCalendar implements BusinessCalendar {
       const b = p[k + 1] as number;
       if (b <= x) continue;
       if (a > x) break;
-      if (b >= MAX_INSTANT_MS) throw noWorkingTime(ms, 'outside the pauses before the year 3000');
+      if (b >= MAX_INSTANT_MS) throw noWorkingTime(ms, 'pauses');
       x = this.nextWorkingInstant(b);
     }
     return x;
@@ -699,7 +705,7 @@ class CompiledCalendar implements BusinessCalendar {
         // The compiled range now reaches past `a`: count the business time before the pause.
         remaining -= this.cum(a) - this.cum(pos);
       }
-      if (b >= MAX_INSTANT_MS) throw noWorkingTime(startMs, 'outside the pauses before the year 3000');
+      if (b >= MAX_INSTANT_MS) throw noWorkingTime(startMs, 'pauses');
       pos = b;
     }
     return this.addPlain(pos, remaining);

@@ -15,25 +15,14 @@ import { ProblemSchema, typed } from '../../server/route-helpers.ts';
 import { IdSchema } from '../../server/validation.ts';
 import { caseScope, findCaseRow } from '../cases/cases.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
+import type { CalendarSpec } from './business-calendar.ts';
 import { addCalendarVersion, type CalendarOwner, calendarOf, importHolidays, type ResolvedCalendar } from './calendars.ts';
 import { caseClocksView } from './clocks.service.ts';
 import { pendingEscalations } from './escalations.ts';
 import { createPolicy, listPolicies, PolicyInputSchema, removePolicy, updatePolicy } from './policies.ts';
+import { CalendarSpecSchema } from './sla-contract.ts';
 
 const Errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema };
-
-const HHMM = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM (00:00 to 24:00)');
-const Day = z.array(z.tuple([HHMM, HHMM])).max(6);
-/** A calendar as written by an editor (the engine checks the rest and names the field). */
-export const CalendarSpecSchema = z.object({
-  timeZone: z.string().min(1).max(64),
-  week: z.object({ mon: Day, tue: Day, wed: Day, thu: Day, fri: Day, sat: Day, sun: Day }),
-  holidays: z.array(z.iso.date()).max(2000).default([]),
-  closures: z
-    .array(z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) }))
-    .max(500)
-    .default([]),
-});
 
 const VersionSchema = z.object({
   version: z.number().int(),
@@ -235,7 +224,10 @@ export async function slaRoutes(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       const actor = currentUser(req);
       mayManage(actor, req.params.kind === 'providers' ? req.params.code : null);
-      const cal = await addCalendarVersion(db(), actor.id, ownerOf(req.params), req.body);
+      const cal = await addCalendarVersion(db(), actor.id, ownerOf(req.params), {
+        ...req.body,
+        spec: req.body.spec as CalendarSpec,
+      });
       reply.status(201);
       return present(cal);
     },
