@@ -116,6 +116,7 @@ describe('web UI translations', () => {
         'note-added',
         'attachment-added',
         'imported-activity',
+        'priority-changed',
       ].map((e) => `caseEvent.${e}`),
       ...['routed', 'no-assignment', 'transferred', 'child-task', 'reopened', 'imported', 'cancelled', 'closed', 'merged'].map(
         (r) => `segmentReason.${r}`,

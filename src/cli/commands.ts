@@ -11,6 +11,7 @@ import { importDutyStations } from '../modules/directory/duty-station-import.ts'
 import { ensureDemoUsers } from '../modules/identity/demo-users.ts';
 import { buildFidelityReport } from '../modules/reference/fidelity.service.ts';
 import { loadReferenceData } from '../modules/reference/reference-data.ts';
+import { startEscalationWorker } from '../modules/sla/escalations.ts';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { openMeridian } from '../server/runtime.ts';
@@ -67,12 +68,14 @@ export function registerCommands(program: Command): void {
         replyTo: config.smtpReplyTo,
         logger: app.log,
       });
+      const stopEscalations = startEscalationWorker(m.db, config.slaEscalationIntervalMs, app.log);
       const inbound =
         config.inboundSmtpPort !== undefined
           ? await startInboundSmtp({ port: config.inboundSmtpPort, host: config.inboundSmtpHost, db: m.db, logger: app.log })
           : null;
       const shutdown = async () => {
         await stopOutbox();
+        await stopEscalations();
         await inbound?.close();
         transport?.close?.();
         await app.close();

@@ -253,7 +253,90 @@ export interface InboundEmailTable {
   received_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
+export interface BusinessCalendarTable {
+  id: Generated<number>;
+  duty_station_code: string | null;
+  provider_code: string | null;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface BusinessCalendarVersionTable {
+  calendar_id: number;
+  version: number;
+  /** Local date `YYYY-MM-DD` from which this version applies. */
+  effective_from: string;
+  /** A CalendarSpec (src/modules/sla/business-calendar.ts). */
+  spec: Json<unknown>;
+  note: string | null;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
+export interface SlaPolicyTable {
+  id: Generated<number>;
+  provider_code: string | null;
+  service_code: string | null;
+  priority: string | null;
+  /** ISO-8601 durations of business time (`PT4H`, `P2D`), or null for no target. */
+  first_response: string | null;
+  next_response: string | null;
+  resolution: string | null;
+  calendar_basis: ColumnType<'provider' | 'client', 'provider' | 'client' | undefined, 'provider' | 'client'>;
+  pause_states: ColumnType<string[], string | undefined, string>;
+  warn_at: ColumnType<number[], string | undefined, string>;
+  escalate_outside_hours: ColumnType<boolean, boolean | undefined, boolean>;
+  basis: string;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  version: ColumnType<number, number | undefined, number>;
+  updated_by: number | null;
+  updated_at: Timestamp;
+}
+
+export interface CaseSlaClockTable {
+  id: Generated<string>;
+  case_id: string;
+  scope: 'case' | 'segment';
+  segment_id: string | null;
+  provider_code: string | null;
+  metric: 'first-response' | 'next-response' | 'resolution';
+  policy_id: number | null;
+  target: string;
+  target_business_ms: ColumnType<string, string | number, string | number>;
+  time_zone: string;
+  started_at: Timestamp;
+  due_at: Timestamp | null;
+  stopped_at: Timestamp | null;
+  /** Business milliseconds (bigint, read as a string by pg). */
+  elapsed_business_ms: ColumnType<string, string | number, string | number>;
+  paused_business_ms: ColumnType<string, string | number, string | number>;
+  state: 'running' | 'paused' | 'met' | 'breached' | 'stopped';
+  breached_at: Timestamp | null;
+  computed_at: Timestamp;
+}
+
+export interface SlaJobTable {
+  id: Generated<string>;
+  clock_id: string | null;
+  case_id: string;
+  metric: string;
+  segment_id: string | null;
+  /** Percent of the target: 75, 90 are warnings; 100 is the breach. */
+  threshold: number;
+  fire_at: Timestamp;
+  status: 'pending' | 'fired' | 'withdrawn';
+  created_at: Timestamp;
+  fired_at: Timestamp | null;
+  withdrawn_at: Timestamp | null;
+  withdrawn_reason: string | null;
+}
+
 export interface Database {
+  business_calendars: BusinessCalendarTable;
+  business_calendar_versions: BusinessCalendarVersionTable;
+  sla_policies: SlaPolicyTable;
+  case_sla_clocks: CaseSlaClockTable;
+  sla_jobs: SlaJobTable;
   teams: TeamTable;
   cases: CaseTable;
   case_events: CaseEventTable;

@@ -31,6 +31,7 @@ import { directoryRoutes } from '../modules/directory/directory.routes.ts';
 import { identityRoutes } from '../modules/identity/identity.routes.ts';
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../modules/identity/sessions.service.ts';
 import { referenceRoutes } from '../modules/reference/reference.routes.ts';
+import { slaRoutes } from '../modules/sla/sla.routes.ts';
 import { slaContractRoutes } from '../modules/sla/sla-contract.routes.ts';
 import { installAccessControl } from './access.ts';
 import { AppError, toProblem } from './errors.ts';
@@ -211,6 +212,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await casesRoutes(api, { ...(deps.reopenWindowDays !== undefined ? { reopenWindowDays: deps.reopenWindowDays } : {}) });
     if (deps.attachments) await attachmentRoutes(api, deps.attachments);
     await teamRoutes(api);
+    await slaRoutes(api);
     await slaContractRoutes(api);
     await identityRoutes(api, {
       sessionPolicy,

@@ -47,6 +47,8 @@ export const ConfigSchema = z.object({
   smtpReplyTo: z.string().min(3).optional(),
   /** How often the outbox is checked, ms. */
   outboxIntervalMs: z.coerce.number().int().min(100).max(3_600_000),
+  /** How often due SLA escalations (warnings, breaches) are fired, ms. */
+  slaEscalationIntervalMs: z.coerce.number().int().min(100).max(3_600_000),
   /** Port of the inbound SMTP listener for replies by e-mail; unset: off. */
   inboundSmtpPort: z.coerce.number().int().min(0).max(65535).optional(),
   inboundSmtpHost: z.string().min(1),
@@ -66,7 +68,7 @@ export type ConfigOverrides = Partial<Pick<Config, 'dataDir' | 'databaseUrl' | '
  * Keys: MERIDIAN_DATA_DIR (default `./.meridian-data`), DATABASE_URL, PORT (3000), HOST (127.0.0.1), LOG_LEVEL (info),
  * SESSION_TTL_MINUTES (720), SESSION_IDLE_MINUTES (120), COOKIE_SECURE (false), SIGN_IN_RATE_LIMIT (10 per minute),
  * MERIDIAN_DEMO_USERS (true), SMTP_HOST (unset: no sending), SMTP_PORT (587), SMTP_SECURE (false), SMTP_USER, SMTP_PASSWORD,
- * SMTP_FROM (`Meridian <meridian@localhost>`), SMTP_REPLY_TO, OUTBOX_INTERVAL_MS (10000), INBOUND_SMTP_PORT (unset: off),
+ * SMTP_FROM (`Meridian <meridian@localhost>`), SMTP_REPLY_TO, OUTBOX_INTERVAL_MS (10000), SLA_ESCALATION_INTERVAL_MS (30000), INBOUND_SMTP_PORT (unset: off),
  * INBOUND_SMTP_HOST (127.0.0.1), ATTACHMENT_MAX_BYTES (10485760).
  * @throws Error listing each invalid key and why.
  */
@@ -90,6 +92,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     smtpFrom: env.SMTP_FROM || 'Meridian <meridian@localhost>',
     smtpReplyTo: env.SMTP_REPLY_TO || undefined,
     outboxIntervalMs: env.OUTBOX_INTERVAL_MS || 10_000,
+    slaEscalationIntervalMs: env.SLA_ESCALATION_INTERVAL_MS || 30_000,
     inboundSmtpPort: env.INBOUND_SMTP_PORT || undefined,
     inboundSmtpHost: env.INBOUND_SMTP_HOST || '127.0.0.1',
     attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES || 10 * 1024 * 1024,
@@ -115,6 +118,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       smtpFrom: 'SMTP_FROM',
       smtpReplyTo: 'SMTP_REPLY_TO',
       outboxIntervalMs: 'OUTBOX_INTERVAL_MS',
+      slaEscalationIntervalMs: 'SLA_ESCALATION_INTERVAL_MS',
       inboundSmtpPort: 'INBOUND_SMTP_PORT',
       inboundSmtpHost: 'INBOUND_SMTP_HOST',
       attachmentMaxBytes: 'ATTACHMENT_MAX_BYTES',

@@ -320,6 +320,9 @@ export async function updateCaseIfVersion(
     resolved_at: Date | null;
     closed_at: Date | null;
     routing_reason: string;
+    impact: number;
+    urgency: number;
+    priority: string;
   }>,
   at: Date,
 ): Promise<boolean> {

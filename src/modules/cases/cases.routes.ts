@@ -19,6 +19,7 @@ import {
   CreateCaseSchema,
   MergeBodySchema,
   MessageBodySchema,
+  PriorityBodySchema,
   TransferBodySchema,
   TransitionBodySchema,
 } from './cases.schema.ts';
@@ -30,6 +31,7 @@ import {
   findVisibleCaseSummary,
   mergeCase,
   openChildTask,
+  reprioritizeCase,
   transferCase,
   transitionCase,
   viewCase,
@@ -240,6 +242,23 @@ export async function casesRoutes(app: FastifyInstance, opts: CaseOptions = {}):
     },
     async (req, reply) =>
       withEtag(reply, await assignCase(db(), currentUser(req), req.params.reference, ifMatch(req), req.body, opts)),
+  );
+
+  api.post(
+    '/api/cases/:reference/priority',
+    {
+      config: { access: 'permission:cases:work' },
+      schema: {
+        tags: ['cases'],
+        summary:
+          'Change impact and urgency (hence priority), with a reason; SLA clocks keep their elapsed time (If-Match required)',
+        params: RefParams,
+        body: PriorityBodySchema,
+        response: { 200: CaseSummarySchema, ...Errors },
+      },
+    },
+    async (req, reply) =>
+      withEtag(reply, await reprioritizeCase(db(), currentUser(req), req.params.reference, ifMatch(req), req.body, opts)),
   );
 
   api.post(

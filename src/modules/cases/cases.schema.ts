@@ -121,6 +121,11 @@ export const AssignBodySchema = z.object({
   assignee: z.number().int().positive().max(INT32_MAX).nullable(),
   team: z.number().int().positive().max(INT32_MAX).nullable().optional(),
 });
+export const PriorityBodySchema = z.object({
+  impact: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  urgency: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  reason: z.string().trim().min(3).max(2000),
+});
 export const MessageBodySchema = z.object({
   body: z.string().trim().min(1).max(20_000),
   visibility: z.enum(['public', 'internal']).default('public'),

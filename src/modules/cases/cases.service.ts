@@ -12,6 +12,7 @@ import { todayUtc } from '../agreements/routing.service.ts';
 import { findService } from '../catalogue/catalogue.repository.ts';
 import { findClientEntity } from '../directory/directory.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
+import { refreshCaseClocks } from '../sla/clocks.service.ts';
 import {
   appendCaseEvent,
   closeSegment,
@@ -211,6 +212,7 @@ export async function createCase(
         });
       }
       if (opts.idempotencyKey) await insertIdempotencyKey(trx, actor.id, opts.idempotencyKey, hash, c.id, now);
+      await refreshCaseClocks(trx, c.id, now);
       if (CLIENT_ROLES.has(actor.role)) {
         await enqueueEmail(trx, {
           caseId: c.id,
@@ -297,6 +299,7 @@ export async function transitionCase(
     });
     if (state === 'cancelled' || state === 'closed') await closeSegment(trx, row.id, now, state);
     if (to === 'reopen' && from === 'closed') await openSegment(trx, row.id, row.provider_code, row.team_id, now, 'reopened');
+    await refreshCaseClocks(trx, row.id, now);
     if (state === 'resolved' && row.requester_user_id) {
       const [requester] = await findUsersByIds(trx, [row.requester_user_id]);
       if (requester) {
@@ -356,6 +359,7 @@ export async function transferCase(
       after: { provider: input.provider },
       details: { reason: input.reason },
     });
+    await refreshCaseClocks(trx, row.id, now);
   });
   return summary(db, null, reference);
 }
@@ -422,6 +426,7 @@ export async function openChildTask(
       after: { child: c.reference, provider: input.provider },
       details: { reason: input.reason },
     });
+    await refreshCaseClocks(trx, c.id, now);
     return c;
   });
   return summary(db, null, child.reference);
@@ -487,6 +492,7 @@ export async function mergeCase(
       type: 'duplicate-merged',
       after: { duplicate: reference },
     });
+    await refreshCaseClocks(trx, row.id, now);
   });
   return summary(db, null, reference);
 }
@@ -546,6 +552,47 @@ export async function assignCase(
       },
       after: { assignee: input.assignee, assigneeName, team: input.team === undefined ? row.team_id : input.team },
     });
+  });
+  return summary(db, null, reference);
+}
+
+/**
+ * Changes a case's impact and urgency, hence its priority, with a reason. Its SLA clocks take the targets
+ * of the new priority's policy; elapsed and paused time carry over.
+ * @throws AppError CASE_NOT_FOUND, FORBIDDEN, CASE_VERSION_CONFLICT, CASE_NOT_OPEN, VALIDATION_FAILED (no change).
+ */
+export async function reprioritizeCase(
+  db: Db,
+  actor: User,
+  reference: string,
+  version: number,
+  input: { impact: 1 | 2 | 3; urgency: 1 | 2 | 3; reason: string },
+  opts: CaseOptions = {},
+): Promise<CaseSummary> {
+  requireWorkRole(actor);
+  const now = opts.now ?? new Date();
+  await db.transaction().execute(async (trx) => {
+    const row = await loadVisible(trx, actor, reference);
+    checkVersion(row, version);
+    if (!isOpen(row.state as CaseState))
+      throw new AppError('CASE_NOT_OPEN', `${reference} is ${row.state}; only open cases can change priority`);
+    if (row.impact === input.impact && row.urgency === input.urgency) {
+      throw new AppError('VALIDATION_FAILED', `${reference} already has this impact and urgency`, {
+        issues: [{ field: 'impact', message: 'unchanged' }],
+      });
+    }
+    const priority = priorityOf(input.impact, input.urgency);
+    await mustUpdate(trx, row, { impact: input.impact, urgency: input.urgency, priority }, now);
+    await appendCaseEvent(trx, {
+      caseId: row.id,
+      at: now,
+      actorUserId: actor.id,
+      type: 'priority-changed',
+      before: { priority: row.priority, impact: row.impact, urgency: row.urgency },
+      after: { priority, impact: input.impact, urgency: input.urgency },
+      details: { reason: input.reason },
+    });
+    await refreshCaseClocks(trx, row.id, now);
   });
   return summary(db, null, reference);
 }
@@ -615,6 +662,7 @@ export async function addMessage(
         details: { reason: 'client replied' },
       });
     }
+    await refreshCaseClocks(trx, target.id, now);
     const notify = new Map<string, string>();
     for (const u of mentioned) notify.set(u.email, `You were mentioned on ${target.reference}`);
     if (input.visibility === 'public') {

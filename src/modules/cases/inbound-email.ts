@@ -18,6 +18,7 @@ import { SMTPServer } from 'smtp-server';
 import type { Database } from '../../db/types.ts';
 import type { User } from '../identity/identity.schema.ts';
 import { roleHas } from '../identity/permissions.ts';
+import { refreshCaseClocks } from '../sla/clocks.service.ts';
 import {
   appendCaseEvent,
   enqueueEmail,
@@ -204,6 +205,7 @@ async function addEmailReply(
       details: { reason: 'client replied by e-mail' },
     });
   }
+  await refreshCaseClocks(trx, target.id, e.at);
   const ids = [target.requester_user_id, target.assignee_user_id].filter((x): x is number => x !== null && x !== actor.id);
   for (const u of await findUsersByIds(trx, [...new Set(ids)])) {
     await enqueueEmail(trx, {

@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   'cases:reply': 'reply on cases',
   /** Work cases: change state, assign, transfer, open child tasks, merge, write internal notes. */
   'cases:work': 'work cases',
+  /** Edit business calendars and SLA policies (a provider manager: its own provider's only). */
+  'sla:manage': 'edit business calendars and SLA policies',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -33,10 +35,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   'client-requester': [...ALL_ROLES_READ, ...CLIENT],
   'entity-focal-point': [...ALL_ROLES_READ, 'users:read', ...CLIENT],
   'provider-agent': [...ALL_ROLES_READ, 'users:read', ...WORK],
-  'provider-manager': [...ALL_ROLES_READ, 'users:read', ...WORK],
-  'dos-coordinator': [...ALL_ROLES_READ, 'users:read', 'audit:read', ...WORK, 'cases:create'],
+  'provider-manager': [...ALL_ROLES_READ, 'users:read', ...WORK, 'sla:manage'],
+  'dos-coordinator': [...ALL_ROLES_READ, 'users:read', 'audit:read', ...WORK, 'cases:create', 'sla:manage'],
   viewer: [...ALL_ROLES_READ, 'cases:read'],
-  administrator: [...ALL_ROLES_READ, 'users:read', 'sessions:manage', 'audit:read', ...WORK, 'cases:create'],
+  administrator: [...ALL_ROLES_READ, 'users:read', 'sessions:manage', 'audit:read', ...WORK, 'cases:create', 'sla:manage'],
 };
 
 /** Whether `role` carries `permission`. */

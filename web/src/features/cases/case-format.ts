@@ -174,6 +174,11 @@ export function useEventText(userName: (id: number) => string | undefined) {
           return { title: t('caseEvent.state-changed', { from: state(before.state), to: state(after.state) }), detail: reason };
         case 'reopened':
           return { title: t('caseEvent.reopened'), detail: reason };
+        case 'priority-changed':
+          return {
+            title: t('caseEvent.priority-changed', { from: str(before.priority) ?? '?', to: str(after.priority) ?? '?' }),
+            detail: reason,
+          };
         case 'transferred':
           return { title: t('caseEvent.transferred', { from: prov(before.provider), to: prov(after.provider) }), detail: reason };
         case 'child-task-opened':

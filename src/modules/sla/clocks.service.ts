@@ -1,0 +1,305 @@
+/**
+ * Case clocks, kept current: `refreshCaseClocks` re-derives a case's clocks from its history inside the
+ * transaction of every change to the case, stores them (`case_sla_clocks`), and reconciles the escalation
+ * jobs (`sla_jobs`): a job is created for each warning threshold and the breach of a running clock, moved
+ * when its instant moves, and withdrawn when the clock is met, paused, stopped or loses its target. A
+ * threshold that has fired for a clock never fires again for it.
+ *
+ * The clocks of a closed, cancelled or merged case are read as stored: later calendar or policy edits
+ * never rewrite them. Open cases are derived live when read.
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { fromJson } from '../../db/sql-helpers.ts';
+import type { Database } from '../../db/types.ts';
+import type { BusinessCalendar } from './business-calendar.ts';
+import { calendarOfEntity, calendarOfProvider, compiledCalendar, type ResolvedCalendar } from './calendars.ts';
+import { type CaseHistory, type ClockCaseState, type ClockPolicy, type DerivedClock, deriveCaseClocks } from './case-clocks.ts';
+import { policiesFor } from './policies.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const TERMINAL = new Set(['closed', 'cancelled', 'merged']);
+const STAFF_ROLES = new Set(['provider-agent', 'provider-manager', 'dos-coordinator', 'administrator']);
+
+/** The case facts clocks need, plus what resolving policies and calendars needs. */
+export interface LoadedCase {
+  id: string;
+  reference: string;
+  entity: string;
+  service: string;
+  priority: string;
+  state: ClockCaseState;
+  history: CaseHistory;
+}
+
+/** Reads the history of a case (states from its events, segments, public replies with their authors). */
+export async function loadCaseHistory(db: Db, caseId: string): Promise<LoadedCase | undefined> {
+  const c = await db
+    .selectFrom('cases')
+    .select(['id', 'reference', 'entity_code', 'service_code', 'priority', 'state', 'created_at'])
+    .where('id', '=', caseId)
+    .executeTakeFirst();
+  if (!c) return undefined;
+  const [events, segments, replies] = await Promise.all([
+    db
+      .selectFrom('case_events')
+      .select(['at', 'type', 'after'])
+      .where('case_id', '=', caseId)
+      .where('type', 'in', ['created', 'state-changed', 'reopened', 'merged'])
+      .orderBy('at')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('case_segments')
+      .select(['id', 'provider_code', 'started_at', 'ended_at', 'end_reason'])
+      .where('case_id', '=', caseId)
+      .orderBy('started_at')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('case_messages as m')
+      .leftJoin('users as u', 'u.id', 'm.author_user_id')
+      .select(['m.created_at', 'u.role', 'u.provider_code'])
+      .where('m.case_id', '=', caseId)
+      .where('m.visibility', '=', 'public')
+      .orderBy('m.created_at')
+      .orderBy('m.id')
+      .execute(),
+  ]);
+  const createdAt = new Date(c.created_at).getTime();
+  const states: CaseHistory['states'] = [{ at: createdAt, state: 'new' }];
+  for (const e of events) {
+    if (e.type === 'created') continue;
+    const after = fromJson<{ state?: string } | null>(e.after);
+    if (after?.state) states.push({ at: new Date(e.at).getTime(), state: after.state as ClockCaseState });
+  }
+  return {
+    id: String(c.id),
+    reference: c.reference,
+    entity: c.entity_code,
+    service: c.service_code,
+    priority: c.priority,
+    state: c.state as ClockCaseState,
+    history: {
+      createdAt,
+      states,
+      segments: segments.map((s) => ({
+        id: String(s.id),
+        provider: s.provider_code,
+        startedAt: new Date(s.started_at).getTime(),
+        endedAt: s.ended_at ? new Date(s.ended_at).getTime() : null,
+        endReason: s.end_reason,
+      })),
+      // A message with no author (e-mail from an unknown sender) or from a client role counts as the client's.
+      replies: replies.map((r) => ({
+        at: new Date(r.created_at).getTime(),
+        by: r.role && STAFF_ROLES.has(r.role) ? ('staff' as const) : ('client' as const),
+        provider: r.provider_code ?? null,
+      })),
+    },
+  };
+}
+
+/** Resolves the policies and calendars a case's clocks need, then derives them as of `now`. */
+export async function deriveClocksOf(db: Db, c: LoadedCase, now: number): Promise<DerivedClock[]> {
+  const policyFor = await policiesFor(db, c.service, c.priority);
+  const providers = [...new Set(c.history.segments.map((s) => s.provider).filter((p): p is string => p !== null))];
+  const providerCalendars = new Map<string, ResolvedCalendar>();
+  for (const p of providers) providerCalendars.set(p, await calendarOfProvider(db, p));
+  const clientCalendar = await calendarOfEntity(db, c.entity);
+  const calendarFor = (provider: string | null, policy: ClockPolicy): BusinessCalendar => {
+    const cal =
+      policy.calendarBasis === 'client' || provider === null
+        ? clientCalendar
+        : (providerCalendars.get(provider) ?? clientCalendar);
+    return compiledCalendar(cal);
+  };
+  return deriveCaseClocks(c.history, { policyFor, calendarFor }, now);
+}
+
+const keyOf = (c: { metric: string; segmentId: string | null }) => `${c.metric}|${c.segmentId ?? ''}`;
+
+/**
+ * Re-derives and stores the clocks of case `caseId` as of `now`, and reconciles its escalation jobs.
+ * Call inside the transaction of the change.
+ */
+export async function refreshCaseClocks(trx: Transaction<Database>, caseId: string, now: Date): Promise<DerivedClock[]> {
+  const loaded = await loadCaseHistory(trx, caseId);
+  if (!loaded) return [];
+  const clocks = await deriveClocksOf(trx, loaded, now.getTime());
+  const existing = await trx
+    .selectFrom('case_sla_clocks')
+    .select(['id', 'metric', 'segment_id'])
+    .where('case_id', '=', caseId)
+    .execute();
+  const idByKey = new Map(
+    existing.map((e) => [
+      keyOf({ metric: e.metric, segmentId: e.segment_id === null ? null : String(e.segment_id) }),
+      String(e.id),
+    ]),
+  );
+  const keep = new Set<string>();
+  const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+  for (const c of clocks) {
+    const values = {
+      provider_code: c.provider,
+      policy_id: c.policyId,
+      target: c.target,
+      target_business_ms: Math.round(c.targetBusinessMs),
+      time_zone: c.timeZone,
+      started_at: new Date(c.startedAt),
+      due_at: date(c.dueAt),
+      stopped_at: date(c.stoppedAt),
+      elapsed_business_ms: Math.round(c.elapsedBusinessMs),
+      paused_business_ms: Math.round(c.pausedBusinessMs),
+      state: c.state,
+      breached_at: date(c.breachedAt),
+      computed_at: now,
+    };
+    let id = idByKey.get(keyOf(c));
+    if (id) {
+      await trx.updateTable('case_sla_clocks').set(values).where('id', '=', id).execute();
+    } else {
+      const r = await trx
+        .insertInto('case_sla_clocks')
+        .values({ ...values, case_id: caseId, scope: c.scope, segment_id: c.segmentId, metric: c.metric })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      id = String(r.id);
+    }
+    keep.add(id);
+    await reconcileJobs(trx, caseId, id, c, now);
+  }
+  const gone = [...idByKey.values()].filter((id) => !keep.has(id));
+  if (gone.length) {
+    await trx
+      .updateTable('sla_jobs')
+      .set({ status: 'withdrawn', withdrawn_at: now, withdrawn_reason: 'target removed' })
+      .where('clock_id', 'in', gone)
+      .where('status', '=', 'pending')
+      .execute();
+    await trx.deleteFrom('case_sla_clocks').where('id', 'in', gone).execute();
+  }
+  return clocks;
+}
+
+async function reconcileJobs(trx: Transaction<Database>, caseId: string, clockId: string, c: DerivedClock, now: Date) {
+  const jobs = await trx
+    .selectFrom('sla_jobs')
+    .select(['id', 'threshold', 'fire_at', 'status'])
+    .where('clock_id', '=', clockId)
+    .execute();
+  const fired = new Set(jobs.filter((j) => j.status === 'fired').map((j) => j.threshold));
+  const pending = jobs.filter((j) => j.status === 'pending');
+  const wanted = new Map(c.escalations.filter((e) => !fired.has(e.threshold)).map((e) => [e.threshold, e.fireAt]));
+  const reason = c.state === 'running' ? 'moved' : c.state;
+  for (const j of pending) {
+    const at = wanted.get(j.threshold);
+    if (at !== undefined && new Date(j.fire_at).getTime() === at) {
+      wanted.delete(j.threshold);
+      continue;
+    }
+    await trx
+      .updateTable('sla_jobs')
+      .set({ status: 'withdrawn', withdrawn_at: now, withdrawn_reason: reason })
+      .where('id', '=', j.id)
+      .execute();
+  }
+  if (wanted.size) {
+    await trx
+      .insertInto('sla_jobs')
+      .values(
+        [...wanted].map(([threshold, fireAt]) => ({
+          clock_id: clockId,
+          case_id: caseId,
+          metric: c.metric,
+          segment_id: c.segmentId,
+          threshold,
+          fire_at: new Date(fireAt),
+          status: 'pending' as const,
+          created_at: now,
+        })),
+      )
+      .execute();
+  }
+}
+
+/** A clock as the API shows it (instants ISO-8601 UTC; durations in business minutes). */
+export interface ClockView {
+  scope: 'case' | 'segment';
+  provider: string | null;
+  segmentStartedAt: string | null;
+  metric: DerivedClock['metric'];
+  target: string;
+  targetBusinessMinutes: number;
+  timeZone: string;
+  startedAt: string;
+  dueAt: string | null;
+  stoppedAt: string | null;
+  elapsedBusinessMinutes: number;
+  pausedBusinessMinutes: number;
+  /** Share of the target elapsed, in percent (rounded down). */
+  percent: number | null;
+  state: DerivedClock['state'];
+  breachedAt: string | null;
+  warnAt: number[];
+}
+
+const iso = (v: Date | string | number | null) => (v === null ? null : new Date(v).toISOString());
+
+/**
+ * The clocks of a case for display: derived live for an open or resolved case, as stored for a closed,
+ * cancelled or merged one. `percent` is elapsed / target (business time) for minute targets.
+ */
+export async function caseClocksView(db: Kysely<Database>, caseId: string, now: Date): Promise<ClockView[]> {
+  const loaded = await loadCaseHistory(db, caseId);
+  if (!loaded) return [];
+  const segStart = new Map(loaded.history.segments.map((s) => [s.id, new Date(s.startedAt).toISOString()]));
+  const policyWarn = await sql<{ id: number; warn_at: unknown }>`select id, warn_at from sla_policies`.execute(db);
+  const warnOf = new Map(policyWarn.rows.map((r) => [r.id, fromJson<number[]>(r.warn_at)]));
+  const pct = (elapsed: number, targetMs: number) => (targetMs > 0 ? Math.floor((elapsed / targetMs) * 100) : null);
+  if (TERMINAL.has(loaded.state)) {
+    const rows = await db.selectFrom('case_sla_clocks').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+    return rows.map((r) => {
+      const segmentId = r.segment_id === null ? null : String(r.segment_id);
+      const elapsed = Number(r.elapsed_business_ms);
+      return {
+        scope: r.scope,
+        provider: r.provider_code,
+        segmentStartedAt: segmentId ? (segStart.get(segmentId) ?? null) : null,
+        metric: r.metric,
+        target: r.target,
+        targetBusinessMinutes: Math.floor(Number(r.target_business_ms) / 60_000),
+        timeZone: r.time_zone,
+        startedAt: iso(r.started_at) as string,
+        dueAt: iso(r.due_at),
+        stoppedAt: iso(r.stopped_at),
+        elapsedBusinessMinutes: Math.floor(elapsed / 60_000),
+        pausedBusinessMinutes: Math.floor(Number(r.paused_business_ms) / 60_000),
+        percent: pct(elapsed, Number(r.target_business_ms)),
+        state: r.state,
+        breachedAt: iso(r.breached_at),
+        warnAt: r.policy_id !== null ? (warnOf.get(r.policy_id) ?? []) : [],
+      };
+    });
+  }
+  const clocks = await deriveClocksOf(db, loaded, now.getTime());
+  return clocks.map((c) => ({
+    scope: c.scope,
+    provider: c.provider,
+    segmentStartedAt: c.segmentId ? (segStart.get(c.segmentId) ?? null) : null,
+    metric: c.metric,
+    target: c.target,
+    targetBusinessMinutes: Math.floor(c.targetBusinessMs / 60_000),
+    timeZone: c.timeZone,
+    startedAt: iso(c.startedAt) as string,
+    dueAt: iso(c.dueAt),
+    stoppedAt: iso(c.stoppedAt),
+    elapsedBusinessMinutes: Math.floor(c.elapsedBusinessMs / 60_000),
+    pausedBusinessMinutes: Math.floor(c.pausedBusinessMs / 60_000),
+    percent: pct(c.elapsedBusinessMs, c.targetBusinessMs),
+    state: c.state,
+    breachedAt: iso(c.breachedAt),
+    warnAt: c.policyId !== null ? (warnOf.get(c.policyId) ?? []) : [],
+  }));
+}

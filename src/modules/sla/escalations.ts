@@ -1,0 +1,143 @@
+/**
+ * Escalation jobs: warnings (e.g. at 75% and 90% of a target) and the breach (100%), scheduled by
+ * `refreshCaseClocks` at business instants. `fireDueEscalations` fires every pending job whose instant has
+ * come, once: each job is claimed with `FOR UPDATE SKIP LOCKED` and marked fired in the same transaction
+ * that writes its case event (`sla-warning` or `sla-breached`), marks a breached clock, and e-mails the
+ * case's assignee (or, unassigned, the provider's managers) through the outbox.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../../db/types.ts';
+import { appendCaseEvent, enqueueEmail } from '../cases/cases.repository.ts';
+
+/** What one run did. */
+export interface EscalationRunResult {
+  fired: number;
+}
+
+/**
+ * Fires the pending escalation jobs due at `now` (at most `batchSize`).
+ * @returns how many fired.
+ */
+export async function fireDueEscalations(db: Kysely<Database>, now: Date, batchSize = 100): Promise<EscalationRunResult> {
+  return db.transaction().execute(async (trx) => {
+    const jobs = await trx
+      .selectFrom('sla_jobs')
+      .select(['id', 'clock_id', 'case_id', 'metric', 'threshold', 'fire_at'])
+      .where('status', '=', 'pending')
+      .where('fire_at', '<=', now)
+      .orderBy('fire_at')
+      .limit(batchSize)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    for (const j of jobs) {
+      await trx.updateTable('sla_jobs').set({ status: 'fired', fired_at: now }).where('id', '=', j.id).execute();
+      const clock = j.clock_id
+        ? await trx
+            .selectFrom('case_sla_clocks')
+            .select(['scope', 'provider_code', 'due_at', 'target'])
+            .where('id', '=', j.clock_id)
+            .executeTakeFirst()
+        : undefined;
+      const breach = j.threshold >= 100;
+      if (breach && j.clock_id) {
+        await trx
+          .updateTable('case_sla_clocks')
+          .set({ state: 'breached', breached_at: j.fire_at })
+          .where('id', '=', j.clock_id)
+          .where('state', '=', 'running')
+          .execute();
+      }
+      await appendCaseEvent(trx, {
+        caseId: String(j.case_id),
+        at: now,
+        actorUserId: null,
+        type: breach ? 'sla-breached' : 'sla-warning',
+        after: {
+          metric: j.metric,
+          threshold: j.threshold,
+          scope: clock?.scope ?? null,
+          provider: clock?.provider_code ?? null,
+          dueAt: clock?.due_at ? new Date(clock.due_at).toISOString() : null,
+        },
+      });
+      const c = await trx
+        .selectFrom('cases as c')
+        .leftJoin('users as a', 'a.id', 'c.assignee_user_id')
+        .select(['c.reference', 'c.title', 'c.provider_code', 'a.email as assignee_email'])
+        .where('c.id', '=', String(j.case_id))
+        .executeTakeFirst();
+      if (!c) continue;
+      let to = c.assignee_email ? [c.assignee_email] : [];
+      if (!to.length && c.provider_code) {
+        const managers = await trx
+          .selectFrom('users')
+          .select('email')
+          .where('provider_code', '=', c.provider_code)
+          .where('role', '=', 'provider-manager')
+          .where('active', '=', true)
+          .execute();
+        to = managers.map((m) => m.email);
+      }
+      const what = breach ? `breached its ${j.metric} target` : `reached ${j.threshold}% of its ${j.metric} target`;
+      for (const address of to) {
+        await enqueueEmail(trx, {
+          caseId: String(j.case_id),
+          to: address,
+          subject: `[${c.reference}] SLA ${breach ? 'breach' : 'warning'}: ${c.title}`,
+          body: `${c.reference} ${what}${clock?.due_at ? ` (due ${new Date(clock.due_at).toISOString()})` : ''}.`,
+          at: now,
+        });
+      }
+    }
+    return { fired: jobs.length };
+  });
+}
+
+/**
+ * Runs `fireDueEscalations` every `intervalMs` until the returned stop function is called.
+ * @param logger receives failed runs (the loop goes on).
+ */
+export function startEscalationWorker(
+  db: Kysely<Database>,
+  intervalMs: number,
+  logger?: { error(obj: unknown, msg: string): void },
+): () => Promise<void> {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    try {
+      let r: EscalationRunResult;
+      do r = await fireDueEscalations(db, new Date());
+      while (!stopped && r.fired === 100);
+    } catch (e) {
+      logger?.error({ err: e }, 'sla: an escalation run failed');
+    }
+    if (!stopped) {
+      timer = setTimeout(() => {
+        running = tick();
+      }, intervalMs);
+      timer.unref();
+    }
+  };
+  running = tick();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await running;
+  };
+}
+
+/** Pending escalation jobs of a case (tests and the case view). */
+export async function pendingEscalations(db: Kysely<Database>, caseId: string) {
+  const r = await sql<{ metric: string; threshold: number; fire_at: Date; segment_id: string | null }>`
+    select metric, threshold, fire_at, segment_id from sla_jobs where case_id = ${caseId} and status = 'pending'
+    order by fire_at, threshold`.execute(db);
+  return r.rows.map((x) => ({
+    metric: x.metric,
+    threshold: x.threshold,
+    fireAt: new Date(x.fire_at).toISOString(),
+    segmentId: x.segment_id === null ? null : String(x.segment_id),
+  }));
+}
