@@ -48,7 +48,7 @@ describe('meridian sla due / elapsed (JSON on stdin, JSON on stdout, no database
     expect(fs.readdirSync(dataDir)).toEqual([]);
   });
 
-  it('exits 1 naming the field on a bad body, and on text that is not JSON', () => {
+  it('exits 2 naming the field on a bad body, and on text that is not JSON', () => {
     const bad = sla(
       'due',
       JSON.stringify({
@@ -57,12 +57,12 @@ describe('meridian sla due / elapsed (JSON on stdin, JSON on stdout, no database
         target: 'P1DT1H',
       }),
     );
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toMatch(/calendar\.holidays\[1\]/);
     expect(bad.stderr).toMatch(/target: mixes days and time/);
     const notJson = sla('elapsed', '{"calendar":');
-    expect(notJson.code).toBe(1);
+    expect(notJson.code).toBe(2);
     expect(notJson.stderr).toMatch(/not a JSON body/);
   });
 });

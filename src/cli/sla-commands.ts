@@ -1,7 +1,7 @@
 /**
  * The SLA contract commands of `meridian` (docs/sla-contract.md): `sla due` and `sla elapsed` read one JSON
  * body on stdin and print the JSON answer on stdout. They open no database. A bad body (not JSON, or a field
- * that fails the contract) prints the error and the field on stderr and exits 1.
+ * that fails the contract) prints the error and the field on stderr and exits 2 (rejected input, as every other command).
  */
 import type { Command } from 'commander';
 import { dueFromContract, elapsedFromContract } from '../modules/sla/sla-contract.ts';
@@ -15,7 +15,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Reads a JSON body on stdin, answers with `fn`, prints; on an error writes it on stderr and sets exit code 1. */
+/** Reads a JSON body on stdin, answers with `fn`, prints; on an error writes it on stderr and sets exit code 2. */
 async function answer(fn: (body: unknown) => unknown): Promise<void> {
   try {
     const text = await readStdin();
@@ -32,7 +32,7 @@ async function answer(fn: (body: unknown) => unknown): Promise<void> {
     if (!(e instanceof AppError)) throw e;
     process.stderr.write(`error [${e.code}]: ${e.message}\n`);
     for (const i of e.issues.slice(0, 50)) process.stderr.write(`  ${i.field ? `${i.field}: ` : ''}${i.message}\n`);
-    process.exitCode = 1;
+    process.exitCode = 2;
   }
 }
 
