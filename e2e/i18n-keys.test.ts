@@ -116,6 +116,8 @@ describe('web UI translations', () => {
         'note-added',
         'attachment-added',
         'imported-activity',
+        'sla-warning',
+        'sla-breached',
       ].map((e) => `caseEvent.${e}`),
       ...['routed', 'no-assignment', 'transferred', 'child-task', 'reopened', 'imported', 'cancelled', 'closed', 'merged'].map(
         (r) => `segmentReason.${r}`,
