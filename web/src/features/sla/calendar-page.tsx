@@ -23,15 +23,8 @@ import {
   type HolidayImportResult,
 } from './sla.api.ts';
 import { canManageSla } from './sla-access.ts';
-import { localDate, useZonedFormat, useZoneLabel } from './sla-format.ts';
+import { localDate, useZonedFormat, useZoneLabel, versionInForce } from './sla-format.ts';
 import { WeekGrid } from './week-grid.tsx';
-
-/** The version in force on local date `today` (the newest whose effective date has come), else the first. */
-export function versionInForce(versions: CalendarVersion[], today: string): CalendarVersion | undefined {
-  let found: CalendarVersion | undefined;
-  for (const v of versions) if (v.effectiveFrom <= today) found = v;
-  return found ?? versions[0];
-}
 
 function HolidaysCard({ version, today }: { version: CalendarVersion; today: string }) {
   const { t } = useTranslation();

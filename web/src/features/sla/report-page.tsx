@@ -26,14 +26,8 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { useLocalized } from '../../lib/localized.ts';
 import { allProvidersQuery } from '../directory/directory.api.ts';
 import { type ReportRow, reportQuery, SLA_METRICS, type SlaMetric } from './sla.api.ts';
-import { useZonedFormat } from './sla-format.ts';
+import { metPercent, useZonedFormat } from './sla-format.ts';
 import { addMonths, type ReportSearch } from './sla-search.ts';
-
-/** Met share of the decided clocks, percent (null when none was decided). */
-export function metPercent(r: Pick<ReportRow, 'met' | 'breached'>): number | null {
-  const decided = r.met + r.breached;
-  return decided === 0 ? null : Math.round((r.met / decided) * 1000) / 10;
-}
 
 function MetCell({ row }: { row: Pick<ReportRow, 'met' | 'breached'> }) {
   const { i18n } = useTranslation();

@@ -6,7 +6,7 @@
  */
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ClockState } from './sla.api.ts';
+import { type CalendarSpec, type CalendarVersion, type ClockState, type ReportRow, WEEKDAYS, type Weekday } from './sla.api.ts';
 
 export const CLOCK_STATE_COLOR: Record<ClockState, string> = {
   running: 'blue',
@@ -140,6 +140,52 @@ export function windowMinutes([from, to]: [string, string]): number {
   const a = minutesOf(from);
   const b = minutesOf(to);
   return b > a ? b - a : 1440 - a + b;
+}
+
+/** A piece of a window on one day's 24-hour bar, minutes from midnight. */
+export interface DayBlock {
+  from: number;
+  to: number;
+  /** The window as written, `09:00–17:00`. */
+  label: string;
+  /** The part after midnight of a window that began the day before. */
+  carried: boolean;
+}
+
+/**
+ * The blocks of each weekday: its own windows (cut at midnight when they run past it) and the part after
+ * midnight of the previous day's windows that cross it.
+ */
+export function dayBlocks(week: CalendarSpec['week']): Record<Weekday, DayBlock[]> {
+  const out = Object.fromEntries(WEEKDAYS.map((d) => [d, [] as DayBlock[]])) as Record<Weekday, DayBlock[]>;
+  WEEKDAYS.forEach((day, i) => {
+    const next = WEEKDAYS[(i + 1) % 7] as Weekday;
+    for (const [a, b] of week[day] ?? []) {
+      const from = minutesOf(a);
+      const to = minutesOf(b);
+      const label = `${a}–${b}`;
+      if (to > from) out[day].push({ from, to, label, carried: false });
+      else {
+        out[day].push({ from, to: 1440, label, carried: false });
+        if (to > 0) out[next].push({ from: 0, to, label, carried: true });
+      }
+    }
+  });
+  for (const d of WEEKDAYS) out[d].sort((x, y) => x.from - y.from);
+  return out;
+}
+
+/** The version in force on local date `today` (the newest whose effective date has come), else the first. */
+export function versionInForce(versions: CalendarVersion[], today: string): CalendarVersion | undefined {
+  let found: CalendarVersion | undefined;
+  for (const v of versions) if (v.effectiveFrom <= today) found = v;
+  return found ?? versions[0];
+}
+
+/** Met share of the decided clocks, percent (null when none was decided). */
+export function metPercent(r: Pick<ReportRow, 'met' | 'breached'>): number | null {
+  const decided = r.met + r.breached;
+  return decided === 0 ? null : Math.round((r.met / decided) * 1000) / 10;
 }
 
 /** Formats instants in the UI language: in a given zone, and as "in 3 hours" / "2 days ago". */

@@ -7,40 +7,7 @@ import { Box, Group, Table, Text, Tooltip } from '@mantine/core';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type CalendarSpec, WEEKDAYS, type Weekday } from './sla.api.ts';
-import { minutesOf, windowMinutes } from './sla-format.ts';
-
-/** A piece of a window on one day's 24-hour bar, minutes from midnight. */
-export interface DayBlock {
-  from: number;
-  to: number;
-  /** The window as written, `09:00–17:00`. */
-  label: string;
-  /** The part after midnight of a window that began the day before. */
-  carried: boolean;
-}
-
-/**
- * The blocks of each weekday: its own windows (cut at midnight when they run past it) and the part after
- * midnight of the previous day's windows that cross it.
- */
-export function dayBlocks(week: CalendarSpec['week']): Record<Weekday, DayBlock[]> {
-  const out = Object.fromEntries(WEEKDAYS.map((d) => [d, [] as DayBlock[]])) as Record<Weekday, DayBlock[]>;
-  WEEKDAYS.forEach((day, i) => {
-    const next = WEEKDAYS[(i + 1) % 7] as Weekday;
-    for (const [a, b] of week[day] ?? []) {
-      const from = minutesOf(a);
-      const to = minutesOf(b);
-      const label = `${a}–${b}`;
-      if (to > from) out[day].push({ from, to, label, carried: false });
-      else {
-        out[day].push({ from, to: 1440, label, carried: false });
-        if (to > 0) out[next].push({ from: 0, to, label, carried: true });
-      }
-    }
-  });
-  for (const d of WEEKDAYS) out[d].sort((x, y) => x.from - y.from);
-  return out;
-}
+import { dayBlocks, minutesOf, windowMinutes } from './sla-format.ts';
 
 /** Weekday names in the UI language (`long` or `short`), Monday first. */
 export function useWeekdayName(): (day: Weekday, width?: 'long' | 'short') => string {
