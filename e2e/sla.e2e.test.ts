@@ -12,7 +12,8 @@
  *    history, and imports holidays from a CSV file (a bad row is reported by line, nothing imported);
  * 4. the policies page lists the four common default policies; a duplicate scope is refused at its input;
  * 5. the report counts the case in UNON's month, and shows an empty state for months without clocks;
- * 6. the screens in French.
+ * 6. the screens in French;
+ * 7. the warnings and the breach of the first response, fired by the escalation jobs, in the case timeline.
  *
  * The business-time engine on main is a slow stand-in: clock reads can take seconds, hence long timeouts.
  * Screenshots (1400x900) go to docs/screenshots/ when MERIDIAN_SCREENSHOTS=1 (see harness.ts).
@@ -20,6 +21,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fireDueEscalations } from '../src/modules/sla/escalations.ts';
 import { launchBrowser, SignedInUsers, screenshotsDir, startServer, type TestServer } from './harness.ts';
 
 const SCREENSHOTS = screenshotsDir();
@@ -45,7 +47,12 @@ const sessions = new SignedInUsers(
     (/status of 401/.test(text) && /\/api\/auth\/me/.test(at)) || (/status of (400|422)/.test(text) && /\/api\/sla\//.test(at)),
   { timezoneId: VIEWER_ZONE },
 );
-const signedIn = (email: string) => sessions.get(email);
+/** A user's signed-in context; actions wait up to a minute (the machine is shared and the engine slow). */
+async function signedIn(email: string) {
+  const user = await sessions.get(email);
+  user.context.setDefaultTimeout(60_000);
+  return user;
+}
 
 /** Picks `option` in the Mantine select with test id `testId`. */
 async function pick(page: Page, testId: string, option: RegExp | string): Promise<void> {
@@ -175,6 +182,11 @@ describe('SLA clocks, calendars, policies and report', () => {
       }
       // UNON's own segment clocks (its OLA)
       expect(await card.locator('[data-testid="sla-segment"][data-provider="UNON"] [data-testid="sla-clock"]').count()).toBe(2);
+      // the clocks card at the top of the window, below the header
+      await card.evaluate((el) => {
+        el.scrollIntoView({ block: 'start' });
+        window.scrollBy(0, -76);
+      });
       await page.mouse.move(5, 5);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'sla-case-clocks.png') });
 
@@ -373,6 +385,37 @@ describe('SLA clocks, calendars, policies and report', () => {
       await page.getByRole('heading', { name: 'Calendriers ouvrés' }).waitFor();
       await page.getByTestId('language-en').click();
       await expect.poll(() => page.getByTestId('nav-sla-calendars').textContent()).toBe('Business calendars');
+    },
+    STEP,
+  );
+
+  it(
+    'the case timeline names the SLA warnings and the breach when the escalation jobs fire',
+    async () => {
+      const { page, context } = await signedIn(UNON);
+      const res = await context.request.get(`${baseUrl}/api/cases/${reference}/sla`, { timeout: 120_000 });
+      const { pendingEscalations } = (await res.json()) as {
+        pendingEscalations: Array<{ metric: string; threshold: number; fireAt: string; segmentId: string | null }>;
+      };
+      const breach = pendingEscalations.find((e) => e.metric === 'first-response' && e.segmentId === null && e.threshold === 100);
+      expect(breach).toBeDefined();
+      // the escalation worker's run at the first response's due instant (what `meridian serve` does every 30 s)
+      const fired = await fireDueEscalations(server.meridian.db, new Date(breach?.fireAt as string));
+      expect(fired.fired).toBeGreaterThanOrEqual(3);
+      await page.goto(`${baseUrl}/cases/${reference}`);
+      await page.getByTestId('case-timeline').waitFor();
+      const events = await page
+        .locator('[data-testid="timeline-event"][data-type^="sla-"]')
+        .evaluateAll((els) =>
+          els.map((e) => [
+            e.getAttribute('data-type'),
+            e.querySelector('[data-testid="event-title"]')?.textContent ?? '',
+            (e.querySelector('[data-testid="event-detail"]')?.textContent ?? '').split(' · ')[0],
+          ]),
+        );
+      expect(events).toContainEqual(['sla-warning', 'SLA warning — First response: 75% of the target used', 'End to end']);
+      expect(events).toContainEqual(['sla-warning', 'SLA warning — First response: 90% of the target used', 'OLA of UNON']);
+      expect(events).toContainEqual(['sla-breached', 'SLA breached — First response', 'End to end']);
     },
     STEP,
   );

@@ -254,7 +254,8 @@ export function CalendarPage({ kind, code }: { kind: CalendarKind; code: string 
           >
             {t('sla.calendar.openStation', { station: sharedFrom })}
           </Anchor>
-          {manage && ` ${t('sla.calendar.sharedEdit', { provider: code })}`}
+          {'. '}
+          {manage && t('sla.calendar.sharedEdit', { provider: code })}
         </Alert>
       )}
       {saved && (

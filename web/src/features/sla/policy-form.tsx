@@ -191,7 +191,11 @@ export function PolicyForm({
             {t('sla.policies.scopeTitle')}
           </Text>
           <Text size="xs" c="dimmed">
-            {editing ? t('sla.policies.scopeFixed') : t('sla.policies.scopeHelp')}
+            {editing
+              ? t('sla.policies.scopeFixed')
+              : fixedProvider
+                ? t('sla.policies.scopeHelpProvider', { provider: fixedProvider })
+                : t('sla.policies.scopeHelp')}
           </Text>
           <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
             <Select
