@@ -117,6 +117,8 @@ describe('web UI translations', () => {
         'attachment-added',
         'imported-activity',
         'priority-changed',
+        'sla-warning',
+        'sla-breached',
       ].map((e) => `caseEvent.${e}`),
       ...['routed', 'no-assignment', 'transferred', 'child-task', 'reopened', 'imported', 'cancelled', 'closed', 'merged'].map(
         (r) => `segmentReason.${r}`,

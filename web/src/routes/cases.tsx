@@ -17,7 +17,8 @@ import { RequestPage } from '../features/cases/request-page.tsx';
 import { compact } from '../lib/search-params.ts';
 import { appRoute } from './app.tsx';
 
-function RequirePermission({ permission, children }: { permission: string; children: ReactNode }) {
+/** Shows `children` only to users with `permission`; others are told they may not see the screen. */
+export function RequirePermission({ permission, children }: { permission: string; children: ReactNode }) {
   const { t } = useTranslation();
   const user = useCurrentUser();
   if (!can(user, permission))

@@ -13,6 +13,7 @@ import { providersRoute } from './providers.tsx';
 import { rootRoute } from './root.tsx';
 import { routingRoute } from './routing.tsx';
 import { signInRoute } from './sign-in.tsx';
+import { slaCalendarRoute, slaCalendarsRoute, slaPoliciesRoute, slaReportRoute } from './sla.tsx';
 
 export const routeTree = rootRoute.addChildren([
   signInRoute,
@@ -30,6 +31,10 @@ export const routeTree = rootRoute.addChildren([
     routingRoute,
     providersMapRoute,
     peaceOperationsMapRoute,
+    slaCalendarsRoute,
+    slaCalendarRoute,
+    slaPoliciesRoute,
+    slaReportRoute,
   ]),
 ]);
 

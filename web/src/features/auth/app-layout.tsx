@@ -23,7 +23,10 @@ type NavPath =
   | '/matrix'
   | '/routing'
   | '/maps/providers'
-  | '/maps/peace-operations';
+  | '/maps/peace-operations'
+  | '/sla/calendars'
+  | '/sla/policies'
+  | '/sla/report';
 
 interface NavItem {
   to: NavPath;
@@ -81,6 +84,14 @@ const NAV: Array<{ section: string; items: NavItem[] }> = [
     items: [
       { to: '/maps/providers', label: 'nav.mapProviders', testId: 'nav-map-providers' },
       { to: '/maps/peace-operations', label: 'nav.mapPeaceOperations', testId: 'nav-map-peace-operations' },
+    ],
+  },
+  {
+    section: 'nav.sectionSla',
+    items: [
+      { to: '/sla/calendars', label: 'nav.slaCalendars', testId: 'nav-sla-calendars', show: (u) => can(u, 'reference:read') },
+      { to: '/sla/policies', label: 'nav.slaPolicies', testId: 'nav-sla-policies', show: (u) => can(u, 'reference:read') },
+      { to: '/sla/report', label: 'nav.slaReport', testId: 'nav-sla-report', show: (u) => can(u, 'cases:read') },
     ],
   },
 ];

@@ -145,7 +145,7 @@ export interface EventText {
  * `userName(id)` names assignees when the caller can know them.
  */
 export function useEventText(userName: (id: number) => string | undefined) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return useCallback(
     (e: CaseEvent): EventText => {
       const before = obj(e.before);
@@ -206,12 +206,31 @@ export function useEventText(userName: (id: number) => string | undefined) {
             title: t('caseEvent.imported-activity', { activity: str(details.activity) ?? '' }),
             detail: [str(details.team), str(details.resource)].filter(Boolean).join(' · ') || undefined,
           };
+        case 'sla-warning':
+        case 'sla-breached': {
+          // written by the SLA escalation jobs: {metric, threshold, scope, provider, dueAt}
+          const metric = t(`sla.metric.${str(after.metric) ?? ''}`, { defaultValue: str(after.metric) ?? '' });
+          const scope =
+            after.scope === 'segment'
+              ? t('sla.event.segmentScope', { provider: prov(after.provider) })
+              : t('sla.event.caseScope');
+          const due = str(after.dueAt);
+          return {
+            title: t(`caseEvent.${e.type}`, { metric, percent: typeof after.threshold === 'number' ? after.threshold : '' }),
+            detail: due ? `${scope} · ${t('sla.event.due', { due: formatInstant(due, i18n.language) })}` : scope,
+          };
+        }
         default:
           return { title: t(`caseEvent.${e.type}`, { defaultValue: e.type }), detail: reason };
       }
     },
-    [t, userName],
+    [t, i18n, userName],
   );
+}
+
+/** An instant as date and time in the UI language (the viewer's zone). */
+function formatInstant(iso: string, lng: string): string {
+  return new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
 
 export const EVENT_COLOR: Record<string, string> = {
@@ -228,6 +247,8 @@ export const EVENT_COLOR: Record<string, string> = {
   'note-added': 'yellow',
   'attachment-added': 'gray',
   'imported-activity': 'gray',
+  'sla-warning': 'orange',
+  'sla-breached': 'red',
 };
 
 /** The colour of a state-changed event is the colour of the state reached. */

@@ -30,6 +30,7 @@ import type { CaseView, CurrentUser, FormField } from '../../api/types.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { useLocalized } from '../../lib/localized.ts';
 import { useCurrentUser } from '../auth/session.ts';
+import { CaseClocks } from '../sla/case-clocks.tsx';
 import { CaseActions } from './case-actions.tsx';
 import { CaseAttachments } from './case-attachments.tsx';
 import { PriorityBadge, ProviderLabel, StateBadge, useOptionLabel } from './case-bits.tsx';
@@ -310,6 +311,7 @@ export function CaseViewPage({ reference }: { reference: string }) {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack gap="md">
+            <CaseClocks reference={view.data.case.reference} />
             <CaseSegments view={view.data} />
             <FieldsCard view={view.data} />
             <CaseAttachments key={view.data.case.reference} view={view.data} user={user} />
