@@ -12,6 +12,7 @@ import { todayUtc } from '../agreements/routing.service.ts';
 import { findService } from '../catalogue/catalogue.repository.ts';
 import { findClientEntity } from '../directory/directory.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
+import { onCaseResolved } from '../surveys/invitations.service.ts';
 import {
   appendCaseEvent,
   closeSegment,
@@ -309,6 +310,7 @@ export async function transitionCase(
         });
       }
     }
+    if (state === 'resolved') await onCaseResolved(trx, row, now, opts); // the satisfaction survey (surveys module)
   });
   return summary(db, null, reference);
 }
