@@ -104,7 +104,9 @@ export async function onCaseResolved(
   const { token, hash } = createLinkToken(secret, { kind: 'i', id, expiresAt: expiresAt.getTime() });
   await setInvitationToken(trx, id, hash);
   const lang = emailLanguage(user.locale);
-  const providerName = c.provider_code ? ((await namesOf(trx, 'provider', [c.provider_code])).get(c.provider_code)?.[lang] ?? c.provider_code) : null;
+  const providerName = c.provider_code
+    ? `${c.provider_code} (${(await namesOf(trx, 'provider', [c.provider_code])).get(c.provider_code)?.[lang] ?? c.provider_code})`
+    : null;
   const mail = invitationEmail(user.locale, {
     reference: c.reference,
     title: c.title,
