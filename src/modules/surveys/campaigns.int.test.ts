@@ -150,7 +150,6 @@ describe('an anonymous campaign', () => {
   });
 
   it('keeps a lone anonymous answer out of the figures until the group is big enough', async () => {
-    const provider = (await openSurveyLink(h.db, firstMailTokens[1] ?? firstMailTokens[0] as string, { surveys: S, now }).catch(() => null))?.provider?.code;
     const q = { from: `${year}-01-01`, to: `${year}-12-31`, groupBy: 'provider' as const, source: 'all' as const };
     const hidden = await surveyResults(h.db, { kind: 'all' }, q, { surveys: { anonymousMinGroup: 5 } });
     const answeredProvider = (await sql<{ p: string }>`select provider_code as p from survey_responses`.execute(h.db)).rows[0]?.p as string;
@@ -162,7 +161,6 @@ describe('an anonymous campaign', () => {
     // an entity's view never holds anonymous answers (they carry no entity)
     const entity = await surveyResults(h.db, { kind: 'entity', code: 'MINUSCA' }, { ...q, groupBy: 'entity' }, { surveys: { anonymousMinGroup: 1 } });
     expect(entity.total.responses).toBe(0);
-    expect(provider === undefined || typeof provider === 'string').toBe(true);
   });
 
   it('reminds those who have not answered with new links that replace the earlier ones', async () => {
