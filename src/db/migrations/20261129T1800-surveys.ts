@@ -48,7 +48,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull())
     .addColumn('answered_at', 'timestamptz')
     .execute();
-  await db.schema.createIndex('survey_invitations_user_idx').on('survey_invitations').columns(['user_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('survey_invitations_user_idx')
+    .on('survey_invitations')
+    .columns(['user_id', 'created_at'])
+    .execute();
   await db.schema
     .createIndex('survey_invitations_provider_idx')
     .on('survey_invitations')
@@ -120,7 +124,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('survey_responses')
     .columns(['provider_code', 'period_date'])
     .execute();
-  await db.schema.createIndex('survey_responses_entity_period_idx').on('survey_responses').columns(['entity_code', 'period_date']).execute();
+  await db.schema
+    .createIndex('survey_responses_entity_period_idx')
+    .on('survey_responses')
+    .columns(['entity_code', 'period_date'])
+    .execute();
   await db.schema.createIndex('survey_responses_campaign_idx').on('survey_responses').columns(['campaign_id']).execute();
 
   await db.schema
@@ -138,7 +146,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db
     .withTables<{
-      survey_templates: { code: string; version: number; status: string; title: string; intro: string; questions: string; published_at: Date };
+      survey_templates: {
+        code: string;
+        version: number;
+        status: string;
+        title: string;
+        intro: string;
+        questions: string;
+        published_at: Date;
+      };
     }>()
     .insertInto('survey_templates')
     .values({
@@ -154,7 +170,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['survey_comments', 'survey_responses', 'survey_campaign_targets', 'survey_campaigns', 'survey_invitations', 'survey_templates']) {
+  for (const t of [
+    'survey_comments',
+    'survey_responses',
+    'survey_campaign_targets',
+    'survey_campaigns',
+    'survey_invitations',
+    'survey_templates',
+  ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

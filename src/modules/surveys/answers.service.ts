@@ -20,7 +20,6 @@ import { appendAuditEvent } from '../identity/identity.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
 import { verifyLinkToken } from './links.ts';
 import { linkSecret, type SurveySettings, withDefaults } from './settings.ts';
-import type { AnswerBody, AnswerResult, MySurvey, SurveyForm } from './surveys.schema.ts';
 import {
   type CampaignRow,
   consumeInvitation,
@@ -40,6 +39,7 @@ import {
   type TemplateRow,
   updateResponse,
 } from './surveys.repository.ts';
+import type { AnswerBody, AnswerResult, MySurvey, SurveyForm } from './surveys.schema.ts';
 import { type CheckedAnswers, checkAnswers, sameAnswers } from './template.ts';
 
 type Db = Kysely<Database>;
@@ -86,7 +86,10 @@ function checkTargetOpen(t: TargetRow, c: CampaignRow, now: Date, via: 'link' | 
   if (t.responded && (via === 'link' || c.anonymous)) {
     throw via === 'link'
       ? linkUsed()
-      : new AppError('SURVEY_ALREADY_ANSWERED', 'You answered this anonymous survey; it cannot be changed since nothing ties it to you');
+      : new AppError(
+          'SURVEY_ALREADY_ANSWERED',
+          'You answered this anonymous survey; it cannot be changed since nothing ties it to you',
+        );
   }
 }
 
@@ -154,13 +157,24 @@ function formOf(l: Loaded, answers: SurveyForm['answers']): SurveyForm {
  * @throws AppError SURVEY_LINK_INVALID (404), SURVEY_LINK_EXPIRED (410), SURVEY_LINK_USED (409),
  *   SURVEY_LINK_REPLACED (410), SURVEY_CLOSED (410).
  */
-export async function openSurveyLink(db: Db, token: string, opts: { surveys?: Partial<SurveySettings>; now?: Date } = {}): Promise<SurveyForm> {
+export async function openSurveyLink(
+  db: Db,
+  token: string,
+  opts: { surveys?: Partial<SurveySettings>; now?: Date } = {},
+): Promise<SurveyForm> {
   const loaded = await loadByToken(db, token, withDefaults(opts.surveys), opts.now ?? new Date());
   return formOf(loaded, null);
 }
 
 /** Stores a first answer to a loaded survey inside `trx` (the invitation or target was consumed just before). */
-async function storeFirstAnswer(trx: Transaction<Database>, l: Loaded, checked: CheckedAnswers, language: string, at: Date, actor: number | null) {
+async function storeFirstAnswer(
+  trx: Transaction<Database>,
+  l: Loaded,
+  checked: CheckedAnswers,
+  language: string,
+  at: Date,
+  actor: number | null,
+) {
   const base = {
     templateId: l.template.id,
     overallRating: checked.overallRating,
@@ -315,7 +329,10 @@ function answeredBefore(l: Loaded): boolean {
 export async function openMySurvey(db: Db, user: User, kind: Kind, id: string, opts: { now?: Date } = {}): Promise<SurveyForm> {
   const l = await loadMine(db, user, kind, id, opts.now ?? new Date());
   if (!answeredBefore(l)) return formOf(l, null);
-  const prior = await findNamedResponse(db, l.invitation ? { invitationId: l.invitation.id } : { targetId: (l.target as TargetRow).id });
+  const prior = await findNamedResponse(
+    db,
+    l.invitation ? { invitationId: l.invitation.id } : { targetId: (l.target as TargetRow).id },
+  );
   return formOf(l, prior ? { ...prior.answers, ...prior.texts } : null);
 }
 
@@ -348,7 +365,10 @@ export async function answerMySurvey(
     // answered meanwhile (another tab, or the link): fall through to a re-save of what is there now
     return answerMySurvey(db, user, kind, id, body, opts);
   }
-  const prior = await findNamedResponse(db, l.invitation ? { invitationId: l.invitation.id } : { targetId: (l.target as TargetRow).id });
+  const prior = await findNamedResponse(
+    db,
+    l.invitation ? { invitationId: l.invitation.id } : { targetId: (l.target as TargetRow).id },
+  );
   if (!prior) throw notFound();
   const before = { ...prior.answers, ...prior.texts };
   const after = { ...checked.answers, ...checked.texts };
@@ -367,7 +387,12 @@ export async function answerMySurvey(
       action: 'survey.response.updated',
       targetType: 'survey_response',
       targetId: prior.id,
-      details: { kind, changed: Object.keys({ ...before, ...after }).filter((k) => !sameAnswers({ [k]: before[k] ?? '' }, { [k]: after[k] ?? '' })) },
+      details: {
+        kind,
+        changed: Object.keys({ ...before, ...after }).filter(
+          (k) => !sameAnswers({ [k]: before[k] ?? '' }, { [k]: after[k] ?? '' }),
+        ),
+      },
     });
   });
   return { status: 'updated' };

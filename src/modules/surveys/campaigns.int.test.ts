@@ -10,7 +10,14 @@ import type { DatabaseHandle } from '../../db/database.ts';
 import { findUserForSignIn, insertUsersIfAbsent } from '../identity/identity.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
 import { answerMySurvey, answerSurveyLink, findMySurveys, openSurveyLink } from './answers.service.ts';
-import { closeCampaign, createCampaign, launchCampaign, remindCampaign, runSurveySchedule, viewCampaign } from './campaigns.service.ts';
+import {
+  closeCampaign,
+  createCampaign,
+  launchCampaign,
+  remindCampaign,
+  runSurveySchedule,
+  viewCampaign,
+} from './campaigns.service.ts';
 import { satisfactionByProvider, surveyResults } from './results.service.ts';
 import { findProvidersServing } from './surveys.repository.ts';
 import { SECRET, surveyMails, tokensIn } from './surveys.test-fixtures.ts';
@@ -47,8 +54,13 @@ afterAll(async () => {
 });
 
 async function outbox() {
-  return (await sql<{ to_address: string; subject: string; body: string }>`select to_address, subject, body from outbox order by id`.execute(h.db))
-    .rows;
+  return (
+    await sql<{
+      to_address: string;
+      subject: string;
+      body: string;
+    }>`select to_address, subject, body from outbox order by id`.execute(h.db)
+  ).rows;
 }
 const campaignInput = (anonymous: boolean) => ({
   name: `${anonymous ? 'Anonymous' : 'Named'} client survey ${year}`,
@@ -81,7 +93,9 @@ describe('an anonymous campaign', () => {
     expect(mails.find((m) => m.to_address === FOCAL[2])?.subject).toMatch(/satisfaction survey/);
     expect(mails.find((m) => m.to_address === FOCAL[2])?.body).toMatch(/anonymous: your answers cannot be tied to you/);
     firstMailTokens = tokensIn(mails.find((m) => m.to_address === FOCAL[0])?.body ?? '');
-    await expect(launchCampaign(h.db, coordinator, c.id, { surveys: S, now })).rejects.toMatchObject({ code: 'SURVEY_CAMPAIGN_STATE' });
+    await expect(launchCampaign(h.db, coordinator, c.id, { surveys: S, now })).rejects.toMatchObject({
+      code: 'SURVEY_CAMPAIGN_STATE',
+    });
   });
 
   it('stores the answer with nothing that leads back to the person, not even for the database', async () => {
@@ -89,7 +103,12 @@ describe('an anonymous campaign', () => {
     const form = await openSurveyLink(h.db, answeredToken, { surveys: S, now });
     expect(form).toMatchObject({ kind: 'campaign', anonymous: true, entity: { code: 'MINUSCA' } });
     const auditBefore = Number((await sql<{ n: string }>`select count(*) as n from audit_events`.execute(h.db)).rows[0]?.n);
-    await answerSurveyLink(h.db, answeredToken, { language: 'fr', answers: { overall: 2, comment: 'Délais trop longs.' } }, { surveys: S, now });
+    await answerSurveyLink(
+      h.db,
+      answeredToken,
+      { language: 'fr', answers: { overall: 2, comment: 'Délais trop longs.' } },
+      { surveys: S, now },
+    );
 
     const responses = (await sql<Record<string, unknown>>`select *, xmin::text as tx from survey_responses`.execute(h.db)).rows;
     expect(responses).toHaveLength(1);
@@ -109,8 +128,12 @@ describe('an anonymous campaign', () => {
     });
     expect(String(r.id)).toMatch(/^[0-9a-f-]{36}$/); // random, not a sequence
     // the target is marked answered and its token forgotten …
-    const targets = (await sql<{ user_id: number; responded: boolean; token_hash: string | null; tx: string }>`
-      select user_id, responded, token_hash, xmin::text as tx from survey_campaign_targets where campaign_id = ${campaignId}`.execute(h.db)).rows;
+    const targets = (
+      await sql<{ user_id: number; responded: boolean; token_hash: string | null; tx: string }>`
+      select user_id, responded, token_hash, xmin::text as tx from survey_campaign_targets where campaign_id = ${campaignId}`.execute(
+        h.db,
+      )
+    ).rows;
     expect(targets.filter((t) => t.responded)).toHaveLength(1);
     expect(targets.find((t) => t.responded)?.token_hash).toBeNull();
     // … and every target row was rewritten in the same transaction: the transaction id does not single it out
@@ -132,7 +155,9 @@ describe('an anonymous campaign', () => {
   });
 
   it('refuses the used link, and the portal does not offer the answered anonymous survey again', async () => {
-    await expect(answerSurveyLink(h.db, answeredToken, { language: 'en', answers: { overall: 5 } }, { surveys: S, now })).rejects.toMatchObject({
+    await expect(
+      answerSurveyLink(h.db, answeredToken, { language: 'en', answers: { overall: 5 } }, { surveys: S, now }),
+    ).rejects.toMatchObject({
       code: 'SURVEY_LINK_USED',
     });
     const focal = (await findUserForSignIn(h.db, FOCAL[0] as string)) as User;
@@ -152,14 +177,24 @@ describe('an anonymous campaign', () => {
   it('keeps a lone anonymous answer out of the figures until the group is big enough', async () => {
     const q = { from: `${year}-01-01`, to: `${year}-12-31`, groupBy: 'provider' as const, source: 'all' as const };
     const hidden = await surveyResults(h.db, { kind: 'all' }, q, { surveys: { anonymousMinGroup: 5 } });
-    const answeredProvider = (await sql<{ p: string }>`select provider_code as p from survey_responses`.execute(h.db)).rows[0]?.p as string;
+    const answeredProvider = (await sql<{ p: string }>`select provider_code as p from survey_responses`.execute(h.db)).rows[0]
+      ?.p as string;
     const row = hidden.rows.find((r) => r.key === answeredProvider);
     expect(row).toMatchObject({ responses: 0, meanRating: null, withheldAnonymous: 1, invited: 3, answered: 1 });
     expect(await satisfactionByProvider(h.db, { from: q.from, to: q.to }, { surveys: { anonymousMinGroup: 5 } })).toEqual([]);
     const shown = await surveyResults(h.db, { kind: 'all' }, q, { surveys: { anonymousMinGroup: 1 } });
-    expect(shown.rows.find((r) => r.key === answeredProvider)).toMatchObject({ responses: 1, meanRating: 2, withheldAnonymous: 0 });
+    expect(shown.rows.find((r) => r.key === answeredProvider)).toMatchObject({
+      responses: 1,
+      meanRating: 2,
+      withheldAnonymous: 0,
+    });
     // an entity's view never holds anonymous answers (they carry no entity)
-    const entity = await surveyResults(h.db, { kind: 'entity', code: 'MINUSCA' }, { ...q, groupBy: 'entity' }, { surveys: { anonymousMinGroup: 1 } });
+    const entity = await surveyResults(
+      h.db,
+      { kind: 'entity', code: 'MINUSCA' },
+      { ...q, groupBy: 'entity' },
+      { surveys: { anonymousMinGroup: 1 } },
+    );
     expect(entity.total.responses).toBe(0);
   });
 
@@ -173,7 +208,9 @@ describe('an anonymous campaign', () => {
     if (providers.length > 1) {
       expect(tokensIn(f0?.body ?? '')).toHaveLength(providers.length - 1);
       // the first e-mail's link for a pending provider was replaced
-      await expect(openSurveyLink(h.db, firstMailTokens[1] as string, { surveys: S, now })).rejects.toMatchObject({ code: 'SURVEY_LINK_REPLACED' });
+      await expect(openSurveyLink(h.db, firstMailTokens[1] as string, { surveys: S, now })).rejects.toMatchObject({
+        code: 'SURVEY_LINK_REPLACED',
+      });
       const fresh = tokensIn(f0?.body ?? '')[0] as string;
       expect((await openSurveyLink(h.db, fresh, { surveys: S, now })).kind).toBe('campaign');
     } else {
@@ -203,8 +240,12 @@ describe('a named campaign', () => {
     const mine = (await findMySurveys(h.db, focal, { now })).filter((m) => m.kind === 'campaign' && !m.anonymous);
     expect(mine).toHaveLength(providers.length);
     const id = mine[0]?.id as string;
-    expect(await answerMySurvey(h.db, focal, 'campaign', id, { language: 'en', answers: { overall: 4 } }, { now })).toEqual({ status: 'recorded' });
-    expect(await answerMySurvey(h.db, focal, 'campaign', id, { language: 'en', answers: { overall: 4 } }, { now })).toEqual({ status: 'unchanged' });
+    expect(await answerMySurvey(h.db, focal, 'campaign', id, { language: 'en', answers: { overall: 4 } }, { now })).toEqual({
+      status: 'recorded',
+    });
+    expect(await answerMySurvey(h.db, focal, 'campaign', id, { language: 'en', answers: { overall: 4 } }, { now })).toEqual({
+      status: 'unchanged',
+    });
     const r = (await sql<Record<string, unknown>>`select * from survey_responses where not anonymous`.execute(h.db)).rows;
     expect(r).toHaveLength(1);
     expect(r[0]).toMatchObject({ respondent_user_id: focal.id, entity_code: 'MINUSCA', period_date: `${year}-12-31` });
@@ -212,11 +253,15 @@ describe('a named campaign', () => {
   });
 
   it('refuses unknown entities by name, and a campaign whose entities have no focal point', async () => {
-    await expect(createCampaign(h.db, coordinator, { ...campaignInput(false), entities: ['MINUSCA', 'NOPE'] }, { now })).rejects.toMatchObject({
+    await expect(
+      createCampaign(h.db, coordinator, { ...campaignInput(false), entities: ['MINUSCA', 'NOPE'] }, { now }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       issues: [{ field: 'entities.1', message: 'no client entity NOPE' }],
     });
     const c = await createCampaign(h.db, coordinator, { ...campaignInput(false), entities: ['RCO-CL'] }, { now });
-    await expect(launchCampaign(h.db, coordinator, c.id, { surveys: S, now })).rejects.toMatchObject({ code: 'SURVEY_CAMPAIGN_NO_TARGETS' });
+    await expect(launchCampaign(h.db, coordinator, c.id, { surveys: S, now })).rejects.toMatchObject({
+      code: 'SURVEY_CAMPAIGN_NO_TARGETS',
+    });
   });
 });

@@ -15,7 +15,6 @@ import type { User } from '../identity/identity.schema.ts';
 import { campaignEmail, emailLanguage } from './emails.ts';
 import { createLinkToken, surveyLinkUrl } from './links.ts';
 import { linkSecret, type SurveySettings, withDefaults } from './settings.ts';
-import type { Campaign, CampaignDetail, CreateCampaignInput } from './surveys.schema.ts';
 import {
   type CampaignRow,
   existingEntities,
@@ -33,6 +32,7 @@ import {
   setTargetToken,
   type TargetRow,
 } from './surveys.repository.ts';
+import type { Campaign, CampaignDetail, CreateCampaignInput } from './surveys.schema.ts';
 
 type Db = Kysely<Database>;
 const DAY_MS = 86_400_000;
@@ -70,7 +70,12 @@ async function mustFind(db: Db | Transaction<Database>, id: number): Promise<Cam
  * @throws AppError VALIDATION_FAILED (unknown entity codes, each named; closing day before today),
  *   SURVEY_TEMPLATE_NOT_FOUND (nothing published).
  */
-export async function createCampaign(db: Db, actor: User, input: CreateCampaignInput, opts: { now?: Date } = {}): Promise<Campaign> {
+export async function createCampaign(
+  db: Db,
+  actor: User,
+  input: CreateCampaignInput,
+  opts: { now?: Date } = {},
+): Promise<Campaign> {
   const now = opts.now ?? new Date();
   const entities = [...new Set(input.entities)];
   const known = await existingEntities(db, entities);
@@ -124,7 +129,11 @@ export async function listCampaigns(db: Db): Promise<Campaign[]> {
  * (their answers stay out of the figures until enough come in).
  * @throws AppError SURVEY_CAMPAIGN_NOT_FOUND.
  */
-export async function viewCampaign(db: Db, id: number, opts: { surveys?: Partial<SurveySettings> } = {}): Promise<CampaignDetail> {
+export async function viewCampaign(
+  db: Db,
+  id: number,
+  opts: { surveys?: Partial<SurveySettings> } = {},
+): Promise<CampaignDetail> {
   const c = await mustFind(db, id);
   const targets = await findTargets(db, id);
   const byEntity = new Map<string, { entity: string; targets: number; responded: number }>();
@@ -172,7 +181,10 @@ async function mailTargets(
     for (const t of list) {
       const { token, hash } = createLinkToken(secret, { kind: 'c', id: t.id, expiresAt: c.closesAt.getTime() });
       await setTargetToken(trx, t.id, hash, reminder);
-      links.push({ provider: `${t.provider.code} (${t.provider.name[lang] ?? t.provider.name.en})`, link: surveyLinkUrl(settings.publicUrl, token) });
+      links.push({
+        provider: `${t.provider.code} (${t.provider.name[lang] ?? t.provider.name.en})`,
+        link: surveyLinkUrl(settings.publicUrl, token),
+      });
     }
     const mail = campaignEmail(first.userLocale, {
       campaign: c.name,
@@ -249,7 +261,8 @@ export async function remindCampaign(
   const settings = withDefaults(opts.surveys);
   const emails = await db.transaction().execute(async (trx) => {
     const c = await mustFind(trx, id);
-    if (c.status !== 'open') throw new AppError('SURVEY_CAMPAIGN_STATE', `Campaign ${id} is ${c.status}; only an open campaign sends reminders`);
+    if (c.status !== 'open')
+      throw new AppError('SURVEY_CAMPAIGN_STATE', `Campaign ${id} is ${c.status}; only an open campaign sends reminders`);
     const pending = await findTargets(trx, id, true);
     const sent = pending.length ? await mailTargets(trx, c, pending, settings, true, now) : 0;
     await setCampaignReminded(trx, id, now);
@@ -306,7 +319,12 @@ export async function runSurveySchedule(
       continue;
     }
     const since = c.lastReminderAt ?? c.launchedAt;
-    if (c.reminderIntervalDays && since && now.getTime() - since.getTime() >= c.reminderIntervalDays * DAY_MS && c.responded < c.targets) {
+    if (
+      c.reminderIntervalDays &&
+      since &&
+      now.getTime() - since.getTime() >= c.reminderIntervalDays * DAY_MS &&
+      c.responded < c.targets
+    ) {
       await remindCampaign(db, null, c.id, opts);
       reminded.push(c.id);
     }
@@ -347,4 +365,3 @@ export function startSurveyScheduler(
     await running;
   };
 }
-

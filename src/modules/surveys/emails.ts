@@ -12,7 +12,12 @@ export function emailLanguage(locale: string | null | undefined): Lang {
 }
 
 function dateText(d: Date, lang: Lang): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(d);
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(d);
 }
 
 /** The invitation after a resolved case. */
@@ -50,7 +55,14 @@ export function invitationEmail(
 /** A campaign's invitation (or reminder) to a focal point: one link per provider serving their entity. */
 export function campaignEmail(
   locale: string,
-  v: { campaign: string; entity: string; anonymous: boolean; closesAt: Date; reminder: boolean; links: { provider: string; link: string }[] },
+  v: {
+    campaign: string;
+    entity: string;
+    anonymous: boolean;
+    closesAt: Date;
+    reminder: boolean;
+    links: { provider: string; link: string }[];
+  },
 ): { subject: string; body: string } {
   const lang = emailLanguage(locale);
   const list = v.links.map((l) => `- ${l.provider}: ${l.link}`);

@@ -7,9 +7,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
+import { transitionCase } from '../cases/cases.service.ts';
 import { findUserForSignIn } from '../identity/identity.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
-import { transitionCase } from '../cases/cases.service.ts';
 import { openSurveyLink } from './answers.service.ts';
 import { PAYROLL, SECRET, type SurveyTestApp, surveyMails, surveyTestApp, tokensIn } from './surveys.test-fixtures.ts';
 
@@ -92,7 +92,12 @@ describe('the invitation after a resolved case', () => {
     await t.move(ref, 'resolved');
     expect(surveyMails(await t.outbox()).length).toBe(before);
     // another person is not throttled by it
-    const other = await t.request('requester.minusca', { service: 'FIN-PAYABLE', title: 'Invoice 42 unpaid', impact: 3, urgency: 3 });
+    const other = await t.request('requester.minusca', {
+      service: 'FIN-PAYABLE',
+      title: 'Invoice 42 unpaid',
+      impact: 3,
+      urgency: 3,
+    });
     await t.move(other, 'resolved');
     const mails = surveyMails(await t.outbox());
     expect(mails.length).toBe(before + 1);
@@ -115,7 +120,13 @@ describe('the invitation after a resolved case', () => {
 
   it('is not sent for a case opened by a coordinator (no requester)', async () => {
     const before = await count('survey_invitations');
-    const ref = await t.request('coordinator', { service: 'FIN-PAYABLE', title: 'For RCO-CL', entity: 'RCO-CL', impact: 3, urgency: 3 });
+    const ref = await t.request('coordinator', {
+      service: 'FIN-PAYABLE',
+      title: 'For RCO-CL',
+      entity: 'RCO-CL',
+      impact: 3,
+      urgency: 3,
+    });
     await t.move(ref, 'resolved');
     expect(await count('survey_invitations')).toBe(before);
   });
@@ -126,7 +137,12 @@ describe('the signed link', () => {
     const r = await open(firstToken);
     expect(r.statusCode, r.body).toBe(200);
     const form = r.json();
-    expect(form).toMatchObject({ kind: 'transactional', anonymous: false, case: { reference: firstRef }, provider: { code: 'UNON' } });
+    expect(form).toMatchObject({
+      kind: 'transactional',
+      anonymous: false,
+      case: { reference: firstRef },
+      provider: { code: 'UNON' },
+    });
     expect(form.template.questions.map((q: { type: string }) => q.type)).toContain('recommendation');
     expect(form.template.title.fr).toBe('Enquête de satisfaction des clients');
   });
@@ -141,7 +157,13 @@ describe('the signed link', () => {
 
   it('works once: the answer is recorded, the token forgotten, and reusing the link is refused', async () => {
     const outboxBefore = (await t.outbox()).length;
-    const r = await answer(firstToken, { overall: 4, recommend: 9, resolved: 'yes', improve: ['speed'], comment: 'Fast and clear.' });
+    const r = await answer(firstToken, {
+      overall: 4,
+      recommend: 9,
+      resolved: 'yes',
+      improve: ['speed'],
+      comment: 'Fast and clear.',
+    });
     expect(r.statusCode).toBe(201);
     expect(r.json()).toEqual({ status: 'recorded' });
     const [inv] = await invitations();
@@ -153,8 +175,10 @@ describe('the signed link', () => {
     expect(reopened.statusCode).toBe(409);
     expect(reopened.json().detail).toMatch(/already answered/);
     // one response, with the figures in their columns, and no e-mail for answering
-    const rows = (await sql<{ overall_rating: number; recommend_score: number; respondent_user_id: number; language: string }>`
-      select overall_rating, recommend_score, respondent_user_id, language from survey_responses`.execute(h.db)).rows;
+    const rows = (
+      await sql<{ overall_rating: number; recommend_score: number; respondent_user_id: number; language: string }>`
+      select overall_rating, recommend_score, respondent_user_id, language from survey_responses`.execute(h.db)
+    ).rows;
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ overall_rating: 4, recommend_score: 9, language: 'en' });
     expect((await t.outbox()).length).toBe(outboxBefore);
@@ -171,7 +195,9 @@ describe('the signed link', () => {
       surveys: { linkSecret: SECRET, publicUrl: 'https://meridian.test', linkTtlDays: 14 },
     });
     const token = tokensIn(surveyMails(await t.outbox()).at(-1)?.body ?? '')[0] as string;
-    await expect(openSurveyLink(h.db, token, { surveys: { linkSecret: SECRET }, now: new Date(resolvedAt.getTime() + 86_400_000) })).resolves.toBeTruthy();
+    await expect(
+      openSurveyLink(h.db, token, { surveys: { linkSecret: SECRET }, now: new Date(resolvedAt.getTime() + 86_400_000) }),
+    ).resolves.toBeTruthy();
     await expect(
       openSurveyLink(h.db, token, { surveys: { linkSecret: SECRET }, now: new Date(resolvedAt.getTime() + 15 * 86_400_000) }),
     ).rejects.toMatchObject({ code: 'SURVEY_LINK_EXPIRED', status: 410 });
@@ -179,7 +205,11 @@ describe('the signed link', () => {
 
   it('refuses forged and truncated links as invalid', async () => {
     const parts = firstToken.split('.');
-    for (const bad of [firstToken.slice(0, -3), [parts[0], '999', ...parts.slice(2)].join('.'), 'i.1.9999999999.AAAAAAAAAAAAAAAAAAAAAA.x']) {
+    for (const bad of [
+      firstToken.slice(0, -3),
+      [parts[0], '999', ...parts.slice(2)].join('.'),
+      'i.1.9999999999.AAAAAAAAAAAAAAAAAAAAAA.x',
+    ]) {
       const r = await open(bad);
       expect(r.statusCode).toBe(404);
       expect(r.json().code).toBe('SURVEY_LINK_INVALID');
@@ -222,7 +252,9 @@ describe('answering in the portal', () => {
         i: await count('survey_invitations'),
       });
     const before = await snapshot();
-    const form = (await t.app.inject({ url: `/api/surveys/mine/transactional/${id}`, headers: t.as['requester.minusca'] })).json();
+    const form = (
+      await t.app.inject({ url: `/api/surveys/mine/transactional/${id}`, headers: t.as['requester.minusca'] })
+    ).json();
     expect(form.answers).toEqual({ overall: 3, comment: 'Correct.' });
     const same = await t.app.inject({
       method: 'PUT',
@@ -242,8 +274,12 @@ describe('answering in the portal', () => {
     });
     expect(changed.json()).toEqual({ status: 'updated' });
     expect(await count('outbox')).toBe(outbox);
-    const r = (await sql<{ overall_rating: number }>`
-      select r.overall_rating from survey_responses r join survey_invitations i on i.id = r.invitation_id where i.id = ${id}`.execute(h.db)).rows;
+    const r = (
+      await sql<{ overall_rating: number }>`
+      select r.overall_rating from survey_responses r join survey_invitations i on i.id = r.invitation_id where i.id = ${id}`.execute(
+        h.db,
+      )
+    ).rows;
     expect(r).toEqual([{ overall_rating: 5 }]);
   });
 });

@@ -14,7 +14,7 @@ import { enqueueEmail } from '../cases/cases.repository.ts';
 import { appendAuditEvent } from '../identity/identity.repository.ts';
 import { emailLanguage, invitationEmail } from './emails.ts';
 import { createLinkToken, surveyLinkUrl } from './links.ts';
-import { type SurveySettings, linkSecret, withDefaults } from './settings.ts';
+import { linkSecret, type SurveySettings, withDefaults } from './settings.ts';
 import {
   findPublishedTemplate,
   insertInvitation,

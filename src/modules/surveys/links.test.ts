@@ -32,7 +32,9 @@ describe('signed survey links', () => {
     expect(verifyLinkToken('y'.repeat(40), token, now)).toEqual({ ok: false, reason: 'invalid' });
     const parts = token.split('.');
     expect(verifyLinkToken(SECRET, [parts[0], '2', ...parts.slice(2)].join('.'), now)).toEqual({ ok: false, reason: 'invalid' });
-    expect(verifyLinkToken(SECRET, [parts[0], parts[1], String(Number(parts[2]) + 86400), ...parts.slice(3)].join('.'), now)).toEqual({
+    expect(
+      verifyLinkToken(SECRET, [parts[0], parts[1], String(Number(parts[2]) + 86400), ...parts.slice(3)].join('.'), now),
+    ).toEqual({
       ok: false,
       reason: 'invalid',
     });

@@ -15,13 +15,21 @@ const month = today.slice(0, 7);
 let minuscaProvider = '';
 
 /** Resolves a new request of `who` and answers its survey by link with `answers` (null: leave it unanswered). */
-async function resolveAndAnswer(who: string, body: object, answers: object | null): Promise<{ reference: string; provider: string }> {
+async function resolveAndAnswer(
+  who: string,
+  body: object,
+  answers: object | null,
+): Promise<{ reference: string; provider: string }> {
   const reference = await t.request(who, body);
   const c = (await t.app.inject({ url: `/api/cases/${reference}`, headers: t.as.coordinator })).json().case;
   await t.move(reference, 'resolved');
   const token = tokensIn(surveyMails(await t.outbox()).at(-1)?.body ?? '')[0] as string;
   if (answers) {
-    const r = await t.app.inject({ method: 'POST', url: '/api/survey-links/answer', payload: { token, language: 'en', answers } });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/survey-links/answer',
+      payload: { token, language: 'en', answers },
+    });
     if (r.statusCode !== 201) throw new Error(r.body);
   }
   return { reference, provider: c.provider.code };
@@ -29,7 +37,14 @@ async function resolveAndAnswer(who: string, body: object, answers: object | nul
 
 beforeAll(async () => {
   h = await createTestDatabase();
-  t = await surveyTestApp(h, { throttleDays: 0 }, ['requester.rco-cl', 'requester.minusca', 'agent.unon', 'focal.minusca', 'manager.rsce', 'viewer']);
+  t = await surveyTestApp(h, { throttleDays: 0 }, [
+    'requester.rco-cl',
+    'requester.minusca',
+    'agent.unon',
+    'focal.minusca',
+    'manager.rsce',
+    'viewer',
+  ]);
   await resolveAndAnswer('requester.rco-cl', PAYROLL, { overall: 5, recommend: 10, comment: 'Paid within a day.' });
   await resolveAndAnswer('requester.rco-cl', PAYROLL, { overall: 4, recommend: 9, improve: ['speed'] });
   await resolveAndAnswer('requester.rco-cl', PAYROLL, { overall: 2, recommend: 3, comment: 'Three follow-ups needed.' });
@@ -43,7 +58,8 @@ afterAll(async () => {
   await h.close();
 });
 
-const results = (who: string, query: string) => t.app.inject({ url: `/api/surveys/results?from=${today}&to=${today}&${query}`, headers: t.as[who] });
+const results = (who: string, query: string) =>
+  t.app.inject({ url: `/api/surveys/results?from=${today}&to=${today}&${query}`, headers: t.as[who] });
 
 describe('satisfaction figures', () => {
   it('satisfactionByProvider gives the mean overall rating and the count of the answers', async () => {
@@ -63,7 +79,14 @@ describe('satisfaction figures', () => {
     const r = await results('coordinator', 'groupBy=provider');
     expect(r.statusCode).toBe(200);
     const unon = r.json().rows.find((x: { key: string }) => x.key === 'UNON');
-    expect(unon).toMatchObject({ responses: 3, meanRating: 3.67, invited: 4, answered: 3, responseRate: 0.75, withheldAnonymous: 0 });
+    expect(unon).toMatchObject({
+      responses: 3,
+      meanRating: 3.67,
+      invited: 4,
+      answered: 3,
+      responseRate: 0.75,
+      withheldAnonymous: 0,
+    });
     // NPS: 2 promoters (10, 9), 1 detractor (3) of 3 answers
     expect(unon.nps).toBe(33.3);
     expect(unon.name.en).toMatch(/Nairobi/);
@@ -107,11 +130,19 @@ describe('scope', () => {
 
 describe('comments feed', () => {
   it('lists the comments in scope and keeps the pain-point flag', async () => {
-    const all = (await t.app.inject({ url: `/api/surveys/comments?from=${today}&to=${today}`, headers: t.as.coordinator })).json();
+    const all = (
+      await t.app.inject({ url: `/api/surveys/comments?from=${today}&to=${today}`, headers: t.as.coordinator })
+    ).json();
     expect(all.total).toBe(3);
-    const agent = (await t.app.inject({ url: `/api/surveys/comments?from=${today}&to=${today}`, headers: t.as['agent.unon'] })).json();
+    const agent = (
+      await t.app.inject({ url: `/api/surveys/comments?from=${today}&to=${today}`, headers: t.as['agent.unon'] })
+    ).json();
     expect(agent.items.map((c: { body: string }) => c.body).sort()).toEqual(['Paid within a day.', 'Three follow-ups needed.']);
-    const target = agent.items.find((c: { body: string }) => c.body.startsWith('Three')) as { id: string; caseReference: string; overallRating: number };
+    const target = agent.items.find((c: { body: string }) => c.body.startsWith('Three')) as {
+      id: string;
+      caseReference: string;
+      overallRating: number;
+    };
     expect(target.caseReference).toMatch(/^MER-/);
     expect(target.overallRating).toBe(2);
 
@@ -127,7 +158,11 @@ describe('comments feed', () => {
     const ok = await flag('coordinator');
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toEqual({ id: target.id, painPoint: true, painPointNote: 'Payroll follow-ups' });
-    const flagged = (await t.app.inject({ url: `/api/surveys/comments?from=${today}&to=${today}&painPoint=true`, headers: t.as.coordinator })).json();
-    expect(flagged.items).toEqual([expect.objectContaining({ id: target.id, painPoint: true, painPointNote: 'Payroll follow-ups' })]);
+    const flagged = (
+      await t.app.inject({ url: `/api/surveys/comments?from=${today}&to=${today}&painPoint=true`, headers: t.as.coordinator })
+    ).json();
+    expect(flagged.items).toEqual([
+      expect.objectContaining({ id: target.id, painPoint: true, painPointNote: 'Payroll follow-ups' }),
+    ]);
   });
 });

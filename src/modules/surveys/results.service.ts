@@ -18,7 +18,6 @@ import { AppError } from '../../server/errors.ts';
 import { appendAuditEvent } from '../identity/identity.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
 import { type SurveySettings, withDefaults } from './settings.ts';
-import type { Comment, CommentQuery, ResultRow, Results, ResultsQuery } from './surveys.schema.ts';
 import {
   countAnswerValues,
   findCommentScope,
@@ -30,6 +29,7 @@ import {
   sumInvitations,
   sumResponses,
 } from './surveys.repository.ts';
+import type { Comment, CommentQuery, ResultRow, Results, ResultsQuery } from './surveys.schema.ts';
 import { netPromoterScore } from './template.ts';
 
 type Db = Kysely<Database>;
@@ -39,7 +39,8 @@ export function surveyScopeOf(user: User): SurveyScope {
   if (user.role === 'provider-agent' || user.role === 'provider-manager') {
     return user.scope?.type === 'provider' ? { kind: 'provider', code: user.scope.code } : { kind: 'none' };
   }
-  if (user.role === 'entity-focal-point') return user.scope?.type === 'entity' ? { kind: 'entity', code: user.scope.code } : { kind: 'none' };
+  if (user.role === 'entity-focal-point')
+    return user.scope?.type === 'entity' ? { kind: 'entity', code: user.scope.code } : { kind: 'none' };
   if (user.role === 'client-requester') return { kind: 'none' };
   return { kind: 'all' };
 }
@@ -73,10 +74,7 @@ export function meanOf(sum: number, n: number): number | null {
  * Combines the named and anonymous sums of each group: the anonymous part counts only when it holds at
  * least `minGroup` answers. Pure.
  */
-export function combineGroups(
-  sums: ResponseSums[],
-  minGroup: number,
-): Map<string | null, { acc: Acc; withheld: number }> {
+export function combineGroups(sums: ResponseSums[], minGroup: number): Map<string | null, { acc: Acc; withheld: number }> {
   const named = new Map<string | null, Acc>();
   const anonymous = new Map<string | null, Acc>();
   for (const s of sums) {
@@ -92,7 +90,13 @@ export function combineGroups(
   return out;
 }
 
-function row(key: string, name: Record<string, string> | null, acc: Acc, withheld: number, inv: { invited: number; answered: number }): ResultRow {
+function row(
+  key: string,
+  name: Record<string, string> | null,
+  acc: Acc,
+  withheld: number,
+  inv: { invited: number; answered: number },
+): ResultRow {
   return {
     key,
     name,
@@ -112,8 +116,16 @@ function row(key: string, name: Record<string, string> | null, acc: Acc, withhel
  * the total, and the distribution of each rating and choice question.
  * @throws AppError VALIDATION_FAILED when `from` is after `to`.
  */
-export async function surveyResults(db: Db, scope: SurveyScope, q: ResultsQuery, opts: { surveys?: Partial<SurveySettings> } = {}): Promise<Results> {
-  if (q.from > q.to) throw new AppError('VALIDATION_FAILED', `from ${q.from} is after to ${q.to}`, { issues: [{ field: 'from', message: 'after to' }] });
+export async function surveyResults(
+  db: Db,
+  scope: SurveyScope,
+  q: ResultsQuery,
+  opts: { surveys?: Partial<SurveySettings> } = {},
+): Promise<Results> {
+  if (q.from > q.to)
+    throw new AppError('VALIDATION_FAILED', `from ${q.from} is after to ${q.to}`, {
+      issues: [{ field: 'from', message: 'after to' }],
+    });
   const min = withDefaults(opts.surveys).anonymousMinGroup;
   const f = { from: q.from, to: q.to, provider: q.provider, service: q.service, entity: q.entity, source: q.source };
   const [sums, invitations, values] = await Promise.all([
@@ -129,15 +141,23 @@ export async function surveyResults(db: Db, scope: SurveyScope, q: ResultsQuery,
   }
   const keys = [...new Set([...groups.keys(), ...inv.keys()])].filter((k): k is string => k !== null).sort();
   const names =
-    q.groupBy === 'provider' || q.groupBy === 'service' || q.groupBy === 'entity' ? await namesOf(db, q.groupBy, keys) : new Map();
+    q.groupBy === 'provider' || q.groupBy === 'service' || q.groupBy === 'entity'
+      ? await namesOf(db, q.groupBy, keys)
+      : new Map();
   const rows = keys.map((k) => {
     const g = groups.get(k) ?? { acc: zero(), withheld: 0 };
     return row(k, names.get(k) ?? null, g.acc, g.withheld, inv.get(k) ?? { invited: 0, answered: 0 });
   });
   // the total applies the anonymity threshold to all anonymous answers together
-  const totalGroups = combineGroups(sums.map((s) => ({ ...s, key: null })), min);
+  const totalGroups = combineGroups(
+    sums.map((s) => ({ ...s, key: null })),
+    min,
+  );
   const t = totalGroups.get(null) ?? { acc: zero(), withheld: 0 };
-  const totalInv = [...inv.values()].reduce((a, b) => ({ invited: a.invited + b.invited, answered: a.answered + b.answered }), { invited: 0, answered: 0 });
+  const totalInv = [...inv.values()].reduce((a, b) => ({ invited: a.invited + b.invited, answered: a.answered + b.answered }), {
+    invited: 0,
+    answered: 0,
+  });
   const anonymousTotal = sums.filter((s) => s.anonymous).reduce((n, s) => n + s.responses, 0);
   const distributions: Record<string, Record<string, number>> = {};
   for (const v of values) {

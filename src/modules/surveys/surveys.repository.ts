@@ -110,7 +110,11 @@ const isoOrNull = (d: unknown): string | null => (d ? iso(d) : null);
 const day = (d: unknown): string => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d));
 
 /** Which results a viewer may see: all, one provider's, one entity's, or none. */
-export type SurveyScope = { kind: 'all' } | { kind: 'provider'; code: string } | { kind: 'entity'; code: string } | { kind: 'none' };
+export type SurveyScope =
+  | { kind: 'all' }
+  | { kind: 'provider'; code: string }
+  | { kind: 'entity'; code: string }
+  | { kind: 'none' };
 
 // ---------------------------------------------------------------- templates
 
@@ -140,7 +144,12 @@ function toTemplate(r: any): TemplateRow {
 
 /** The published version of template `code`, or undefined. */
 export async function findPublishedTemplate(db: Db, code = 'common'): Promise<TemplateRow | undefined> {
-  const r = await s(db).selectFrom('survey_templates').selectAll().where('code', '=', code).where('status', '=', 'published').executeTakeFirst();
+  const r = await s(db)
+    .selectFrom('survey_templates')
+    .selectAll()
+    .where('code', '=', code)
+    .where('status', '=', 'published')
+    .executeTakeFirst();
   return r ? toTemplate(r) : undefined;
 }
 
@@ -152,7 +161,12 @@ export async function findTemplate(db: Db, id: number): Promise<TemplateRow | un
 
 /** Every version of template `code`, newest first. */
 export async function findTemplateVersions(db: Db, code = 'common'): Promise<TemplateRow[]> {
-  const rows = await s(db).selectFrom('survey_templates').selectAll().where('code', '=', code).orderBy('version', 'desc').execute();
+  const rows = await s(db)
+    .selectFrom('survey_templates')
+    .selectAll()
+    .where('code', '=', code)
+    .orderBy('version', 'desc')
+    .execute();
   return rows.map(toTemplate);
 }
 
@@ -182,7 +196,11 @@ export async function insertDraftTemplate(
 export async function updateDraftTemplate(db: Db, id: number, content: TemplateContent): Promise<boolean> {
   const r = await s(db)
     .updateTable('survey_templates')
-    .set({ title: JSON.stringify(content.title), intro: JSON.stringify(content.intro), questions: JSON.stringify(content.questions) })
+    .set({
+      title: JSON.stringify(content.title),
+      intro: JSON.stringify(content.intro),
+      questions: JSON.stringify(content.questions),
+    })
     .where('id', '=', id)
     .where('status', '=', 'draft')
     .executeTakeFirst();
@@ -191,7 +209,12 @@ export async function updateDraftTemplate(db: Db, id: number, content: TemplateC
 
 /** Publishes draft `id` and retires the version published before it (call inside a transaction). @returns false when `id` is not a draft. */
 export async function publishDraftTemplate(db: Db, id: number, code: string, at: Date): Promise<boolean> {
-  await s(db).updateTable('survey_templates').set({ status: 'retired' }).where('code', '=', code).where('status', '=', 'published').execute();
+  await s(db)
+    .updateTable('survey_templates')
+    .set({ status: 'retired' })
+    .where('code', '=', code)
+    .where('status', '=', 'published')
+    .execute();
   const r = await s(db)
     .updateTable('survey_templates')
     .set({ status: 'published', published_at: at })
@@ -361,7 +384,12 @@ export async function findInvitationsOfUser(db: Db, userId: number): Promise<Inv
  * one wins. With `tokenHash`, only if the link is still that one; with `userId`, only for that user.
  * @returns whether this call consumed it.
  */
-export async function consumeInvitation(db: Db, id: string, by: { tokenHash: string } | { userId: number }, at: Date): Promise<boolean> {
+export async function consumeInvitation(
+  db: Db,
+  id: string,
+  by: { tokenHash: string } | { userId: number },
+  at: Date,
+): Promise<boolean> {
   let q = s(db)
     .updateTable('survey_invitations')
     .set({ status: 'answered', token_hash: null, answered_at: at })
@@ -403,7 +431,11 @@ function campaignSelect(db: Db) {
     .select([
       't.version as template_version',
       (eb) =>
-        eb.selectFrom('survey_campaign_targets as x').select(eb.fn.countAll<string>().as('n')).whereRef('x.campaign_id', '=', 'k.id').as('targets'),
+        eb
+          .selectFrom('survey_campaign_targets as x')
+          .select(eb.fn.countAll<string>().as('n'))
+          .whereRef('x.campaign_id', '=', 'k.id')
+          .as('targets'),
       (eb) =>
         eb
           .selectFrom('survey_campaign_targets as x')
@@ -527,7 +559,11 @@ export async function findFocalPoints(db: Db, entities: string[]) {
 }
 
 /** The providers that serve each of `entities` on `on` (assignments in force), one row per entity and provider. */
-export async function findProvidersServing(db: Db, entities: string[], on: string): Promise<{ entity: string; provider: string }[]> {
+export async function findProvidersServing(
+  db: Db,
+  entities: string[],
+  on: string,
+): Promise<{ entity: string; provider: string }[]> {
   if (entities.length === 0) return [];
   const rows = await db
     .selectFrom('assignments')
@@ -652,7 +688,12 @@ export async function findOpenTargetsOfUser(db: Db, userId: number) {
     .orderBy('k.closes_at')
     .orderBy('x.provider_code')
     .execute();
-  return rows.map((r) => ({ ...toTarget(r), campaignName: r.k_name, anonymous: r.k_anonymous, closesAt: new Date(r.k_closes_at) }));
+  return rows.map((r) => ({
+    ...toTarget(r),
+    campaignName: r.k_name,
+    anonymous: r.k_anonymous,
+    closesAt: new Date(r.k_closes_at),
+  }));
 }
 
 /**
@@ -738,7 +779,11 @@ export async function findNamedResponse(db: Db, by: { invitationId: string } | {
   q = 'invitationId' in by ? q.where('invitation_id', '=', by.invitationId) : q.where('campaign_target_id', '=', by.targetId);
   const r = await q.executeTakeFirst();
   if (!r) return undefined;
-  const texts = await s(db).selectFrom('survey_comments').select(['question_key', 'body']).where('response_id', '=', r.id).execute();
+  const texts = await s(db)
+    .selectFrom('survey_comments')
+    .select(['question_key', 'body'])
+    .where('response_id', '=', r.id)
+    .execute();
   return {
     id: String(r.id),
     answers: fromJson<Answers>(r.answers),
@@ -844,7 +889,11 @@ export interface ResponseSums {
 
 /** Response sums per group (and anonymity) for the filter, within `scope`. Figures: overall rating 1-5, recommendation 0-10. */
 export async function sumResponses(db: Db, scope: SurveyScope, f: ResultFilter, groupBy: GroupBy): Promise<ResponseSums[]> {
-  const key = groupExpr(groupBy, sql`r.period_date`, { provider: 'r.provider_code', service: 'r.service_code', entity: 'r.entity_code' });
+  const key = groupExpr(groupBy, sql`r.period_date`, {
+    provider: 'r.provider_code',
+    service: 'r.service_code',
+    entity: 'r.entity_code',
+  });
   const source = f.source && f.source !== 'all' ? sql<boolean>`r.source = ${f.source}` : sql<boolean>`true`;
   const rows = await sql<{
     key: string | null;
@@ -902,7 +951,11 @@ export async function sumInvitations(
     out.push(...r.rows.map((x) => ({ key: x.key, invited: Number(x.invited), answered: Number(x.answered) })));
   }
   if (f.source !== 'transactional' && f.service === undefined) {
-    const key = groupExpr(groupBy, sql`k.period_end`, { provider: 'x.provider_code', service: 'x.service_code_none', entity: 'x.entity_code' });
+    const key = groupExpr(groupBy, sql`k.period_end`, {
+      provider: 'x.provider_code',
+      service: 'x.service_code_none',
+      entity: 'x.entity_code',
+    });
     const keyExpr = groupBy === 'service' ? sql<null>`null` : key;
     const r = await sql<{ key: string | null; invited: string; answered: string }>`
       select ${keyExpr} as key, count(*) as invited, count(*) filter (where x.responded) as answered
@@ -940,7 +993,11 @@ export async function countAnswerValues(
 }
 
 /** Names of providers, services or entities by code (for result labels). */
-export async function namesOf(db: Db, kind: 'provider' | 'service' | 'entity', codes: string[]): Promise<Map<string, Record<string, string>>> {
+export async function namesOf(
+  db: Db,
+  kind: 'provider' | 'service' | 'entity',
+  codes: string[],
+): Promise<Map<string, Record<string, string>>> {
   if (codes.length === 0) return new Map();
   const table = kind === 'provider' ? 'providers' : kind === 'service' ? 'services' : 'client_entities';
   const rows = await db.selectFrom(table).select(['code', 'name']).where('code', 'in', codes).execute();
@@ -1021,7 +1078,11 @@ export async function findCommentScope(db: Db, id: string) {
 }
 
 /** Sets or clears a comment's pain-point flag. */
-export async function setPainPoint(db: Db, id: string, flag: { painPoint: boolean; note: string | null; by: number; at: Date }): Promise<void> {
+export async function setPainPoint(
+  db: Db,
+  id: string,
+  flag: { painPoint: boolean; note: string | null; by: number; at: Date },
+): Promise<void> {
   await s(db)
     .updateTable('survey_comments')
     .set(
@@ -1044,6 +1105,10 @@ export async function findStoredLinkSecret(db: Db): Promise<string | undefined> 
 
 /** Stores a link secret in `meta` unless one is there; returns the one kept. */
 export async function storeLinkSecret(db: Db, secret: string): Promise<string> {
-  await db.insertInto('meta').values({ key: SECRET_KEY, value: secret }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  await db
+    .insertInto('meta')
+    .values({ key: SECRET_KEY, value: secret })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
   return (await findStoredLinkSecret(db)) as string;
 }

@@ -8,8 +8,16 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { currentUser } from '../../server/access.ts';
 import { ProblemSchema, typed } from '../../server/route-helpers.ts';
+import { IsoDateSchema } from '../../server/validation.ts';
 import { answerMySurvey, answerSurveyLink, findMySurveys, openMySurvey, openSurveyLink } from './answers.service.ts';
-import { closeCampaign, createCampaign, launchCampaign, listCampaigns, remindCampaign, viewCampaign } from './campaigns.service.ts';
+import {
+  closeCampaign,
+  createCampaign,
+  launchCampaign,
+  listCampaigns,
+  remindCampaign,
+  viewCampaign,
+} from './campaigns.service.ts';
 import { flagComment, satisfactionByProvider, surveyComments, surveyResults, surveyScopeOf } from './results.service.ts';
 import type { SurveySettings } from './settings.ts';
 import {
@@ -33,7 +41,6 @@ import {
   UuidParamSchema,
 } from './surveys.schema.ts';
 import { discardDraft, getTemplate, listTemplateVersions, publishDraft, saveDraft, startDraft } from './templates.service.ts';
-import { IsoDateSchema } from '../../server/validation.ts';
 
 export interface SurveyRouteOptions {
   surveys?: Partial<SurveySettings> | undefined;
@@ -41,7 +48,14 @@ export interface SurveyRouteOptions {
   linkRateLimit?: number;
 }
 
-const Errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 410: ProblemSchema };
+const Errors = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+  410: ProblemSchema,
+};
 const MineParams = z.object({ kind: z.enum(['transactional', 'campaign']), id: z.string().regex(/^\d{1,18}$/, 'an id') });
 
 export async function surveyRoutes(app: FastifyInstance, opts: SurveyRouteOptions = {}): Promise<void> {
@@ -90,7 +104,11 @@ export async function surveyRoutes(app: FastifyInstance, opts: SurveyRouteOption
     '/api/surveys/mine',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['surveys'], summary: 'My surveys: after my resolved requests, and campaigns I am asked in', response: { 200: z.array(MySurveySchema), 401: ProblemSchema } },
+      schema: {
+        tags: ['surveys'],
+        summary: 'My surveys: after my resolved requests, and campaigns I am asked in',
+        response: { 200: z.array(MySurveySchema), 401: ProblemSchema },
+      },
     },
     async (req) => findMySurveys(db(), currentUser(req)),
   );
@@ -99,7 +117,12 @@ export async function surveyRoutes(app: FastifyInstance, opts: SurveyRouteOption
     '/api/surveys/mine/:kind/:id',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['surveys'], summary: 'One of my surveys, with my earlier answers when I may change them', params: MineParams, response: { 200: SurveyFormSchema, ...Errors } },
+      schema: {
+        tags: ['surveys'],
+        summary: 'One of my surveys, with my earlier answers when I may change them',
+        params: MineParams,
+        response: { 200: SurveyFormSchema, ...Errors },
+      },
     },
     async (req) => openMySurvey(db(), currentUser(req), req.params.kind, req.params.id),
   );
@@ -142,7 +165,10 @@ export async function surveyRoutes(app: FastifyInstance, opts: SurveyRouteOption
         tags: ['surveys'],
         summary: 'Satisfaction per provider for a period (mean overall rating 1-5 and answers), as the minimum standards read it',
         querystring: z.object({ from: IsoDateSchema, to: IsoDateSchema }),
-        response: { 200: z.array(z.object({ provider: z.string(), meanRating: z.number().nullable(), responses: z.number().int() })), ...Errors },
+        response: {
+          200: z.array(z.object({ provider: z.string(), meanRating: z.number().nullable(), responses: z.number().int() })),
+          ...Errors,
+        },
       },
     },
     async (req) => {
@@ -161,7 +187,15 @@ export async function surveyRoutes(app: FastifyInstance, opts: SurveyRouteOption
         tags: ['surveys'],
         summary: 'The comments feed (free-text answers), newest period first (your scope)',
         querystring: CommentQuerySchema,
-        response: { 200: z.object({ items: z.array(CommentSchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }), ...Errors },
+        response: {
+          200: z.object({
+            items: z.array(CommentSchema),
+            total: z.number().int(),
+            page: z.number().int(),
+            pageSize: z.number().int(),
+          }),
+          ...Errors,
+        },
       },
     },
     async (req) => surveyComments(db(), surveyScopeOf(currentUser(req)), req.query, s),
@@ -187,7 +221,11 @@ export async function surveyRoutes(app: FastifyInstance, opts: SurveyRouteOption
     '/api/surveys/templates',
     {
       config: { access: 'permission:surveys:manage' },
-      schema: { tags: ['surveys'], summary: 'Versions of the common survey template, newest first', response: { 200: z.array(TemplateSchema), ...Errors } },
+      schema: {
+        tags: ['surveys'],
+        summary: 'Versions of the common survey template, newest first',
+        response: { 200: z.array(TemplateSchema), ...Errors },
+      },
     },
     async () => listTemplateVersions(db()),
   );
@@ -196,7 +234,12 @@ export async function surveyRoutes(app: FastifyInstance, opts: SurveyRouteOption
     '/api/surveys/templates/:id',
     {
       config: { access: 'permission:surveys:manage' },
-      schema: { tags: ['surveys'], summary: 'One version of the template', params: IdParamSchema, response: { 200: TemplateSchema, ...Errors } },
+      schema: {
+        tags: ['surveys'],
+        summary: 'One version of the template',
+        params: IdParamSchema,
+        response: { 200: TemplateSchema, ...Errors },
+      },
     },
     async (req) => getTemplate(db(), req.params.id),
   );
@@ -205,7 +248,11 @@ export async function surveyRoutes(app: FastifyInstance, opts: SurveyRouteOption
     '/api/surveys/templates/draft',
     {
       config: { access: 'permission:surveys:manage' },
-      schema: { tags: ['surveys'], summary: 'The draft being edited (copied from the published version when there is none)', response: { 200: TemplateSchema, ...Errors } },
+      schema: {
+        tags: ['surveys'],
+        summary: 'The draft being edited (copied from the published version when there is none)',
+        response: { 200: TemplateSchema, ...Errors },
+      },
     },
     async (req) => startDraft(db(), currentUser(req)),
   );
@@ -214,7 +261,13 @@ export async function surveyRoutes(app: FastifyInstance, opts: SurveyRouteOption
     '/api/surveys/templates/:id',
     {
       config: { access: 'permission:surveys:manage' },
-      schema: { tags: ['surveys'], summary: 'Save a draft', params: IdParamSchema, body: TemplateContentSchema, response: { 200: TemplateSchema, ...Errors } },
+      schema: {
+        tags: ['surveys'],
+        summary: 'Save a draft',
+        params: IdParamSchema,
+        body: TemplateContentSchema,
+        response: { 200: TemplateSchema, ...Errors },
+      },
     },
     async (req) => saveDraft(db(), currentUser(req), req.params.id, req.body),
   );
@@ -223,7 +276,12 @@ export async function surveyRoutes(app: FastifyInstance, opts: SurveyRouteOption
     '/api/surveys/templates/:id/publish',
     {
       config: { access: 'permission:surveys:manage' },
-      schema: { tags: ['surveys'], summary: 'Publish a draft (the published version before it is retired)', params: IdParamSchema, response: { 200: TemplateSchema, ...Errors } },
+      schema: {
+        tags: ['surveys'],
+        summary: 'Publish a draft (the published version before it is retired)',
+        params: IdParamSchema,
+        response: { 200: TemplateSchema, ...Errors },
+      },
     },
     async (req) => publishDraft(db(), currentUser(req), req.params.id),
   );
@@ -246,7 +304,11 @@ export async function surveyRoutes(app: FastifyInstance, opts: SurveyRouteOption
     '/api/surveys/campaigns',
     {
       config: { access: 'permission:surveys:manage' },
-      schema: { tags: ['surveys'], summary: 'Campaigns with their response counts, newest first', response: { 200: z.array(CampaignSchema), ...Errors } },
+      schema: {
+        tags: ['surveys'],
+        summary: 'Campaigns with their response counts, newest first',
+        response: { 200: z.array(CampaignSchema), ...Errors },
+      },
     },
     async () => listCampaigns(db()),
   );
@@ -255,7 +317,12 @@ export async function surveyRoutes(app: FastifyInstance, opts: SurveyRouteOption
     '/api/surveys/campaigns',
     {
       config: { access: 'permission:surveys:manage' },
-      schema: { tags: ['surveys'], summary: 'Create a draft campaign to the focal points of the named entities', body: CreateCampaignSchema, response: { 201: CampaignSchema, ...Errors } },
+      schema: {
+        tags: ['surveys'],
+        summary: 'Create a draft campaign to the focal points of the named entities',
+        body: CreateCampaignSchema,
+        response: { 201: CampaignSchema, ...Errors },
+      },
     },
     async (req, reply) => {
       reply.status(201);
@@ -267,7 +334,12 @@ export async function surveyRoutes(app: FastifyInstance, opts: SurveyRouteOption
     '/api/surveys/campaigns/:id',
     {
       config: { access: 'permission:surveys:manage' },
-      schema: { tags: ['surveys'], summary: 'A campaign with its response tracking', params: IdParamSchema, response: { 200: CampaignDetailSchema, ...Errors } },
+      schema: {
+        tags: ['surveys'],
+        summary: 'A campaign with its response tracking',
+        params: IdParamSchema,
+        response: { 200: CampaignDetailSchema, ...Errors },
+      },
     },
     async (req) => viewCampaign(db(), req.params.id, s),
   );
@@ -286,7 +358,11 @@ export async function surveyRoutes(app: FastifyInstance, opts: SurveyRouteOption
                 ? 'Remind those who have not answered (new links replace the earlier ones)'
                 : 'Close an open campaign (its links stop working)',
           params: IdParamSchema,
-          response: { 200: z.object({ emails: z.number().int().optional(), campaign: CampaignSchema.optional() }), ...Errors, 422: ProblemSchema },
+          response: {
+            200: z.object({ emails: z.number().int().optional(), campaign: CampaignSchema.optional() }),
+            ...Errors,
+            422: ProblemSchema,
+          },
         },
       },
       async (req) => {

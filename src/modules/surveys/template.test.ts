@@ -27,8 +27,20 @@ describe('the common template', () => {
     const bad = {
       ...COMMON_TEMPLATE_V1,
       questions: [
-        { key: 'a', type: 'rating' as const, required: true, label: { en: 'A', fr: 'A' }, options: [{ key: 'x', label: { en: 'x', fr: 'x' } }] },
-        { key: 'a', type: 'single' as const, required: false, label: { en: 'B', fr: 'B' }, options: [{ key: 'x', label: { en: 'x', fr: 'x' } }] },
+        {
+          key: 'a',
+          type: 'rating' as const,
+          required: true,
+          label: { en: 'A', fr: 'A' },
+          options: [{ key: 'x', label: { en: 'x', fr: 'x' } }],
+        },
+        {
+          key: 'a',
+          type: 'single' as const,
+          required: false,
+          label: { en: 'B', fr: 'B' },
+          options: [{ key: 'x', label: { en: 'x', fr: 'x' } }],
+        },
       ],
     };
     expect(issuesOf(() => checkTemplate(bad))).toEqual([
@@ -48,7 +60,13 @@ describe('the common template', () => {
 describe('answers against the template', () => {
   const t = COMMON_TEMPLATE_V1;
   it('keeps valid answers, the overall rating and the recommendation in their own fields, and the text apart', () => {
-    const r = checkAnswers(t, { overall: 4, recommend: 9, resolved: 'yes', improve: ['speed', 'communication'], comment: '  Quick, thanks  ' });
+    const r = checkAnswers(t, {
+      overall: 4,
+      recommend: 9,
+      resolved: 'yes',
+      improve: ['speed', 'communication'],
+      comment: '  Quick, thanks  ',
+    });
     expect(r.overallRating).toBe(4);
     expect(r.recommendScore).toBe(9);
     expect(r.answers.improve).toEqual(['communication', 'speed']);

@@ -35,7 +35,8 @@ export function checkTemplate(t: TemplateContent): void {
     } else if (q.options && q.options.length > 0) {
       issues.push({ field: `${at}.options`, message: `a ${q.type} question has no options` });
     }
-    if (q.overall && q.type !== 'rating') issues.push({ field: `${at}.overall`, message: 'only a rating question can be the overall one' });
+    if (q.overall && q.type !== 'rating')
+      issues.push({ field: `${at}.overall`, message: 'only a rating question can be the overall one' });
   });
   const overall = t.questions.filter((q) => q.overall);
   if (overall.length !== 1) {
@@ -44,9 +45,13 @@ export function checkTemplate(t: TemplateContent): void {
     issues.push({ field: 'questions', message: 'the overall question must be required' });
   }
   if (issues.length) {
-    throw new AppError('SURVEY_TEMPLATE_INVALID', `The template has ${issues.length} problem(s): ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, {
-      issues,
-    });
+    throw new AppError(
+      'SURVEY_TEMPLATE_INVALID',
+      `The template has ${issues.length} problem(s): ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
+      {
+        issues,
+      },
+    );
   }
 }
 
@@ -114,9 +119,13 @@ export function checkAnswers(t: Pick<TemplateContent, 'questions'>, raw: Answers
     }
   }
   if (issues.length) {
-    throw new AppError('SURVEY_ANSWERS_INVALID', `Some answers are missing or invalid: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, {
-      issues,
-    });
+    throw new AppError(
+      'SURVEY_ANSWERS_INVALID',
+      `Some answers are missing or invalid: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
+      {
+        issues,
+      },
+    );
   }
   const overallQ = t.questions.find((q) => q.overall);
   const recommendQ = t.questions.find((q) => q.type === 'recommendation');
@@ -136,7 +145,8 @@ export function sameAnswers(a: Answers, b: Answers): boolean {
   return ka.every((k) => {
     const x = a[k];
     const y = b[k];
-    if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && [...x].sort().every((v, i) => v === [...y].sort()[i]);
+    if (Array.isArray(x) && Array.isArray(y))
+      return x.length === y.length && [...x].sort().every((v, i) => v === [...y].sort()[i]);
     return x === y;
   });
 }

@@ -42,7 +42,10 @@ describe('the template editor', () => {
     expect(broken.statusCode).toBe(400);
     expect(broken.json().code).toBe('SURVEY_TEMPLATE_INVALID');
     expect(broken.json().errors[0].field).toBe(`questions.${content.questions.length}.key`);
-    const noFrench = await call('PUT', `/api/surveys/templates/${draft.id}`, 'coordinator', { ...content, title: { en: 'Only English' } });
+    const noFrench = await call('PUT', `/api/surveys/templates/${draft.id}`, 'coordinator', {
+      ...content,
+      title: { en: 'Only English' },
+    });
     expect(noFrench.statusCode).toBe(400);
 
     const added = {
@@ -55,7 +58,10 @@ describe('the template editor', () => {
         { key: 'email', label: { en: 'E-mail', fr: 'Courriel' } },
       ],
     };
-    const saved = await call('PUT', `/api/surveys/templates/${draft.id}`, 'coordinator', { ...content, questions: [...content.questions, added] });
+    const saved = await call('PUT', `/api/surveys/templates/${draft.id}`, 'coordinator', {
+      ...content,
+      questions: [...content.questions, added],
+    });
     expect(saved.statusCode).toBe(200);
     const published = await call('POST', `/api/surveys/templates/${draft.id}/publish`);
     expect(published.json()).toMatchObject({ version: 2, status: 'published' });
@@ -64,7 +70,9 @@ describe('the template editor', () => {
       [2, 'published'],
       [1, 'retired'],
     ]);
-    expect((await call('PUT', `/api/surveys/templates/${draft.id}`, 'coordinator', content)).json().code).toBe('SURVEY_TEMPLATE_NOT_DRAFT');
+    expect((await call('PUT', `/api/surveys/templates/${draft.id}`, 'coordinator', content)).json().code).toBe(
+      'SURVEY_TEMPLATE_NOT_DRAFT',
+    );
 
     // a new invitation uses version 2
     const ref = await t.request('requester.rco-cl');

@@ -8,7 +8,6 @@ import type { Database } from '../../db/types.ts';
 import { AppError } from '../../server/errors.ts';
 import { appendAuditEvent } from '../identity/identity.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
-import type { Template, TemplateContent } from './surveys.schema.ts';
 import {
   deleteDraftTemplate,
   findPublishedTemplate,
@@ -18,6 +17,7 @@ import {
   publishDraftTemplate,
   updateDraftTemplate,
 } from './surveys.repository.ts';
+import type { Template, TemplateContent } from './surveys.schema.ts';
 import { checkTemplate } from './template.ts';
 
 type Db = Kysely<Database>;
@@ -54,7 +54,13 @@ export async function startDraft(db: Db, actor: User, opts: { now?: Date } = {})
       createdBy: actor.id,
       at: opts.now ?? new Date(),
     });
-    await appendAuditEvent(trx, { actorUserId: actor.id, action: 'survey.template.draft', targetType: 'survey_template', targetId: String(id), details: { from: base.version } });
+    await appendAuditEvent(trx, {
+      actorUserId: actor.id,
+      action: 'survey.template.draft',
+      targetType: 'survey_template',
+      targetId: String(id),
+      details: { from: base.version },
+    });
     return id;
   });
   return getTemplate(db, id);
@@ -71,7 +77,13 @@ export async function saveDraft(db: Db, actor: User, id: number, content: Templa
     if (!(await updateDraftTemplate(trx, id, content))) {
       throw new AppError('SURVEY_TEMPLATE_NOT_DRAFT', `Version ${t.version} is ${t.status}; only a draft can be edited`);
     }
-    await appendAuditEvent(trx, { actorUserId: actor.id, action: 'survey.template.saved', targetType: 'survey_template', targetId: String(id), details: { questions: content.questions.length } });
+    await appendAuditEvent(trx, {
+      actorUserId: actor.id,
+      action: 'survey.template.saved',
+      targetType: 'survey_template',
+      targetId: String(id),
+      details: { questions: content.questions.length },
+    });
   });
   return getTemplate(db, id);
 }
@@ -103,7 +115,13 @@ export async function publishDraft(db: Db, actor: User, id: number, opts: { now?
 export async function discardDraft(db: Db, actor: User, id: number): Promise<void> {
   const t = await getTemplate(db, id);
   await db.transaction().execute(async (trx) => {
-    if (!(await deleteDraftTemplate(trx, id))) throw new AppError('SURVEY_TEMPLATE_NOT_DRAFT', `Version ${t.version} is ${t.status}; only a draft can be discarded`);
-    await appendAuditEvent(trx, { actorUserId: actor.id, action: 'survey.template.discarded', targetType: 'survey_template', targetId: String(id) });
+    if (!(await deleteDraftTemplate(trx, id)))
+      throw new AppError('SURVEY_TEMPLATE_NOT_DRAFT', `Version ${t.version} is ${t.status}; only a draft can be discarded`);
+    await appendAuditEvent(trx, {
+      actorUserId: actor.id,
+      action: 'survey.template.discarded',
+      targetType: 'survey_template',
+      targetId: String(id),
+    });
   });
 }
