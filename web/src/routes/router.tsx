@@ -13,9 +13,18 @@ import { providersRoute } from './providers.tsx';
 import { rootRoute } from './root.tsx';
 import { routingRoute } from './routing.tsx';
 import { signInRoute } from './sign-in.tsx';
+import {
+  mySurveyRoute,
+  mySurveysRoute,
+  surveyAnswerRoute,
+  surveyCampaignsRoute,
+  surveyResultsRoute,
+  surveyTemplateRoute,
+} from './surveys.tsx';
 
 export const routeTree = rootRoute.addChildren([
   signInRoute,
+  surveyAnswerRoute,
   appRoute.addChildren([
     homeRoute,
     requestRoute,
@@ -30,6 +39,11 @@ export const routeTree = rootRoute.addChildren([
     routingRoute,
     providersMapRoute,
     peaceOperationsMapRoute,
+    mySurveysRoute,
+    mySurveyRoute,
+    surveyResultsRoute,
+    surveyCampaignsRoute,
+    surveyTemplateRoute,
   ]),
 ]);
 
