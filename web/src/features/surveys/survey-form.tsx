@@ -103,7 +103,7 @@ function QuestionField({
               label={q.type === 'rating' ? t(`surveys.form.rating${n}`) : String(n)}
               data-testid={`survey-${q.key}-${n}`}
               styles={{ body: { alignItems: 'center' } }}
-              miw={q.type === 'rating' ? 150 : 48}
+              miw={q.type === 'rating' ? 200 : 48}
             />
           ))}
         </Group>
