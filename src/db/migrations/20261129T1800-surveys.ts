@@ -129,6 +129,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('survey_responses')
     .columns(['entity_code', 'period_date'])
     .execute();
+  await db.schema.createIndex('survey_responses_period_idx').on('survey_responses').columns(['period_date']).execute();
   await db.schema.createIndex('survey_responses_campaign_idx').on('survey_responses').columns(['campaign_id']).execute();
 
   await db.schema

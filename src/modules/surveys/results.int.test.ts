@@ -92,8 +92,14 @@ describe('satisfaction figures', () => {
     expect(unon.name.en).toMatch(/Nairobi/);
     expect(r.json().total).toMatchObject({ responses: 5, invited: 6, answered: 5 });
     expect(r.json().total.meanRating).toBe(Math.round((17 / 5) * 100) / 100);
-    expect(r.json().distributions.overall).toEqual({ '5': 1, '4': 1, '3': 2, '2': 1 });
-    expect(r.json().distributions.improve).toEqual({ speed: 1 });
+    expect(r.json().distributions).toEqual({
+      overall: { '5': 1, '4': 1, '3': 2, '2': 1 },
+      recommend: { '10': 1, '9': 1, '7': 1, '3': 1 },
+    });
+    const details = (await results('coordinator', 'groupBy=provider&details=true')).json().distributions;
+    expect(details.overall).toEqual({ '5': 1, '4': 1, '3': 2, '2': 1 });
+    expect(details.improve).toEqual({ speed: 1 });
+    expect(details.resolved).toBeUndefined();
   });
 
   it('groups by entity, service and month', async () => {

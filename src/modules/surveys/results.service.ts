@@ -131,7 +131,7 @@ export async function surveyResults(
   const [sums, invitations, values] = await Promise.all([
     sumResponses(db, scope, f, q.groupBy),
     sumInvitations(db, scope, f, q.groupBy),
-    countAnswerValues(db, scope, f),
+    countAnswerValues(db, scope, f, q.details === 'true'),
   ]);
   const groups = combineGroups(sums, min);
   const inv = new Map<string | null, { invited: number; answered: number }>();

@@ -176,6 +176,10 @@ export const ResultsQuerySchema = z.object({
   service: z.string().max(40).optional(),
   entity: z.string().max(40).optional(),
   source: z.enum(['all', 'transactional', 'campaign']).default('all'),
+  details: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('true: the distribution of every question (a pass over every answer); default: overall and recommend only'),
 });
 export type ResultsQuery = z.infer<typeof ResultsQuerySchema>;
 
@@ -198,7 +202,7 @@ export const ResultsSchema = z.object({
   to: z.string(),
   rows: z.array(ResultRowSchema),
   total: ResultRowSchema,
-  /** Counts per option of each choice question, and the distribution of each rating (all rows together). */
+  /** Answers per value: `overall` (1-5) and `recommend` (0-10); with `details=true`, of every question by its key. */
   distributions: z.record(z.string(), z.record(z.string(), z.number().int())),
   minAnonymousGroup: z.number().int(),
 });
