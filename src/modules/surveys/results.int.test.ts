@@ -140,6 +140,7 @@ describe('comments feed', () => {
       await t.app.inject({ url: `/api/surveys/comments?from=${today}&to=${today}`, headers: t.as.coordinator })
     ).json();
     expect(all.total).toBe(3);
+    expect(all.totalCapped).toBe(false);
     const agent = (
       await t.app.inject({ url: `/api/surveys/comments?from=${today}&to=${today}`, headers: t.as['agent.unon'] })
     ).json();

@@ -215,7 +215,7 @@ export async function surveyComments(
   scope: SurveyScope,
   q: CommentQuery,
   opts: { surveys?: Partial<SurveySettings> } = {},
-): Promise<{ items: Comment[]; total: number; page: number; pageSize: number }> {
+): Promise<{ items: Comment[]; total: number; totalCapped: boolean; page: number; pageSize: number }> {
   const r = await findComments(
     db,
     scope,

@@ -1016,6 +1016,9 @@ export async function namesOf(
   return new Map(rows.map((r) => [r.code, fromJson<Record<string, string>>(r.name)]));
 }
 
+/** The comments feed counts up to this many ("10,000+"). */
+export const COMMENT_COUNT_CAP = 10_000;
+
 /**
  * A page of free-text answers within `scope`, newest period first. An anonymous one shows only when its
  * campaign has at least `minAnonymousGroup` anonymous answers about the same provider.
@@ -1032,8 +1035,11 @@ export async function findComments(
       and ${f.painPoint === undefined ? sql`true` : sql`c.pain_point = ${f.painPoint}`}
       and (not r.anonymous or (select count(*) from survey_responses r2
         where r2.anonymous and r2.campaign_id = r.campaign_id and r2.provider_code is not distinct from r.provider_code) >= ${minAnonymousGroup})`;
+  // counted up to COMMENT_COUNT_CAP + 1 only, as the case queues are: a bounded scan whatever the volume
   const total = await sql<{ n: string }>`
-    select count(*) as n from survey_comments c join survey_responses r on r.id = c.response_id where ${where}`.execute(db);
+    select count(*) as n from (
+      select 1 from survey_comments c join survey_responses r on r.id = c.response_id where ${where} limit ${COMMENT_COUNT_CAP + 1}
+    ) x`.execute(db);
   const rows = await sql<{
     id: string;
     body: string;
@@ -1059,8 +1065,10 @@ export async function findComments(
     where ${where}
     order by r.period_date desc, r.submitted_at desc nulls last, c.id
     limit ${f.pageSize} offset ${(f.page - 1) * f.pageSize}`.execute(db);
+  const n = Number(total.rows[0]?.n ?? 0);
   return {
-    total: Number(total.rows[0]?.n ?? 0),
+    total: Math.min(n, COMMENT_COUNT_CAP),
+    totalCapped: n > COMMENT_COUNT_CAP,
     items: rows.rows.map((r) => ({
       id: String(r.id),
       body: r.body,

@@ -190,7 +190,8 @@ export async function surveyRoutes(app: FastifyInstance, opts: SurveyRouteOption
         response: {
           200: z.object({
             items: z.array(CommentSchema),
-            total: z.number().int(),
+            total: z.number().int().describe('Matching comments, counted up to 10,000'),
+            totalCapped: z.boolean().describe('More than 10,000 match'),
             page: z.number().int(),
             pageSize: z.number().int(),
           }),
