@@ -12,6 +12,8 @@ import { ensureDemoUsers } from '../modules/identity/demo-users.ts';
 import { buildFidelityReport } from '../modules/reference/fidelity.service.ts';
 import { loadReferenceData } from '../modules/reference/reference-data.ts';
 import { startEscalationWorker } from '../modules/sla/escalations.ts';
+import { startSurveyScheduler } from '../modules/surveys/campaigns.service.ts';
+import { surveySettingsOf } from '../modules/surveys/settings.ts';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { openMeridian } from '../server/runtime.ts';
@@ -54,6 +56,7 @@ export function registerCommands(program: Command): void {
         secureCookies: config.secureCookies,
         signInRateLimit: config.signInRateLimit,
         attachments: { dir: path.join(config.dataDir, 'attachments'), maxBytes: config.attachmentMaxBytes },
+        surveys: surveySettingsOf(config),
       });
       const transport = createMailTransport({
         host: config.smtpHost,
@@ -73,7 +76,10 @@ export function registerCommands(program: Command): void {
         config.inboundSmtpPort !== undefined
           ? await startInboundSmtp({ port: config.inboundSmtpPort, host: config.inboundSmtpHost, db: m.db, logger: app.log })
           : null;
+      // survey campaigns: reminders and closing, every 15 minutes
+      const stopSurveys = startSurveyScheduler(m.db, surveySettingsOf(config), 15 * 60_000, app.log);
       const shutdown = async () => {
+        await stopSurveys();
         await stopOutbox();
         await stopEscalations();
         await inbound?.close();

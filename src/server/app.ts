@@ -33,6 +33,8 @@ import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../modules/identity/
 import { referenceRoutes } from '../modules/reference/reference.routes.ts';
 import { slaRoutes } from '../modules/sla/sla.routes.ts';
 import { slaContractRoutes } from '../modules/sla/sla-contract.routes.ts';
+import type { SurveySettings } from '../modules/surveys/settings.ts';
+import { surveyRoutes } from '../modules/surveys/surveys.routes.ts';
 import { installAccessControl } from './access.ts';
 import { AppError, toProblem } from './errors.ts';
 import { VERSION } from './version.ts';
@@ -56,6 +58,8 @@ export interface AppDeps {
    * Without it the attachment routes are not served.
    */
   attachments?: AttachmentRouteOptions;
+  /** Survey settings (throttle, link lifetime and secret, public URL, anonymity threshold); defaults otherwise. */
+  surveys?: Partial<SurveySettings>;
 }
 
 /** Path (e.g. `body.title`) of the first string holding a NUL character, or undefined. */
@@ -209,11 +213,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await catalogueRoutes(api);
     await agreementsRoutes(api);
     await referenceRoutes(api);
-    await casesRoutes(api, { ...(deps.reopenWindowDays !== undefined ? { reopenWindowDays: deps.reopenWindowDays } : {}) });
+    await casesRoutes(api, {
+      ...(deps.reopenWindowDays !== undefined ? { reopenWindowDays: deps.reopenWindowDays } : {}),
+      ...(deps.surveys ? { surveys: deps.surveys } : {}),
+    });
     if (deps.attachments) await attachmentRoutes(api, deps.attachments);
     await teamRoutes(api);
     await slaRoutes(api);
     await slaContractRoutes(api);
+    await surveyRoutes(api, { surveys: deps.surveys });
     await identityRoutes(api, {
       sessionPolicy,
       secureCookies: deps.secureCookies ?? false,

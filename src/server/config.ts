@@ -58,6 +58,16 @@ export const ConfigSchema = z.object({
     .int()
     .min(1)
     .max(1024 * 1024 * 1024),
+  /** Base URL of the web app for links in e-mails; unset: `http://HOST:PORT`. */
+  publicUrl: z.string().url().optional(),
+  /** Surveys: at most one transactional survey invitation per person per this many days. */
+  surveyThrottleDays: z.coerce.number().int().min(0).max(365).default(30),
+  /** Surveys: days a transactional survey link stays valid. */
+  surveyLinkTtlDays: z.coerce.number().int().min(1).max(365).default(14),
+  /** Surveys: HMAC secret of survey links; unset: a random one kept in the database. */
+  surveyLinkSecret: z.string().min(32, 'at least 32 characters').optional(),
+  /** Surveys: anonymous answers enter a figure only in groups of at least this many. */
+  surveyAnonymousMinGroup: z.coerce.number().int().min(1).max(1000).default(5),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -69,7 +79,8 @@ export type ConfigOverrides = Partial<Pick<Config, 'dataDir' | 'databaseUrl' | '
  * SESSION_TTL_MINUTES (720), SESSION_IDLE_MINUTES (120), COOKIE_SECURE (false), SIGN_IN_RATE_LIMIT (10 per minute),
  * MERIDIAN_DEMO_USERS (true), SMTP_HOST (unset: no sending), SMTP_PORT (587), SMTP_SECURE (false), SMTP_USER, SMTP_PASSWORD,
  * SMTP_FROM (`Meridian <meridian@localhost>`), SMTP_REPLY_TO, OUTBOX_INTERVAL_MS (10000), SLA_ESCALATION_INTERVAL_MS (30000), INBOUND_SMTP_PORT (unset: off),
- * INBOUND_SMTP_HOST (127.0.0.1), ATTACHMENT_MAX_BYTES (10485760).
+ * INBOUND_SMTP_HOST (127.0.0.1), ATTACHMENT_MAX_BYTES (10485760), PUBLIC_URL (http://HOST:PORT), SURVEY_THROTTLE_DAYS (30),
+ * SURVEY_LINK_TTL_DAYS (14), SURVEY_LINK_SECRET (unset: random, kept in the database), SURVEY_ANONYMOUS_MIN_GROUP (5).
  * @throws Error listing each invalid key and why.
  */
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -96,6 +107,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     inboundSmtpPort: env.INBOUND_SMTP_PORT || undefined,
     inboundSmtpHost: env.INBOUND_SMTP_HOST || '127.0.0.1',
     attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES || 10 * 1024 * 1024,
+    publicUrl: env.PUBLIC_URL || undefined,
+    surveyThrottleDays: env.SURVEY_THROTTLE_DAYS || undefined,
+    surveyLinkTtlDays: env.SURVEY_LINK_TTL_DAYS || undefined,
+    surveyLinkSecret: env.SURVEY_LINK_SECRET || undefined,
+    surveyAnonymousMinGroup: env.SURVEY_ANONYMOUS_MIN_GROUP || undefined,
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
@@ -122,6 +138,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       inboundSmtpPort: 'INBOUND_SMTP_PORT',
       inboundSmtpHost: 'INBOUND_SMTP_HOST',
       attachmentMaxBytes: 'ATTACHMENT_MAX_BYTES',
+      publicUrl: 'PUBLIC_URL',
+      surveyThrottleDays: 'SURVEY_THROTTLE_DAYS',
+      surveyLinkTtlDays: 'SURVEY_LINK_TTL_DAYS',
+      surveyLinkSecret: 'SURVEY_LINK_SECRET',
+      surveyAnonymousMinGroup: 'SURVEY_ANONYMOUS_MIN_GROUP',
     };
     const lines = parsed.error.issues.map((i) => `${keys[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n  ${lines.join('\n  ')}`);

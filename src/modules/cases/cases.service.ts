@@ -13,6 +13,7 @@ import { findService } from '../catalogue/catalogue.repository.ts';
 import { findClientEntity } from '../directory/directory.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
 import { refreshCaseClocks } from '../sla/clocks.service.ts';
+import { onCaseResolved } from '../surveys/invitations.service.ts';
 import {
   appendCaseEvent,
   closeSegment,
@@ -312,6 +313,7 @@ export async function transitionCase(
         });
       }
     }
+    if (state === 'resolved') await onCaseResolved(trx, row, now, opts); // the satisfaction survey (surveys module)
   });
   return summary(db, null, reference);
 }

@@ -23,6 +23,12 @@ export const PERMISSIONS = {
   'cases:work': 'work cases',
   /** Edit business calendars and SLA policies (a provider manager: its own provider's only). */
   'sla:manage': 'edit business calendars and SLA policies',
+  /** Read survey results and comments (within the user's scope: provider's, entity's, or all). */
+  'surveys:results': 'read survey results',
+  /** Flag survey comments as pain points for the improvement register (within the user's scope). */
+  'surveys:flag': 'flag survey comments as pain points',
+  /** Edit the common survey template and run campaigns. */
+  'surveys:manage': 'manage survey templates and campaigns',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -40,6 +46,19 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: [...ALL_ROLES_READ, 'cases:read'],
   administrator: [...ALL_ROLES_READ, 'users:read', 'sessions:manage', 'audit:read', ...WORK, 'cases:create', 'sla:manage'],
 };
+
+/** Survey permissions per role (appended to ROLE_PERMISSIONS below, issue 8). */
+const SURVEY_PERMISSIONS: Partial<Record<Role, readonly Permission[]>> = {
+  'entity-focal-point': ['surveys:results'],
+  'provider-agent': ['surveys:results'],
+  'provider-manager': ['surveys:results', 'surveys:flag'],
+  'dos-coordinator': ['surveys:results', 'surveys:flag', 'surveys:manage'],
+  viewer: ['surveys:results'],
+  administrator: ['surveys:results', 'surveys:flag', 'surveys:manage'],
+};
+for (const [role, extra] of Object.entries(SURVEY_PERMISSIONS) as [Role, Permission[]][]) {
+  ROLE_PERMISSIONS[role] = [...ROLE_PERMISSIONS[role], ...extra];
+}
 
 /** Whether `role` carries `permission`. */
 export function roleHas(role: Role, permission: string): boolean {

@@ -14,9 +14,18 @@ import { rootRoute } from './root.tsx';
 import { routingRoute } from './routing.tsx';
 import { signInRoute } from './sign-in.tsx';
 import { slaCalendarRoute, slaCalendarsRoute, slaPoliciesRoute, slaReportRoute } from './sla.tsx';
+import {
+  mySurveyRoute,
+  mySurveysRoute,
+  surveyAnswerRoute,
+  surveyCampaignsRoute,
+  surveyResultsRoute,
+  surveyTemplateRoute,
+} from './surveys.tsx';
 
 export const routeTree = rootRoute.addChildren([
   signInRoute,
+  surveyAnswerRoute,
   appRoute.addChildren([
     homeRoute,
     requestRoute,
@@ -35,6 +44,11 @@ export const routeTree = rootRoute.addChildren([
     slaCalendarRoute,
     slaPoliciesRoute,
     slaReportRoute,
+    mySurveysRoute,
+    mySurveyRoute,
+    surveyResultsRoute,
+    surveyCampaignsRoute,
+    surveyTemplateRoute,
   ]),
 ]);
 

@@ -26,7 +26,11 @@ type NavPath =
   | '/maps/peace-operations'
   | '/sla/calendars'
   | '/sla/policies'
-  | '/sla/report';
+  | '/sla/report'
+  | '/surveys/mine'
+  | '/surveys/results'
+  | '/surveys/campaigns'
+  | '/surveys/template';
 
 interface NavItem {
   to: NavPath;
@@ -61,6 +65,30 @@ const NAV: Array<{ section: string; items: NavItem[] }> = [
         show: isCoordinator,
       },
       { to: '/queue', label: 'nav.allCases', testId: 'nav-all-cases', exact: true, search: {}, show: readOnly },
+    ],
+  },
+  {
+    section: 'nav.sectionSurveys',
+    items: [
+      { to: '/surveys/mine', label: 'nav.mySurveys', testId: 'nav-my-surveys', show: (u) => can(u, 'cases:create') },
+      {
+        to: '/surveys/results',
+        label: 'nav.surveyResults',
+        testId: 'nav-survey-results',
+        show: (u) => can(u, 'surveys:results'),
+      },
+      {
+        to: '/surveys/campaigns',
+        label: 'nav.surveyCampaigns',
+        testId: 'nav-survey-campaigns',
+        show: (u) => can(u, 'surveys:manage'),
+      },
+      {
+        to: '/surveys/template',
+        label: 'nav.surveyTemplate',
+        testId: 'nav-survey-template',
+        show: (u) => can(u, 'surveys:manage'),
+      },
     ],
   },
   {
