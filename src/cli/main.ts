@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { AppError } from '../server/errors.ts';
 import { registerCaseCommands } from './cases-commands.ts';
 import { registerCommands } from './commands.ts';
+import { registerPlanningCommands } from './planning-commands.ts';
 
 const program = new Command();
 program
@@ -18,6 +19,7 @@ program
   .exitOverride();
 registerCommands(program);
 registerCaseCommands(program);
+registerPlanningCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -30,6 +30,7 @@ import { catalogueRoutes } from '../modules/catalogue/catalogue.routes.ts';
 import { directoryRoutes } from '../modules/directory/directory.routes.ts';
 import { identityRoutes } from '../modules/identity/identity.routes.ts';
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../modules/identity/sessions.service.ts';
+import { planningRoutes } from '../modules/planning/planning.routes.ts';
 import { referenceRoutes } from '../modules/reference/reference.routes.ts';
 import { installAccessControl } from './access.ts';
 import { AppError, toProblem } from './errors.ts';
@@ -210,6 +211,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await casesRoutes(api, { ...(deps.reopenWindowDays !== undefined ? { reopenWindowDays: deps.reopenWindowDays } : {}) });
     if (deps.attachments) await attachmentRoutes(api, deps.attachments);
     await teamRoutes(api);
+    await planningRoutes(api);
     await identityRoutes(api, {
       sessionPolicy,
       secureCookies: deps.secureCookies ?? false,

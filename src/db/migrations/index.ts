@@ -8,6 +8,7 @@ import * as m20261129T1300 from './20261129T1300-identity.ts';
 import * as m20261129T1400 from './20261129T1400-cases.ts';
 import * as m20261129T1500 from './20261129T1500-email-attachments.ts';
 import * as m20261129T1600 from './20261129T1600-case-queue-indexes.ts';
+import * as m20261129T1900 from './20261129T1900-planning.ts';
 
 export const migrations: Record<string, Migration> = {
   '20261129T1200-directory-catalogue-assignments': m20261129T1200,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '20261129T1400-cases': m20261129T1400,
   '20261129T1500-email-attachments': m20261129T1500,
   '20261129T1600-case-queue-indexes': m20261129T1600,
+  '20261129T1900-planning': m20261129T1900,
 };

@@ -21,6 +21,10 @@ export const PERMISSIONS = {
   'cases:reply': 'reply on cases',
   /** Work cases: change state, assign, transfer, open child tasks, merge, write internal notes. */
   'cases:work': 'work cases',
+  /** Read planning scenarios, planning data and co-location candidates (provider managers: their provider's rows). */
+  'planning:read': 'read shared-services planning',
+  /** Solve and save planning scenarios, accept their changes, edit planning data. */
+  'planning:manage': 'plan shared services',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -33,10 +37,19 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   'client-requester': [...ALL_ROLES_READ, ...CLIENT],
   'entity-focal-point': [...ALL_ROLES_READ, 'users:read', ...CLIENT],
   'provider-agent': [...ALL_ROLES_READ, 'users:read', ...WORK],
-  'provider-manager': [...ALL_ROLES_READ, 'users:read', ...WORK],
-  'dos-coordinator': [...ALL_ROLES_READ, 'users:read', 'audit:read', ...WORK, 'cases:create'],
+  'provider-manager': [...ALL_ROLES_READ, 'users:read', ...WORK, 'planning:read'],
+  'dos-coordinator': [...ALL_ROLES_READ, 'users:read', 'audit:read', ...WORK, 'cases:create', 'planning:read', 'planning:manage'],
   viewer: [...ALL_ROLES_READ, 'cases:read'],
-  administrator: [...ALL_ROLES_READ, 'users:read', 'sessions:manage', 'audit:read', ...WORK, 'cases:create'],
+  administrator: [
+    ...ALL_ROLES_READ,
+    'users:read',
+    'sessions:manage',
+    'audit:read',
+    ...WORK,
+    'cases:create',
+    'planning:read',
+    'planning:manage',
+  ],
 };
 
 /** Whether `role` carries `permission`. */
