@@ -32,7 +32,8 @@ export function registerPlanningCommands(program: Command): void {
           issues: [{ field: 'scenario', message: 'not a readable JSON file' }],
         });
       }
-      await withMeridian(cmd, async (m) => {
+      // The exit code is set after the database closes (closing the embedded database resets it).
+      const status = await withMeridian(cmd, async (m) => {
         const { inputs, result } = await solveScenario(m.db, raw);
         let id: number | undefined;
         if (opts.save)
@@ -49,9 +50,10 @@ export function registerPlanningCommands(program: Command): void {
           ];
           process.stdout.write(`${lines.join('\n')}\n`);
         }
-        if (result.status === 'infeasible') process.exitCode = 4;
-        else if (result.status === 'error') process.exitCode = 1;
+        return result.status;
       });
+      if (status === 'infeasible') process.exitCode = 4;
+      else if (status === 'error') process.exitCode = 1;
     });
   plan
     .command('co-locations')

@@ -106,7 +106,7 @@ export function syntheticInstance(spec: SyntheticSpec): PlanInstance {
     const slack = spec.capacitySlack ?? 1.6;
     providersOfS.forEach((p, k) => {
       let capacity: number;
-      if (s.delivery === 'remote') capacity = Math.max(largest * 1.05, (slack * total * (shares[k] as number)) / sum);
+      if (s.delivery === 'remote') capacity = Math.max(largest * 1.5, (slack * total * (shares[k] as number)) / sum);
       else if (p.code === localPartner.code) capacity = slack * total;
       else {
         // On site: enough for the entities at the provider's duty station.
