@@ -23,7 +23,9 @@ type NavPath =
   | '/matrix'
   | '/routing'
   | '/maps/providers'
-  | '/maps/peace-operations';
+  | '/maps/peace-operations'
+  | '/planning'
+  | '/planning/co-locations';
 
 interface NavItem {
   to: NavPath;
@@ -81,6 +83,18 @@ const NAV: Array<{ section: string; items: NavItem[] }> = [
     items: [
       { to: '/maps/providers', label: 'nav.mapProviders', testId: 'nav-map-providers' },
       { to: '/maps/peace-operations', label: 'nav.mapPeaceOperations', testId: 'nav-map-peace-operations' },
+    ],
+  },
+  {
+    section: 'nav.sectionPlanning',
+    items: [
+      { to: '/planning', label: 'nav.planning', testId: 'nav-planning', exact: true, show: (u) => can(u, 'planning:read') },
+      {
+        to: '/planning/co-locations',
+        label: 'nav.coLocations',
+        testId: 'nav-co-locations',
+        show: (u) => can(u, 'planning:read'),
+      },
     ],
   },
 ];
