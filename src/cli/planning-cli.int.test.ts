@@ -86,5 +86,5 @@ describe('meridian plan', () => {
     );
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('weights.distanceUsdPerKm');
-  });
+  }, 300_000);
 });

@@ -263,21 +263,12 @@ function runModel(
   });
   try {
     model.options.set({
-      output_flag: process.env.HIGHS_LOG === '1',
+      output_flag: false,
       mip_rel_gap: solver.relativeGap,
       time_limit: solver.timeLimitSeconds,
-      ...(process.env.HIGHS_OPTS ? JSON.parse(process.env.HIGHS_OPTS) : {}),
     });
     const t0 = performance.now();
-    model.run(
-      process.env.HIGHS_LOG === '1'
-        ? {
-            [highs.constants.callbackType.logging](e) {
-              process.stderr.write(e.message ?? '');
-            },
-          }
-        : undefined,
-    );
+    model.run();
     const ms = performance.now() - t0;
     const status = model.getModelStatus();
     const hasSolution = Number(model.info.get('primal_solution_status')) === 2;
