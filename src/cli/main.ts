@@ -1,12 +1,13 @@
 /**
  * The `meridian` command. Every command works on the database named by `--data-dir DIR` /
  * MERIDIAN_DATA_DIR (PGlite) or `--database-url` / DATABASE_URL (PostgreSQL), migrating it and loading the
- * reference data on first use. Exit codes: 0 ok, 1 error, 2 bad usage or rejected input, 3 no route.
+ * reference data on first use. Exit codes: 0 ok, 1 error, 2 bad usage or rejected input, 3 no route, 4 infeasible plan.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { AppError } from '../server/errors.ts';
 import { registerCaseCommands } from './cases-commands.ts';
 import { registerCommands } from './commands.ts';
+import { registerPlanningCommands } from './planning-commands.ts';
 import { registerSlaCommands } from './sla-commands.ts';
 
 const program = new Command();
@@ -20,6 +21,7 @@ program
 registerCommands(program);
 registerCaseCommands(program);
 registerSlaCommands(program);
+registerPlanningCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -331,6 +331,81 @@ export interface SlaJobTable {
   withdrawn_reason: string | null;
 }
 
+export interface PlanningServiceRateTable {
+  service_code: string;
+  units_per_head_year: number;
+  units_per_entity_year: number;
+  units_per_case: number | null;
+  base_unit_cost_usd: number;
+  own_support_unit_cost_usd: number;
+  delivery: 'remote' | 'on-site';
+  basis: string;
+  updated_at: Timestamp;
+}
+
+export interface PlanningHeadcountTable {
+  entity_code: string;
+  headcount: number;
+  basis: string;
+  updated_at: Timestamp;
+}
+
+export interface PlanningDemandOverrideTable {
+  entity_code: string;
+  service_code: string;
+  quantity: number;
+  basis: string;
+  updated_by: number | null;
+  updated_at: Timestamp;
+}
+
+export interface PlanningOfferTable {
+  provider_code: string;
+  service_code: string;
+  capacity: number;
+  unit_cost_usd: number;
+  basis: string;
+  updated_at: Timestamp;
+}
+
+export interface PlanningLocationTable {
+  duty_station_code: string;
+  security_level: number;
+  hardship: 'H' | 'A' | 'B' | 'C' | 'D' | 'E';
+  basis: string;
+  updated_at: Timestamp;
+}
+
+export interface PlanningLocalPartnerTable {
+  provider_code: string;
+  duty_station_code: string;
+  basis: string;
+}
+
+export interface PlanningScenarioTable {
+  id: Generated<number>;
+  name: string;
+  inputs: Json<unknown>;
+  status: 'optimal' | 'feasible' | 'infeasible' | 'error';
+  result: Json<unknown>;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
+export interface PlanningChangeProposalTable {
+  id: Generated<number>;
+  scenario_id: number;
+  entity_code: string;
+  service_code: string;
+  from_provider_code: string | null;
+  to_provider_code: string | null;
+  quantity: number;
+  cost_delta_usd: number;
+  status: 'proposed';
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   business_calendars: BusinessCalendarTable;
   business_calendar_versions: BusinessCalendarVersionTable;
@@ -358,4 +433,12 @@ export interface Database {
   assignments: AssignmentTable;
   import_runs: ImportRunTable;
   meta: MetaTable;
+  planning_service_rates: PlanningServiceRateTable;
+  planning_headcounts: PlanningHeadcountTable;
+  planning_demand_overrides: PlanningDemandOverrideTable;
+  planning_offers: PlanningOfferTable;
+  planning_locations: PlanningLocationTable;
+  planning_local_partners: PlanningLocalPartnerTable;
+  planning_scenarios: PlanningScenarioTable;
+  planning_change_proposals: PlanningChangeProposalTable;
 }

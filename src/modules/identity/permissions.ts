@@ -29,6 +29,10 @@ export const PERMISSIONS = {
   'surveys:flag': 'flag survey comments as pain points',
   /** Edit the common survey template and run campaigns. */
   'surveys:manage': 'manage survey templates and campaigns',
+  /** Read planning scenarios, planning data and co-location candidates (provider managers: their provider's rows). */
+  'planning:read': 'read shared-services planning',
+  /** Solve and save planning scenarios, accept their changes, edit planning data. */
+  'planning:manage': 'plan shared services',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -39,26 +43,46 @@ const WORK: Permission[] = ['cases:read', 'cases:reply', 'cases:work'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   'client-requester': [...ALL_ROLES_READ, ...CLIENT],
-  'entity-focal-point': [...ALL_ROLES_READ, 'users:read', ...CLIENT],
-  'provider-agent': [...ALL_ROLES_READ, 'users:read', ...WORK],
-  'provider-manager': [...ALL_ROLES_READ, 'users:read', ...WORK, 'sla:manage'],
-  'dos-coordinator': [...ALL_ROLES_READ, 'users:read', 'audit:read', ...WORK, 'cases:create', 'sla:manage'],
-  viewer: [...ALL_ROLES_READ, 'cases:read'],
-  administrator: [...ALL_ROLES_READ, 'users:read', 'sessions:manage', 'audit:read', ...WORK, 'cases:create', 'sla:manage'],
+  'entity-focal-point': [...ALL_ROLES_READ, 'users:read', ...CLIENT, 'surveys:results'],
+  'provider-agent': [...ALL_ROLES_READ, 'users:read', ...WORK, 'surveys:results'],
+  'provider-manager': [
+    ...ALL_ROLES_READ,
+    'users:read',
+    ...WORK,
+    'sla:manage',
+    'planning:read',
+    'surveys:results',
+    'surveys:flag',
+  ],
+  'dos-coordinator': [
+    ...ALL_ROLES_READ,
+    'users:read',
+    'audit:read',
+    ...WORK,
+    'cases:create',
+    'sla:manage',
+    'planning:read',
+    'planning:manage',
+    'surveys:results',
+    'surveys:flag',
+    'surveys:manage',
+  ],
+  viewer: [...ALL_ROLES_READ, 'cases:read', 'surveys:results'],
+  administrator: [
+    ...ALL_ROLES_READ,
+    'users:read',
+    'sessions:manage',
+    'audit:read',
+    ...WORK,
+    'cases:create',
+    'sla:manage',
+    'planning:read',
+    'planning:manage',
+    'surveys:results',
+    'surveys:flag',
+    'surveys:manage',
+  ],
 };
-
-/** Survey permissions per role (appended to ROLE_PERMISSIONS below, issue 8). */
-const SURVEY_PERMISSIONS: Partial<Record<Role, readonly Permission[]>> = {
-  'entity-focal-point': ['surveys:results'],
-  'provider-agent': ['surveys:results'],
-  'provider-manager': ['surveys:results', 'surveys:flag'],
-  'dos-coordinator': ['surveys:results', 'surveys:flag', 'surveys:manage'],
-  viewer: ['surveys:results'],
-  administrator: ['surveys:results', 'surveys:flag', 'surveys:manage'],
-};
-for (const [role, extra] of Object.entries(SURVEY_PERMISSIONS) as [Role, Permission[]][]) {
-  ROLE_PERMISSIONS[role] = [...ROLE_PERMISSIONS[role], ...extra];
-}
 
 /** Whether `role` carries `permission`. */
 export function roleHas(role: Role, permission: string): boolean {

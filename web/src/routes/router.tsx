@@ -9,6 +9,7 @@ import { entitiesRoute } from './entities.tsx';
 import { homeRoute } from './home.tsx';
 import { peaceOperationsMapRoute, providersMapRoute } from './maps.tsx';
 import { matrixRoute } from './matrix.tsx';
+import { coLocationRoute, planningRoute, planningScenarioRoute } from './planning.tsx';
 import { providersRoute } from './providers.tsx';
 import { rootRoute } from './root.tsx';
 import { routingRoute } from './routing.tsx';
@@ -49,6 +50,9 @@ export const routeTree = rootRoute.addChildren([
     surveyResultsRoute,
     surveyCampaignsRoute,
     surveyTemplateRoute,
+    planningRoute,
+    planningScenarioRoute,
+    coLocationRoute,
   ]),
 ]);
 

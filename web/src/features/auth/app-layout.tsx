@@ -30,7 +30,9 @@ type NavPath =
   | '/surveys/mine'
   | '/surveys/results'
   | '/surveys/campaigns'
-  | '/surveys/template';
+  | '/surveys/template'
+  | '/planning'
+  | '/planning/co-locations';
 
 interface NavItem {
   to: NavPath;
@@ -120,6 +122,18 @@ const NAV: Array<{ section: string; items: NavItem[] }> = [
       { to: '/sla/calendars', label: 'nav.slaCalendars', testId: 'nav-sla-calendars', show: (u) => can(u, 'reference:read') },
       { to: '/sla/policies', label: 'nav.slaPolicies', testId: 'nav-sla-policies', show: (u) => can(u, 'reference:read') },
       { to: '/sla/report', label: 'nav.slaReport', testId: 'nav-sla-report', show: (u) => can(u, 'cases:read') },
+    ],
+  },
+  {
+    section: 'nav.sectionPlanning',
+    items: [
+      { to: '/planning', label: 'nav.planning', testId: 'nav-planning', exact: true, show: (u) => can(u, 'planning:read') },
+      {
+        to: '/planning/co-locations',
+        label: 'nav.coLocations',
+        testId: 'nav-co-locations',
+        show: (u) => can(u, 'planning:read'),
+      },
     ],
   },
 ];

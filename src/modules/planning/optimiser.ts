@@ -1,0 +1,492 @@
+/**
+ * The planning optimiser: a mixed-integer program solved in-process by HiGHS (the `highs` package,
+ * WebAssembly, loaded once per process), and the greedy baseline it is measured against.
+ *
+ * Formulation (docs/decisions/0011-planning-optimiser.md): binary x[d,p] = demand d served by choice p
+ * (a provider, or own support); continuous y[e,p] in [0,1] = entity e deals with provider p.
+ *   minimise   sum x[d,p] * coef[d,p]  +  relationshipUsd * sum y[e,p]
+ *   subject to sum_p x[d,p] = 1                                  (every demand served once)
+ *              sum_d q[d] x[d,p] <= capacity[p,s] * maxUtil/100     (each provider and service)
+ *              x[d,p] <= y[e(d),p]                                (relationships)
+ *              x[d,current(d)] = 1                                (kept assignments, optional)
+ *              x[d,p] = x[d',p] for d, d' of one entity and line   (one provider per line, optional)
+ * coef[d,p] = cost (q x unit cost, USD) + footprint, distance and overlap penalties (USD).
+ * Only eligible pairs get a column, so the on-site rule holds by construction.
+ */
+
+import type { Highs, Model } from 'highs';
+import * as highsModule from 'highs';
+import { diagnose, explainPacking, type InfeasibilityFinding } from './diagnose.ts';
+import {
+  type AssignmentVector,
+  checkFeasible,
+  type IndexedInstance,
+  indexInstance,
+  measure,
+  type PlanInstance,
+  type PlanMeasures,
+  type PlanOptions,
+} from './model.ts';
+
+let highsPromise: Promise<Highs> | undefined;
+
+/** The HiGHS runtime, loaded on first use and kept for the life of the process. */
+export function highsRuntime(): Promise<Highs> {
+  if (!highsPromise) {
+    // The package's types are CommonJS-shaped; under ESM its loader is the module's default export
+    // (under CommonJS interop, the default's default).
+    const d = (highsModule as unknown as { default: unknown }).default;
+    const load = (typeof d === 'function' ? d : (d as { default: unknown }).default) as () => Promise<Highs>;
+    highsPromise = load();
+  }
+  return highsPromise;
+}
+
+/** optimal: proved within the gap; feasible: a limit stopped it with a solution; infeasible: explained. */
+export type PlanStatus = 'optimal' | 'feasible' | 'infeasible' | 'error';
+
+export interface SolveOutcome {
+  status: PlanStatus;
+  /** HiGHS model status, e.g. "Optimal", "Time limit reached"; "not run" when the diagnosis stopped it. */
+  solverStatus: string;
+  /** Objective in USD per year (null without a solution). */
+  objectiveUsd: number | null;
+  /** Best bound in USD per year. */
+  boundUsd: number | null;
+  /** Relative optimality gap (0.001 = 0.1%). */
+  gap: number | null;
+  /** Wall-clock time of the solve (model building excluded), ms. */
+  solveTimeMs: number;
+  /** Wall-clock time to build the model, ms. */
+  buildTimeMs: number;
+  model: { columns: number; binaries: number; rows: number; nonzeros: number };
+  /** Per demand, the chosen provider (null: own support); empty without a solution. */
+  assignment: AssignmentVector;
+  measures: PlanMeasures | null;
+  infeasibility: InfeasibilityFinding[];
+}
+
+interface BuiltModel {
+  numCols: number;
+  numRows: number;
+  colCost: Float64Array;
+  colLower: Float64Array;
+  colUpper: Float64Array;
+  rowLower: Float64Array;
+  rowUpper: Float64Array;
+  starts: Int32Array;
+  indices: Int32Array;
+  values: Float64Array;
+  integrality: Int32Array;
+  /** Column of x: demand index and choice index. */
+  xDemand: Int32Array;
+  xChoice: Int32Array;
+  xCount: number;
+  binaries: number;
+}
+
+/** Growable CSR builder. */
+class Rows {
+  starts: number[] = [0];
+  indices: number[] = [];
+  values: number[] = [];
+  lower: number[] = [];
+  upper: number[] = [];
+  add(cols: number[], vals: number[], lo: number, up: number): void {
+    for (let k = 0; k < cols.length; k++) {
+      this.indices.push(cols[k] as number);
+      this.values.push(vals[k] as number);
+    }
+    this.starts.push(this.indices.length);
+    this.lower.push(lo);
+    this.upper.push(up);
+  }
+  get count(): number {
+    return this.lower.length;
+  }
+}
+
+function buildModel(ix: IndexedInstance, inf: number, elastic: boolean): BuiltModel {
+  const { demands } = ix.instance;
+  const c = ix.options.constraints;
+  const relUsd = elastic ? 0 : ix.options.weights.providerRelationshipUsd;
+  const costs: number[] = [];
+  const lower: number[] = [];
+  const upper: number[] = [];
+  const integ: number[] = [];
+  const xDemand: number[] = [];
+  const xChoice: number[] = [];
+  const colOf: Array<Map<string | null, number>> = [];
+  demands.forEach((_, i) => {
+    const m = new Map<string | null, number>();
+    (ix.eligible[i] ?? []).forEach((ch, j) => {
+      m.set(ch.provider, costs.length);
+      costs.push(elastic ? 0 : ch.coefficientUsd);
+      lower.push(0);
+      upper.push(1);
+      integ.push(1);
+      xDemand.push(i);
+      xChoice.push(j);
+    });
+    colOf.push(m);
+  });
+  const xCount = costs.length;
+  const rows = new Rows();
+  // Every demand served once (elastic: or left unserved through its slack column, added below).
+  const slackOf: number[] = [];
+  demands.forEach((_, i) => {
+    const cols = [...(colOf[i] as Map<string | null, number>).values()];
+    if (elastic) {
+      slackOf[i] = costs.length;
+      costs.push(1);
+      lower.push(0);
+      upper.push(1);
+      integ.push(0);
+      cols.push(slackOf[i] as number);
+    }
+    rows.add(
+      cols,
+      cols.map(() => 1),
+      1,
+      1,
+    );
+  });
+  // Capacity of each (provider, service).
+  const capCols = new Map<string, { cols: number[]; vals: number[] }>();
+  demands.forEach((d, i) => {
+    for (const [p, col] of colOf[i] as Map<string | null, number>) {
+      if (p === null) continue;
+      const k = `${p}|${d.service}`;
+      const e = capCols.get(k) ?? { cols: [], vals: [] };
+      e.cols.push(col);
+      e.vals.push(d.quantity);
+      capCols.set(k, e);
+    }
+  });
+  for (const [k, e] of capCols) {
+    const o = ix.offer.get(k);
+    const cap = o ? ix.usable(o) : 0;
+    const total = e.vals.reduce((a, v) => a + v, 0);
+    if (total > cap + 1e-9) rows.add(e.cols, e.vals, -inf, cap);
+  }
+  // Relationships: x[d,p] <= y[e,p].
+  if (relUsd > 0) {
+    const yOf = new Map<string, number>();
+    demands.forEach((d, i) => {
+      for (const [p, col] of colOf[i] as Map<string | null, number>) {
+        if (p === null) continue;
+        const k = `${d.entity}|${p}`;
+        let y = yOf.get(k);
+        if (y === undefined) {
+          y = costs.length;
+          yOf.set(k, y);
+          costs.push(relUsd);
+          lower.push(0);
+          upper.push(1);
+          integ.push(0);
+        }
+        rows.add([col, y], [1, -1], -inf, 0);
+      }
+    });
+  }
+  // Kept assignments: fix x[d,current] = 1 when eligible (the diagnosis reports those that are not).
+  const keptEntities = Array.isArray(c.keepCurrent) ? new Set(c.keepCurrent) : null;
+  if (c.keepCurrent !== 'none') {
+    demands.forEach((d, i) => {
+      if (c.keepCurrent !== 'all' && !keptEntities?.has(d.entity)) return;
+      const col = (colOf[i] as Map<string | null, number>).get(d.current);
+      if (col !== undefined) lower[col] = 1;
+    });
+  }
+  // One provider per service line: x[d,p] = x[lead,p] for the other demands of the entity's line.
+  if (c.oneProviderPerServiceLine) {
+    const lead = new Map<string, number>();
+    demands.forEach((d, i) => {
+      const k = `${d.entity}|${ix.service.get(d.service)?.serviceLine ?? ''}`;
+      const l = lead.get(k);
+      if (l === undefined) {
+        lead.set(k, i);
+        return;
+      }
+      const lc = colOf[l] as Map<string | null, number>;
+      const mc = colOf[i] as Map<string | null, number>;
+      for (const [p, col] of mc) {
+        const lcol = lc.get(p);
+        if (lcol === undefined) upper[col] = 0;
+        else rows.add([col, lcol], [1, -1], 0, 0);
+      }
+      for (const [p, lcol] of lc) if (!mc.has(p)) upper[lcol] = 0;
+    });
+  }
+  return {
+    numCols: costs.length,
+    numRows: rows.count,
+    colCost: Float64Array.from(costs),
+    colLower: Float64Array.from(lower),
+    colUpper: Float64Array.from(upper),
+    rowLower: Float64Array.from(rows.lower),
+    rowUpper: Float64Array.from(rows.upper),
+    starts: Int32Array.from(rows.starts),
+    indices: Int32Array.from(rows.indices),
+    values: Float64Array.from(rows.values),
+    integrality: Int32Array.from(integ),
+    xDemand: Int32Array.from(xDemand),
+    xChoice: Int32Array.from(xChoice),
+    xCount,
+    binaries: integ.filter((v) => v === 1).length,
+  };
+}
+
+function runModel(
+  highs: Highs,
+  b: BuiltModel,
+  solver: PlanOptions['solver'],
+): {
+  status: number;
+  statusText: string;
+  colValue: Float64Array | null;
+  objective: number;
+  bound: number;
+  gap: number;
+  ms: number;
+} {
+  const model: Model = highs.createModel({
+    numCols: b.numCols,
+    numRows: b.numRows,
+    colCost: b.colCost,
+    colLower: b.colLower,
+    colUpper: b.colUpper,
+    rowLower: b.rowLower,
+    rowUpper: b.rowUpper,
+    matrix: { format: 'csr', numRows: b.numRows, numCols: b.numCols, starts: b.starts, indices: b.indices, values: b.values },
+    integrality: b.integrality as unknown as Int32Array,
+  });
+  try {
+    model.options.set({
+      output_flag: false,
+      mip_rel_gap: solver.relativeGap,
+      time_limit: solver.timeLimitSeconds,
+    });
+    const t0 = performance.now();
+    model.run();
+    const ms = performance.now() - t0;
+    const status = model.getModelStatus();
+    const hasSolution = Number(model.info.get('primal_solution_status')) === 2;
+    const statusText = statusName(highs, status);
+    return {
+      status,
+      statusText,
+      colValue: hasSolution ? model.getSolution().colValue : null,
+      objective: hasSolution ? model.getObjectiveValue() : Number.NaN,
+      bound: Number(model.info.get('mip_dual_bound')),
+      gap: Number(model.info.get('mip_gap')),
+      ms,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+function statusName(highs: Highs, code: number): string {
+  const names: Record<string, string> = {
+    notSet: 'Not set',
+    loadError: 'Load error',
+    modelError: 'Model error',
+    presolveError: 'Presolve error',
+    solveError: 'Solve error',
+    postsolveError: 'Postsolve error',
+    empty: 'Empty',
+    optimal: 'Optimal',
+    infeasible: 'Infeasible',
+    unboundedOrInfeasible: 'Primal infeasible or unbounded',
+    unbounded: 'Unbounded',
+    objectiveBound: 'Bound on objective reached',
+    objectiveTarget: 'Target for objective reached',
+    timeLimit: 'Time limit reached',
+    iterationLimit: 'Iteration limit reached',
+    unknown: 'Unknown',
+    solutionLimit: 'Solution limit reached',
+    interrupted: 'Interrupted',
+  };
+  const entry = Object.entries(highs.constants.modelStatus).find(([, v]) => v === code);
+  return entry ? (names[entry[0]] ?? entry[0]) : `status ${code}`;
+}
+
+function decode(ix: IndexedInstance, b: BuiltModel, colValue: Float64Array): AssignmentVector {
+  const out: AssignmentVector = ix.instance.demands.map(() => undefined);
+  for (let col = 0; col < b.xCount; col++) {
+    if ((colValue[col] as number) > 0.5) {
+      const i = b.xDemand[col] as number;
+      out[i] = ix.eligible[i]?.[b.xChoice[col] as number]?.provider;
+    }
+  }
+  return out;
+}
+
+const finite = (v: number) => (Number.isFinite(v) ? v : null);
+
+/**
+ * Solves the planning MIP for `instance` under `options`. Runs the domain diagnosis first: when it finds
+ * demands that cannot be met, returns status `infeasible` with those findings and does not call the
+ * solver. When the solver itself proves infeasibility (capacity packing), solves the elastic model
+ * (fewest unserved demands) to name the demands that cannot be placed.
+ * @returns the outcome; never throws for an infeasible or time-limited model.
+ * @throws Error when HiGHS fails to load.
+ */
+export async function optimise(instance: PlanInstance, options: PlanOptions): Promise<SolveOutcome> {
+  const highs = await highsRuntime();
+  const tb = performance.now();
+  const ix = indexInstance(instance, options);
+  const findings = diagnose(ix);
+  const empty = { columns: 0, binaries: 0, rows: 0, nonzeros: 0 };
+  if (findings.length > 0) {
+    return {
+      status: 'infeasible',
+      solverStatus: 'not run',
+      objectiveUsd: null,
+      boundUsd: null,
+      gap: null,
+      solveTimeMs: 0,
+      buildTimeMs: performance.now() - tb,
+      model: empty,
+      assignment: [],
+      measures: null,
+      infeasibility: findings,
+    };
+  }
+  const b = buildModel(ix, highs.infinity, false);
+  const buildTimeMs = performance.now() - tb;
+  const modelSize = { columns: b.numCols, binaries: b.binaries, rows: b.numRows, nonzeros: b.values.length };
+  if (instance.demands.length === 0) {
+    return {
+      status: 'optimal',
+      solverStatus: 'Empty',
+      objectiveUsd: 0,
+      boundUsd: 0,
+      gap: 0,
+      solveTimeMs: 0,
+      buildTimeMs,
+      model: modelSize,
+      assignment: [],
+      measures: measure(ix, []),
+      infeasibility: [],
+    };
+  }
+  const r = runModel(highs, b, options.solver);
+  const codes = highs.constants.modelStatus;
+  if (r.colValue) {
+    const assignment = decode(ix, b, r.colValue);
+    return {
+      status: r.status === codes.optimal ? 'optimal' : 'feasible',
+      solverStatus: r.statusText,
+      objectiveUsd: r.objective,
+      boundUsd: finite(r.bound),
+      gap: r.status === codes.optimal && !Number.isFinite(r.gap) ? 0 : finite(r.gap),
+      solveTimeMs: r.ms,
+      buildTimeMs,
+      model: modelSize,
+      assignment,
+      measures: measure(ix, assignment),
+      infeasibility: [],
+    };
+  }
+  if (r.status === codes.infeasible || r.status === codes.unboundedOrInfeasible) {
+    const eb = buildModel(ix, highs.infinity, true);
+    const er = runModel(highs, eb, options.solver);
+    const unserved: number[] = [];
+    if (er.colValue) {
+      // Slack columns follow each demand's x columns in order; a demand is unserved when none of its x is 1.
+      const served = decode(ix, eb, er.colValue);
+      served.forEach((p, i) => {
+        if (p === undefined) unserved.push(i);
+      });
+    }
+    return {
+      status: 'infeasible',
+      solverStatus: r.statusText,
+      objectiveUsd: null,
+      boundUsd: null,
+      gap: null,
+      solveTimeMs: r.ms + er.ms,
+      buildTimeMs,
+      model: modelSize,
+      assignment: [],
+      measures: null,
+      infeasibility: unserved.length
+        ? explainPacking(ix, unserved)
+        : [
+            {
+              code: 'CAPACITY_PACKING',
+              message: 'The demands cannot all be placed within the usable capacities together with the optional constraints',
+            },
+          ],
+    };
+  }
+  return {
+    status: 'error',
+    solverStatus: r.statusText,
+    objectiveUsd: null,
+    boundUsd: null,
+    gap: null,
+    solveTimeMs: r.ms,
+    buildTimeMs,
+    model: modelSize,
+    assignment: [],
+    measures: null,
+    infeasibility: [],
+  };
+}
+
+/** The greedy baseline's outcome. */
+export interface GreedyOutcome {
+  assignment: AssignmentVector;
+  measures: PlanMeasures;
+  /** Demands it could not place (capacity exhausted by earlier, larger demands). */
+  unserved: number;
+  timeMs: number;
+}
+
+/**
+ * The greedy baseline: demands taken largest first, each to its cheapest eligible choice (cost plus
+ * penalties, relationships apart) with capacity left; kept assignments are placed first. It ignores
+ * the one-provider-per-line constraint.
+ */
+export function greedy(instance: PlanInstance, options: PlanOptions): GreedyOutcome {
+  const t0 = performance.now();
+  const ix = indexInstance(instance, options);
+  const { demands } = instance;
+  const left = new Map<string, number>();
+  for (const o of instance.offers) left.set(`${o.provider}|${o.service}`, ix.usable(o));
+  const assignment: AssignmentVector = demands.map(() => undefined);
+  const c = options.constraints;
+  const keptEntities = Array.isArray(c.keepCurrent) ? new Set(c.keepCurrent) : null;
+  const order = demands.map((_, i) => i);
+  const kept = (i: number) => c.keepCurrent === 'all' || (keptEntities?.has(demands[i]?.entity as string) ?? false);
+  order.sort((a, b) => Number(kept(b)) - Number(kept(a)) || (demands[b]?.quantity ?? 0) - (demands[a]?.quantity ?? 0));
+  let unserved = 0;
+  for (const i of order) {
+    const d = demands[i];
+    if (!d) continue;
+    const choices = [...(ix.eligible[i] ?? [])]
+      .filter((ch) => !kept(i) || ch.provider === d.current)
+      .sort((a, b) => a.coefficientUsd - b.coefficientUsd);
+    const pick = choices.find(
+      (ch) => ch.provider === null || (left.get(`${ch.provider}|${d.service}`) ?? 0) >= d.quantity - 1e-9,
+    );
+    if (!pick) {
+      unserved++;
+      continue;
+    }
+    assignment[i] = pick.provider;
+    if (pick.provider !== null) {
+      const k = `${pick.provider}|${d.service}`;
+      left.set(k, (left.get(k) ?? 0) - d.quantity);
+    }
+  }
+  return { assignment, measures: measure(ix, assignment), unserved, timeMs: performance.now() - t0 };
+}
+
+/** Hard-rule violations of `assignment` (empty when feasible); see `checkFeasible`. */
+export function violations(instance: PlanInstance, options: PlanOptions, assignment: AssignmentVector): string[] {
+  return checkFeasible(indexInstance(instance, options), assignment);
+}
