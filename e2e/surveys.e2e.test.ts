@@ -17,9 +17,9 @@ import { simpleParser } from 'mailparser';
 import type { Browser } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInAs } from '../tests/helpers/http.ts';
 import { createMailTransport, startOutboxWorker } from '../src/modules/cases/outbox.ts';
 import { createLinkToken } from '../src/modules/surveys/links.ts';
+import { signInAs } from '../tests/helpers/http.ts';
 import { launchBrowser, SignedInUsers, screenshotsDir, startServer, type TestServer } from './harness.ts';
 
 const SCREENSHOTS = screenshotsDir();
@@ -122,7 +122,12 @@ describe('the satisfaction survey, from the e-mail to the results', () => {
   });
 
   it('answers the survey from the link on a phone, signed out, with the keyboard', async () => {
-    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, locale: 'en-GB', isMobile: true, hasTouch: true });
+    const context = await browser.newContext({
+      viewport: { width: 375, height: 740 },
+      locale: 'en-GB',
+      isMobile: true,
+      hasTouch: true,
+    });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -163,8 +168,13 @@ describe('the satisfaction survey, from the e-mail to the results', () => {
     await expect(refused.textContent()).resolves.toContain('You have already answered this survey');
 
     // an authentic link past its expiry (signed with the server's own secret): its own page, in French too
-    const secret = (await server.meridian.db.selectFrom('meta').select('value').where('key', '=', 'survey_link_secret').executeTakeFirstOrThrow())
-      .value;
+    const secret = (
+      await server.meridian.db
+        .selectFrom('meta')
+        .select('value')
+        .where('key', '=', 'survey_link_secret')
+        .executeTakeFirstOrThrow()
+    ).value;
     const expired = createLinkToken(secret, { kind: 'i', id: '1', expiresAt: Date.now() - 86_400_000 }).token;
     await page.goto('about:blank');
     await page.goto(`${baseUrl}/survey#${expired}`);
