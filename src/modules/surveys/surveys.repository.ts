@@ -951,12 +951,15 @@ export async function sumInvitations(
     out.push(...r.rows.map((x) => ({ key: x.key, invited: Number(x.invited), answered: Number(x.answered) })));
   }
   if (f.source !== 'transactional' && f.service === undefined) {
-    const key = groupExpr(groupBy, sql`k.period_end`, {
-      provider: 'x.provider_code',
-      service: 'x.service_code_none',
-      entity: 'x.entity_code',
-    });
-    const keyExpr = groupBy === 'service' ? sql<null>`null` : key;
+    // campaign targets have no service: grouped by service, they all fall in the group without a key
+    const keyExpr =
+      groupBy === 'service'
+        ? sql<null>`null`
+        : groupExpr(groupBy, sql`k.period_end`, {
+            provider: 'x.provider_code',
+            service: 'x.provider_code',
+            entity: 'x.entity_code',
+          });
     const r = await sql<{ key: string | null; invited: string; answered: string }>`
       select ${keyExpr} as key, count(*) as invited, count(*) filter (where x.responded) as answered
       from survey_campaign_targets x join survey_campaigns k on k.id = x.campaign_id
