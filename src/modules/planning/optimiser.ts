@@ -83,6 +83,8 @@ interface BuiltModel {
   xChoice: Int32Array;
   xCount: number;
   binaries: number;
+  /** Column of y per `entity|provider` (relationships). */
+  yOf: Map<string, number>;
 }
 
 /** Growable CSR builder. */
@@ -170,8 +172,8 @@ function buildModel(ix: IndexedInstance, inf: number, elastic: boolean): BuiltMo
     if (total > cap + 1e-9) rows.add(e.cols, e.vals, -inf, cap);
   }
   // Relationships: x[d,p] <= y[e,p].
+  const yOf = new Map<string, number>();
   if (relUsd > 0) {
-    const yOf = new Map<string, number>();
     demands.forEach((d, i) => {
       for (const [p, col] of colOf[i] as Map<string | null, number>) {
         if (p === null) continue;
@@ -234,13 +236,30 @@ function buildModel(ix: IndexedInstance, inf: number, elastic: boolean): BuiltMo
     xChoice: Int32Array.from(xChoice),
     xCount,
     binaries: integ.filter((v) => v === 1).length,
+    yOf,
   };
+}
+
+/** A full start vector from an assignment that serves every demand (x and the y it implies), or null. */
+function startFrom(ix: IndexedInstance, b: BuiltModel, assignment: AssignmentVector): Float64Array | null {
+  if (assignment.some((p) => p === undefined)) return null;
+  const v = new Float64Array(b.numCols);
+  for (let col = 0; col < b.xCount; col++) {
+    const i = b.xDemand[col] as number;
+    const p = ix.eligible[i]?.[b.xChoice[col] as number]?.provider;
+    if (p !== assignment[i]) continue;
+    v[col] = 1;
+    const y = p === null || p === undefined ? undefined : b.yOf.get(`${ix.instance.demands[i]?.entity}|${p}`);
+    if (y !== undefined) v[y] = 1;
+  }
+  return v;
 }
 
 function runModel(
   highs: Highs,
   b: BuiltModel,
   solver: PlanOptions['solver'],
+  start: Float64Array | null = null,
 ): {
   status: number;
   statusText: string;
@@ -268,6 +287,8 @@ function runModel(
       time_limit: solver.timeLimitSeconds,
     });
     const t0 = performance.now();
+    // A feasible start (the greedy baseline's assignment) gives the search an incumbent from the outset.
+    if (start) model.setSolution({ colValue: start });
     model.run();
     const ms = performance.now() - t0;
     const status = model.getModelStatus();
@@ -372,7 +393,8 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
       infeasibility: [],
     };
   }
-  const r = runModel(highs, b, options.solver);
+  const start = options.constraints.oneProviderPerServiceLine ? null : startFrom(ix, b, greedyOn(ix).assignment);
+  const r = runModel(highs, b, options.solver, start);
   const codes = highs.constants.modelStatus;
   if (r.colValue) {
     const assignment = decode(ix, b, r.colValue);
@@ -453,7 +475,13 @@ export interface GreedyOutcome {
  */
 export function greedy(instance: PlanInstance, options: PlanOptions): GreedyOutcome {
   const t0 = performance.now();
-  const ix = indexInstance(instance, options);
+  const out = greedyOn(indexInstance(instance, options));
+  return { ...out, timeMs: performance.now() - t0 };
+}
+
+function greedyOn(ix: IndexedInstance): GreedyOutcome {
+  const t0 = performance.now();
+  const { instance, options } = ix;
   const { demands } = instance;
   const left = new Map<string, number>();
   for (const o of instance.offers) left.set(`${o.provider}|${o.service}`, ix.usable(o));
