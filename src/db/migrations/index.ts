@@ -9,6 +9,7 @@ import * as m20261129T1400 from './20261129T1400-cases.ts';
 import * as m20261129T1500 from './20261129T1500-email-attachments.ts';
 import * as m20261129T1600 from './20261129T1600-case-queue-indexes.ts';
 import * as m20261129T1700 from './20261129T1700-sla.ts';
+import * as m20261129T2000 from './20261129T2000-agreements-billing.ts';
 
 export const migrations: Record<string, Migration> = {
   '20261129T1200-directory-catalogue-assignments': m20261129T1200,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '20261129T1500-email-attachments': m20261129T1500,
   '20261129T1600-case-queue-indexes': m20261129T1600,
   '20261129T1700-sla': m20261129T1700,
+  '20261129T2000-agreements-billing': m20261129T2000,
 };
