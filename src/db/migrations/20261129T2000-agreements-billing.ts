@@ -206,7 +206,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .column('request_id')
     .execute();
 
-  await db.schema.alterTable('assignments').addColumn('decision_id', 'integer', (c) => c.references('assignment_requests.id')).execute();
+  await db.schema
+    .alterTable('assignments')
+    .addColumn('decision_id', 'integer', (c) => c.references('assignment_requests.id'))
+    .execute();
 
   await db.schema
     .createTable('price_lists')
@@ -358,7 +361,13 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     await db.schema.dropTable(t).ifExists().execute();
   }
   await db.schema.alterTable('assignments').dropColumn('decision_id').execute();
-  for (const t of ['assignment_consultations', 'assignment_requests', 'agreement_versions', 'agreements', 'agreement_templates']) {
+  for (const t of [
+    'assignment_consultations',
+    'assignment_requests',
+    'agreement_versions',
+    'agreements',
+    'agreement_templates',
+  ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

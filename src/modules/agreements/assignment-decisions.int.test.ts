@@ -9,7 +9,6 @@ import type { DatabaseHandle } from '../../db/database.ts';
 import { AppError } from '../../server/errors.ts';
 import { findUserForSignIn } from '../identity/identity.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
-import { findAssignments } from './assignments.repository.ts';
 import {
   assignmentHistory,
   consultOnRequest,
@@ -18,6 +17,7 @@ import {
   listAssignmentRequests,
   requestAssignment,
 } from './assignment-decisions.service.ts';
+import { findAssignments } from './assignments.repository.ts';
 import { routeRequest } from './routing.service.ts';
 
 let h: DatabaseHandle;
@@ -81,9 +81,7 @@ describe('assignment decisions', () => {
   });
 
   it('refuses a decision by a role without authority, and consultations from outside the entity', async () => {
-    const e = await refused(
-      decideRequest(h.db, u('coordinator'), requestId, { decision: 'approve', rationale: 'x' }, NOW),
-    );
+    const e = await refused(decideRequest(h.db, u('coordinator'), requestId, { decision: 'approve', rationale: 'x' }, NOW));
     expect(e.code).toBe('ASSIGNMENT_NOT_AUTHORISED');
     expect(e.status).toBe(403);
     expect(e.message).toMatch(/Under-Secretary-General for Operational Support/);
@@ -108,14 +106,24 @@ describe('assignment decisions', () => {
       h.db,
       u('coordinator'),
       requestId,
-      { party: 'dmspc', consultee: 'ASG, Management Strategy, Policy and Compliance', opinion: 'concur', comment: 'Aligned with the global model' },
+      {
+        party: 'dmspc',
+        consultee: 'ASG, Management Strategy, Policy and Compliance',
+        opinion: 'concur',
+        comment: 'Aligned with the global model',
+      },
       new Date('2026-03-11T10:00:00Z'),
     );
     await consultOnRequest(
       h.db,
       u('coordinator'),
       requestId,
-      { party: 'entity-head', consultee: 'Head of UNAMA', opinion: 'concur-with-conditions', comment: 'Keep the KJSO helpdesk until June' },
+      {
+        party: 'entity-head',
+        consultee: 'Head of UNAMA',
+        opinion: 'concur-with-conditions',
+        comment: 'Keep the KJSO helpdesk until June',
+      },
       new Date('2026-03-12T10:00:00Z'),
     );
     const decided = await decideRequest(
@@ -183,7 +191,9 @@ describe('assignment decisions', () => {
       for (const party of ['dmspc', 'entity-head'] as const) {
         await consultOnRequest(h.db, u('coordinator'), r.id, { party, consultee: party, opinion: 'object', comment: 'no' }, NOW);
       }
-      return refused(decideRequest(h.db, u('admin'), r.id, { decision: 'approve', rationale: 'r', effectiveFrom: effective }, NOW));
+      return refused(
+        decideRequest(h.db, u('admin'), r.id, { decision: 'approve', rationale: 'r', effectiveFrom: effective }, NOW),
+      );
     };
     const taken = await consulted('2026-04-01');
     expect(taken.code).toBe('ASSIGNMENT_DATE_CONFLICT');

@@ -6,7 +6,12 @@ import type { Kysely, Transaction } from 'kysely';
 import { fromJson } from '../../db/sql-helpers.ts';
 import type { Database } from '../../db/types.ts';
 import { offsetOf, type Page } from '../../server/pagination.ts';
-import type { AssignmentRequest, AssignmentRequestQuery, ConsultationInput, CreateAssignmentRequest } from './assignment-decisions.schema.ts';
+import type {
+  AssignmentRequest,
+  AssignmentRequestQuery,
+  ConsultationInput,
+  CreateAssignmentRequest,
+} from './assignment-decisions.schema.ts';
 import { type RecordScope, scopeWhere } from './record-scope.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -14,7 +19,12 @@ type Db = Kysely<Database> | Transaction<Database>;
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 
 /** Inserts a request (state open) and returns its id; the reference is `AR-` + the id on 6 digits. */
-export async function insertAssignmentRequest(db: Db, r: CreateAssignmentRequest, requestedBy: number, at: Date): Promise<number> {
+export async function insertAssignmentRequest(
+  db: Db,
+  r: CreateAssignmentRequest,
+  requestedBy: number,
+  at: Date,
+): Promise<number> {
   const row = await db
     .insertInto('assignment_requests')
     .values({
@@ -41,7 +51,13 @@ export async function insertAssignmentRequest(db: Db, r: CreateAssignmentRequest
 }
 
 /** Inserts a consultation on a request. */
-export async function insertConsultation(db: Db, requestId: number, c: ConsultationInput, recordedBy: number, at: Date): Promise<void> {
+export async function insertConsultation(
+  db: Db,
+  requestId: number,
+  c: ConsultationInput,
+  recordedBy: number,
+  at: Date,
+): Promise<void> {
   await db
     .insertInto('assignment_consultations')
     .values({

@@ -41,6 +41,11 @@ import { todayUtc } from './routing.service.ts';
 
 type Db = Kysely<Database>;
 
+/** The later of two `YYYY-MM-DD` dates. */
+function laterDate(a: string, b: string): string {
+  return [a, b].sort()[1] as string;
+}
+
 /** The consultations a decision to assign needs (para 11). */
 export const REQUIRED_PARTIES = ['dmspc', 'entity-head'] as const;
 
@@ -172,7 +177,7 @@ export async function decideRequest(db: Db, actor: User, id: number, input: Deci
           { details: { missing } },
         );
       }
-      effectiveFrom = input.effectiveFrom ?? (r.requestedFrom > today ? r.requestedFrom : today);
+      effectiveFrom = input.effectiveFrom ?? laterDate(r.requestedFrom, today);
       if (effectiveFrom < today) {
         throw new AppError(
           'VALIDATION_FAILED',

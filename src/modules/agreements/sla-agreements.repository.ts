@@ -89,7 +89,12 @@ export async function insertTemplateDraft(
 }
 
 /** Replaces a template version's sections (and note). */
-export async function updateTemplateSections(db: Db, id: number, sections: TemplateSection[], note: string | null): Promise<Template> {
+export async function updateTemplateSections(
+  db: Db,
+  id: number,
+  sections: TemplateSection[],
+  note: string | null,
+): Promise<Template> {
   const r = await db
     .updateTable('agreement_templates')
     .set({ sections: JSON.stringify(sections), note })

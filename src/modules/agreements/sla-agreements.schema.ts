@@ -18,7 +18,10 @@ const Text = z.object({ en: z.string().trim().min(1).max(4000), fr: z.string().t
 export const TemplateSectionSchema = z.object({
   key: Key,
   title: z.object({ en: z.string().trim().min(1).max(200), fr: z.string().trim().min(1).max(200) }),
-  clauses: z.array(z.object({ key: Key, text: Text })).min(1).max(50),
+  clauses: z
+    .array(z.object({ key: Key, text: Text }))
+    .min(1)
+    .max(50),
 });
 export type TemplateSection = z.infer<typeof TemplateSectionSchema>;
 
@@ -147,9 +150,7 @@ export type CreateAgreementInput = z.infer<typeof CreateAgreementSchema>;
 export const TransitionSchema = z.object({
   action: z.enum(AGREEMENT_ACTIONS),
   /** `sign`: who signed for each party. */
-  signatories: z
-    .object({ provider: z.string().trim().min(1).max(200), client: z.string().trim().min(1).max(200) })
-    .optional(),
+  signatories: z.object({ provider: z.string().trim().min(1).max(200), client: z.string().trim().min(1).max(200) }).optional(),
   /** `activate`: first day in force (default: the later of the term's start and today); `expire`/`terminate`: day it ends. */
   date: IsoDateSchema.optional(),
   reason: z.string().trim().max(1000).optional(),

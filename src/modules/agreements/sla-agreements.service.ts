@@ -65,9 +65,17 @@ export async function createTemplateDraft(db: Db, actor: User, input: TemplateIn
     const all = await listTemplates(trx);
     const draft = all.find((t) => t.state === 'draft');
     if (draft) {
-      throw new AppError('AGREEMENT_TEMPLATE_NOT_EDITABLE', `Template version ${draft.version} is still a draft: edit or publish it`);
+      throw new AppError(
+        'AGREEMENT_TEMPLATE_NOT_EDITABLE',
+        `Template version ${draft.version} is still a draft: edit or publish it`,
+      );
     }
-    const t = await insertTemplateDraft(trx, { sections: input.sections, note: input.note ?? null, createdBy: actor.id, at: now });
+    const t = await insertTemplateDraft(trx, {
+      sections: input.sections,
+      note: input.note ?? null,
+      createdBy: actor.id,
+      at: now,
+    });
     await appendAuditEvent(trx, {
       actorUserId: actor.id,
       action: 'agreements.template-drafted',
@@ -108,7 +116,8 @@ export async function publishTemplate(db: Db, actor: User, version: number, now 
   return db.transaction().execute(async (trx) => {
     const t = await findTemplate(trx, version, true);
     if (!t) throw new AppError('AGREEMENT_TEMPLATE_NOT_FOUND', `No template version ${version}`);
-    if (t.state !== 'draft') throw new AppError('AGREEMENT_TEMPLATE_NOT_EDITABLE', `Template version ${version} is already published`);
+    if (t.state !== 'draft')
+      throw new AppError('AGREEMENT_TEMPLATE_NOT_EDITABLE', `Template version ${version} is already published`);
     const out = await markTemplatePublished(trx, t.id, now);
     await appendAuditEvent(trx, {
       actorUserId: actor.id,
@@ -161,7 +170,10 @@ export async function checkAnnex(db: Kysely<Database> | Transaction<Database>, p
   const standardKeys = new Set<string>();
   for (const [i, st] of annex.standards.entries()) {
     if (!seen.has(st.service)) {
-      issues.push({ field: `annex.standards.${i}.service`, message: `${st.service} is not among the services covered (annex A)` });
+      issues.push({
+        field: `annex.standards.${i}.service`,
+        message: `${st.service} is not among the services covered (annex A)`,
+      });
     }
     const key = `${st.service}/${st.priority ?? '*'}`;
     if (standardKeys.has(key)) issues.push({ field: `annex.standards.${i}.priority`, message: `a standard for ${key} repeats` });
@@ -297,7 +309,10 @@ export async function updateDraftAnnex(
     await findAgreementRow(trx, id, true);
     const v = versionOf(await findVersions(trx, id), id, version);
     if (!isEditable(v.state)) {
-      throw new AppError('AGREEMENT_NOT_EDITABLE', `Version ${version} of ${row.reference} is ${v.state}: only a draft can change`);
+      throw new AppError(
+        'AGREEMENT_NOT_EDITABLE',
+        `Version ${version} of ${row.reference} is ${v.state}: only a draft can change`,
+      );
     }
     await updateVersion(trx, v.id, { annex, at: now });
     await touchAgreement(trx, id, now);
@@ -374,10 +389,7 @@ async function writeStandards(
   for (const [i, st] of annex.standards.entries()) {
     const cur = await findScopedPolicy(trx, agreement.provider, st.service, st.priority);
     const same =
-      cur &&
-      cur.first_response === st.firstResponse &&
-      cur.next_response === st.nextResponse &&
-      cur.resolution === st.resolution;
+      cur && cur.first_response === st.firstResponse && cur.next_response === st.nextResponse && cur.resolution === st.resolution;
     if (cur && same) {
       ids.push(cur.id);
       continue;
@@ -457,12 +469,19 @@ export async function transitionAgreement(
     }
     if (input.action === 'activate') {
       const term = v.annex.term;
-      if (!term) throw new AppError('AGREEMENT_INCOMPLETE', 'The agreement has no term', { issues: [{ field: 'annex.term', message: 'missing' }] });
-      const from = input.date ?? (term.from > today ? term.from : today);
-      if (from < term.from || from >= term.to) {
-        throw new AppError('VALIDATION_FAILED', `The first day in force (${from}) must fall within the term ${term.from} to ${term.to}`, {
-          issues: [{ field: 'date', message: 'outside the term' }],
+      if (!term)
+        throw new AppError('AGREEMENT_INCOMPLETE', 'The agreement has no term', {
+          issues: [{ field: 'annex.term', message: 'missing' }],
         });
+      const from = input.date ?? ([term.from, today].sort()[1] as string);
+      if (from < term.from || from >= term.to) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `The first day in force (${from}) must fall within the term ${term.from} to ${term.to}`,
+          {
+            issues: [{ field: 'date', message: 'outside the term' }],
+          },
+        );
       }
       const previous = versions.find((x) => x.state === 'active');
       if (previous) {
@@ -500,7 +519,13 @@ export async function transitionAgreement(
       action: `agreements.${input.action}`,
       targetType: 'agreement',
       targetId: row.reference,
-      details: { version: v.version, from: v.state, to, ...(input.date ? { date: input.date } : {}), ...(input.reason ? { reason: input.reason } : {}) },
+      details: {
+        version: v.version,
+        from: v.state,
+        to,
+        ...(input.date ? { date: input.date } : {}),
+        ...(input.reason ? { reason: input.reason } : {}),
+      },
     });
   });
   return getAgreement(db, actor, id);

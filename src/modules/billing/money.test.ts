@@ -66,13 +66,9 @@ describe('money', () => {
 
   it('rounds each line to the cent half away from zero, exactly as integer arithmetic does', () => {
     fc.assert(
-      fc.property(
-        fc.bigInt({ min: 0n, max: 10n ** 10n }),
-        fc.bigInt({ min: -(10n ** 10n), max: 10n ** 10n }),
-        (q, p) => {
-          expect(formatMoney(lineAmount(fourPlaces(q), fourPlaces(p)))).toBe(centsToString(oracleLine(q, p)));
-        },
-      ),
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 10n }), fc.bigInt({ min: -(10n ** 10n), max: 10n ** 10n }), (q, p) => {
+        expect(formatMoney(lineAmount(fourPlaces(q), fourPlaces(p)))).toBe(centsToString(oracleLine(q, p)));
+      }),
     );
   });
 
