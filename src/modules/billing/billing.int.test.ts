@@ -5,10 +5,16 @@
  * resolution standard UNON breached, and a 100 USD credit on accounting cases whose first response it
  * breached. Cases are written as facts (resolved, with their clocks) so the month is known exactly.
  */
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInAs } from '../../../tests/helpers/http.ts';
 import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
+import { buildApp } from '../../server/app.ts';
 import { AppError } from '../../server/errors.ts';
 import { createAgreement, transitionAgreement } from '../agreements/sla-agreements.service.ts';
 import { findUserForSignIn } from '../identity/identity.repository.ts';
@@ -27,6 +33,7 @@ import {
 } from './billing.service.ts';
 
 let h: DatabaseHandle;
+let app: FastifyInstance;
 const users: Record<string, User> = {};
 const u = (who: string): User => users[who] as User;
 const JAN = new Date('2026-01-05T10:00:00Z');
@@ -88,6 +95,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
+  await app?.close();
   await h.close();
 });
 
@@ -402,5 +410,58 @@ describe('a billing run', () => {
         )
       ).code,
     ).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('exports', () => {
+  it('exports a statement to XLSX and PDF and the whole run to CSV, with the same exact amounts', async () => {
+    app = await buildApp({ db: h.db, databaseKind: h.kind, logLevel: 'silent', signInRateLimit: 10_000, webDir: '/nonexistent' });
+    await app.ready();
+    const { cookie } = await signInAs(app, 'agent.unon@meridian.test');
+    const get = (url: string) => app.inject({ method: 'GET', url, headers: { cookie } });
+    const runs = (await get('/api/billing-runs')).json() as Array<{
+      id: number;
+      period: string;
+      total: string;
+      statements: number;
+    }>;
+    const run = runs.find((r) => r.period === '2026-02');
+    if (!run) throw new Error('no run');
+    const st = (await get(`/api/statements?run=${run.id}&entity=RCO-CL`)).json().items[0];
+    const full = (await get(`/api/statements/${st.id}`)).json();
+
+    const xlsx = await get(`/api/statements/${st.id}/statement.xlsx`);
+    expect(xlsx.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0];
+    if (!ws) throw new Error('no sheet');
+    const amounts: string[] = [];
+    ws.eachRow((row, n) => {
+      if (n > 6 && row.getCell(1).value !== '' && row.getCell(1).value !== null)
+        amounts.push(Number(row.getCell(9).value).toFixed(2));
+    });
+    expect(amounts).toEqual(full.lines.map((l: { amount: string }) => l.amount));
+    expect(wb.worksheets[1]?.rowCount).toBe(3); // the two notes and their header
+
+    const pdf = await get(`/api/statements/${st.id}/statement.pdf?lang=fr`);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const text = (await new PDFParse({ data: new Uint8Array(pdf.rawPayload) }).getText()).text;
+    expect(text).toContain(`Relevé ${full.number}`);
+    expect(text).toContain('crédit de service');
+    expect(text).toContain('CN-');
+
+    const csv = await get(`/api/billing-runs/${run.id}/lines.csv`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const rows = parse(csv.body, { columns: true }) as Array<{ statement: string; amount: string; case: string }>;
+    expect(rows.reduce((t, r) => t + cents(r.amount), 0n)).toBe(cents(run.total));
+    expect(new Set(rows.map((r) => r.statement)).size).toBe(run.statements);
+    // Another provider's staff get an empty export, not UNON's lines.
+    const kjso = (await signInAs(app, 'agent.kjso@meridian.test')).cookie;
+    const other = await app.inject({ method: 'GET', url: `/api/billing-runs/${run.id}/lines.csv`, headers: { cookie: kjso } });
+    expect(parse(other.body, { columns: true })).toEqual([]);
+    expect(
+      (await app.inject({ method: 'GET', url: `/api/statements/${st.id}/statement.pdf`, headers: { cookie: kjso } })).statusCode,
+    ).toBe(404);
   });
 });
