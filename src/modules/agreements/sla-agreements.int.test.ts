@@ -30,7 +30,7 @@ afterAll(async () => {
   await h.close();
 });
 
-async function call(who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
+async function call(who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
   const r = await app.inject({
     method,
     url,
