@@ -23,7 +23,12 @@ type NavPath =
   | '/matrix'
   | '/routing'
   | '/maps/providers'
-  | '/maps/peace-operations';
+  | '/maps/peace-operations'
+  | '/agreements'
+  | '/agreement-template'
+  | '/assignment-requests'
+  | '/price-lists'
+  | '/billing';
 
 interface NavItem {
   to: NavPath;
@@ -81,6 +86,26 @@ const NAV: Array<{ section: string; items: NavItem[] }> = [
     items: [
       { to: '/maps/providers', label: 'nav.mapProviders', testId: 'nav-map-providers' },
       { to: '/maps/peace-operations', label: 'nav.mapPeaceOperations', testId: 'nav-map-peace-operations' },
+    ],
+  },
+  {
+    section: 'nav.sectionAgreements',
+    items: [
+      { to: '/agreements', label: 'nav.agreements', testId: 'nav-agreements', show: (u) => can(u, 'agreements:read') },
+      {
+        to: '/agreement-template',
+        label: 'nav.agreementTemplate',
+        testId: 'nav-agreement-template',
+        show: (u) => can(u, 'agreements:manage'),
+      },
+      {
+        to: '/assignment-requests',
+        label: 'nav.assignmentRequests',
+        testId: 'nav-assignment-requests',
+        show: (u) => can(u, 'agreements:read'),
+      },
+      { to: '/price-lists', label: 'nav.priceLists', testId: 'nav-price-lists', show: (u) => can(u, 'billing:read') },
+      { to: '/billing', label: 'nav.billing', testId: 'nav-billing', show: (u) => can(u, 'billing:read') },
     ],
   },
 ];
