@@ -8,6 +8,7 @@ import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { AppError } from '../../server/errors.ts';
 import { findUserForSignIn } from '../identity/identity.repository.ts';
+import { loadReferenceData } from '../reference/reference-data.ts';
 import type { User } from '../identity/identity.schema.ts';
 import {
   assignmentHistory,
@@ -203,5 +204,16 @@ describe('assignment decisions', () => {
     expect(past.issues[0]?.field).toBe('effectiveFrom');
     // Nothing changed.
     expect(await providerOn('UNAMA', 'PAY-PAYROLL', '2026-04-02')).toBe('UNON');
+  });
+
+  it('keeps decisions when the reference data is loaded again', async () => {
+    await loadReferenceData(h.db);
+    expect(await providerOn('UNAMA', 'PAY-PAYROLL', '2026-03-31')).toBe('KJSO');
+    expect(await providerOn('UNAMA', 'PAY-PAYROLL', '2026-04-01')).toBe('UNON');
+    const history = await assignmentHistory(h.db, 'UNAMA', 'PAY-PAYROLL');
+    expect(history.map((p) => [p.provider.code, p.effectiveTo])).toEqual([
+      ['KJSO', '2026-04-01'],
+      ['UNON', null],
+    ]);
   });
 });
