@@ -8,8 +8,8 @@ import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { AppError } from '../../server/errors.ts';
 import { findUserForSignIn } from '../identity/identity.repository.ts';
-import { loadReferenceData } from '../reference/reference-data.ts';
 import type { User } from '../identity/identity.schema.ts';
+import { loadReferenceData } from '../reference/reference-data.ts';
 import {
   assignmentHistory,
   consultOnRequest,

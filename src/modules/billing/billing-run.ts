@@ -125,11 +125,13 @@ const inForce = (p: { from: string; to: string | null }, day: string) => p.from 
 export function computeRun(f: BillingFacts): ComputedRun {
   const { from, to } = periodBounds(f.period);
   const warnings: string[] = [];
+  const pricesBy = groupBy(f.prices, (p) => `${p.provider}\u0000${p.service}`);
+  const assignmentsBy = groupBy(f.assignments, (a) => `${a.entity}\u0000${a.service}`);
   const priceOn = (provider: string, service: string, day: string) =>
-    f.prices.find((p) => p.provider === provider && p.service === service && inForce(p, day));
+    pricesBy.get(`${provider}\u0000${service}`)?.find((p) => inForce(p, day));
   const assignmentOn = (entity: string, service: string, day: string) =>
-    f.assignments
-      .filter((a) => a.entity === entity && a.service === service && inForce(a, day))
+    (assignmentsBy.get(`${entity}\u0000${service}`) ?? [])
+      .filter((a) => inForce(a, day))
       .sort((a, b) => (a.from < b.from ? 1 : -1))[0];
   const billable = (provider: string, entity: string, service: string, day: string) => {
     const a = assignmentOn(entity, service, day);
@@ -295,6 +297,17 @@ export function computeRun(f: BillingFacts): ComputedRun {
     .sort((a, b) => (a.entity === b.entity ? (a.provider < b.provider ? -1 : 1) : a.entity < b.entity ? -1 : 1));
   const hash = createHash('sha256').update(JSON.stringify(statements)).digest('hex');
   return { statements, warnings, hash };
+}
+
+function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
 }
 
 /** The exact total of several statements. */
