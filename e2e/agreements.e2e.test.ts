@@ -6,7 +6,9 @@
  *    services, term, review date, contacts, a standard with a service credit);
  * 2. takes it from draft to in consultation, records the signatures, and activates it;
  * 3. reads its PDF in French (the text of the PDF, not just its type) and its HTML in English;
- * 4. MINUSCA's focal point sees the agreement; KJSO's agent sees none.
+ * 4. MINUSCA's focal point sees the agreement; KJSO's agent sees none;
+ * 5. the coordinator adds a price list (an overlapping one is refused with a clear problem), runs a month
+ *    and closes it.
  *
  * The agreement view is saved as agreement.png (1400x900; to docs/screenshots/ when MERIDIAN_SCREENSHOTS=1).
  */
@@ -29,9 +31,12 @@ let agreementUrl = '';
 const sessions = new SignedInUsers(
   () => browser,
   () => baseUrl,
-  // answers the steps expect: 401 from /api/auth/me before sign-in, 400 from signing without signatories
+  // answers the steps expect: 401 from /api/auth/me before sign-in, 400 from signing without signatories,
+  // 409 from an overlapping price list
   (text, at) =>
-    (/status of 401/.test(text) && /\/api\/auth\/me/.test(at)) || (/status of 400/.test(text) && /\/transitions$/.test(at)),
+    (/status of 401/.test(text) && /\/api\/auth\/me/.test(at)) ||
+    (/status of 400/.test(text) && /\/transitions$/.test(at)) ||
+    (/status of 409/.test(text) && /\/api\/price-lists$/.test(at)),
 );
 const { pageErrors, consoleErrors } = sessions;
 
@@ -131,6 +136,32 @@ describe('agreements: from draft to active, and the printable agreement', () => 
     await kjso.getByTestId('agreements-empty').waitFor();
     const direct = await kjso.request.get(agreementUrl.replace('/agreements/', '/api/agreements/'));
     expect(direct.status()).toBe(404);
+  });
+
+  it('adds a price list, refuses an overlapping one, runs a month of billing and closes it', async () => {
+    const { page } = await sessions.get(COORDINATOR);
+    await page.getByTestId('nav-price-lists').click();
+    const addPrice = async (price: string, from: string) => {
+      await pick(page, 'price-provider', /^UNON/, 'UNON');
+      await pick(page, 'price-service', /^HR-ONBOARD/, 'HR-ONBOARD');
+      await pick(page, 'price-basis', /per case/);
+      await page.getByTestId('price-unit-price').fill(price);
+      await page.getByTestId('price-from').fill(from);
+      await page.getByTestId('price-add').click();
+    };
+    await addPrice('150.00', '2026-01-01');
+    await page.getByTestId('price-row-UNON-HR-ONBOARD').waitFor();
+    await addPrice('175.00', '2026-06-01');
+    await page.getByTestId('price-error').waitFor();
+    expect(await page.getByTestId('price-error').textContent()).toMatch(/overlaps price list \d+/);
+    expect(await page.getByTestId('price-row-UNON-HR-ONBOARD').count()).toBe(1);
+
+    await page.getByTestId('nav-billing').click();
+    await page.getByTestId('run-month').fill('2026-10');
+    await page.getByTestId('run-submit').click();
+    await page.getByTestId('run-row-2026-10').getByRole('link').click();
+    await page.getByTestId('run-close').click();
+    await expect.poll(() => page.getByTestId('run-state').getAttribute('data-state')).toBe('closed');
   });
 
   it('raised no page errors', () => {

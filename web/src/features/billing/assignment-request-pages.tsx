@@ -96,6 +96,7 @@ function NewRequestForm() {
             data={(['global', 'regional', 'local'] as const).map((s) => ({ value: s, label: t(`scope.${s}`) }))}
             value={f.scope}
             onChange={(scope) => setF({ ...f, scope })}
+            allowDeselect={false}
           />
           <TextInput
             type="date"
@@ -288,6 +289,7 @@ export function AssignmentRequestPage({ id }: { id: number }) {
                 }))}
                 value={c.party}
                 onChange={(party) => setC({ ...c, party })}
+                allowDeselect={false}
               />
               <TextInput
                 label={t('agreementsDoc.consultee')}
@@ -299,6 +301,7 @@ export function AssignmentRequestPage({ id }: { id: number }) {
                 data={OPINIONS.map((o) => ({ value: o, label: t(`agreementsDoc.opinion.${o}`) }))}
                 value={c.opinion}
                 onChange={(opinion) => setC({ ...c, opinion })}
+                allowDeselect={false}
               />
             </SimpleGrid>
             <Textarea

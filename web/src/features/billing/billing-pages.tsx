@@ -94,6 +94,8 @@ export function PriceListsPage() {
                 data={providerOptions}
                 value={f.provider}
                 onChange={(v) => setF({ ...f, provider: v })}
+                allowDeselect={false}
+                data-testid="price-provider"
               />
               <Select
                 label={t('billing.service')}
@@ -101,24 +103,30 @@ export function PriceListsPage() {
                 data={(services.data?.items ?? []).map((s) => ({ value: s.code, label: `${s.code} (${t(`unit.${s.unit}`)})` }))}
                 value={f.service}
                 onChange={(v) => setF({ ...f, service: v })}
+                allowDeselect={false}
+                data-testid="price-service"
               />
               <Select
                 label={t('billing.basis')}
                 data={PRICE_BASES.map((b) => ({ value: b, label: t(`billing.bases.${b}`) }))}
                 value={f.basis}
                 onChange={(v) => setF({ ...f, basis: v })}
+                allowDeselect={false}
+                data-testid="price-basis"
               />
               <TextInput
                 label={t('billing.unitPrice')}
                 placeholder="125.00"
                 value={f.unitPrice}
                 onChange={(e) => setF({ ...f, unitPrice: e.currentTarget.value })}
+                data-testid="price-unit-price"
               />
               <TextInput
                 type="date"
                 label={t('billing.from')}
                 value={f.effectiveFrom}
                 onChange={(e) => setF({ ...f, effectiveFrom: e.currentTarget.value })}
+                data-testid="price-from"
               />
               <TextInput
                 type="date"
@@ -129,7 +137,7 @@ export function PriceListsPage() {
             </SimpleGrid>
             <ErrorAlert error={create.error} testId="price-error" />
             <Group>
-              <Button loading={create.isPending} onClick={() => create.mutate()}>
+              <Button loading={create.isPending} onClick={() => create.mutate()} data-testid="price-add">
                 {t('billing.addPrice')}
               </Button>
             </Group>
@@ -161,7 +169,7 @@ export function PriceListsPage() {
           </Table.Thead>
           <Table.Tbody>
             {list.data.items.map((p) => (
-              <Table.Tr key={p.id}>
+              <Table.Tr key={p.id} data-testid={`price-row-${p.provider}-${p.service}`}>
                 <Table.Td>{p.provider}</Table.Td>
                 <Table.Td>
                   {p.service}{' '}
@@ -205,8 +213,9 @@ export function BillingRunsPage() {
               placeholder="2026-02"
               value={period}
               onChange={(e) => setPeriod(e.currentTarget.value)}
+              data-testid="run-month"
             />
-            <Button loading={run.isPending} onClick={() => run.mutate()}>
+            <Button loading={run.isPending} onClick={() => run.mutate()} data-testid="run-submit">
               {t('billing.run')}
             </Button>
           </Group>
@@ -238,7 +247,7 @@ export function BillingRunsPage() {
           </Table.Thead>
           <Table.Tbody>
             {runs.data.map((r) => (
-              <Table.Tr key={r.id}>
+              <Table.Tr key={r.id} data-testid={`run-row-${r.period}`}>
                 <Table.Td>
                   <Anchor renderRoot={(p) => <Link to="/billing/$id" params={{ id: String(r.id) }} {...p} />}>{r.period}</Anchor>
                 </Table.Td>
@@ -283,7 +292,13 @@ export function BillingRunPage({ id }: { id: number }) {
               <RunState state={r.state} />
               <Anchor href={`/api/billing-runs/${id}/lines.csv`}>{t('billing.exportCsv')}</Anchor>
               {r.state === 'open' && can(user, 'billing:manage') && (
-                <Button color="red" variant="light" loading={close.isPending} onClick={() => close.mutate()}>
+                <Button
+                  color="red"
+                  variant="light"
+                  loading={close.isPending}
+                  onClick={() => close.mutate()}
+                  data-testid="run-close"
+                >
                   {t('billing.close')}
                 </Button>
               )}
@@ -433,6 +448,7 @@ export function StatementPage({ id }: { id: number }) {
                 data={(['credit', 'debit'] as const).map((k) => ({ value: k, label: t(`billing.noteKind.${k}`) }))}
                 value={n.kind}
                 onChange={(kind) => setN({ ...n, kind })}
+                allowDeselect={false}
               />
               <TextInput
                 label={t('billing.amount')}
