@@ -8,9 +8,13 @@
  * 3. reads its PDF in French (the text of the PDF, not just its type) and its HTML in English;
  * 4. MINUSCA's focal point sees the agreement; KJSO's agent sees none;
  * 5. the coordinator adds a price list (an overlapping one is refused with a clear problem), runs a month
- *    and closes it.
+ *    and closes it;
+ * 6. an assignment request (UNAMA's payroll to UNON): the coordinator records the consultations of DMSPC and
+ *    of the head of UNAMA on screen, the administrator (the USG's stand-in) approves it from a date, and the
+ *    request shows the trail and the new period in UNAMA's history.
  *
- * The agreement view is saved as agreement.png (1400x900; to docs/screenshots/ when MERIDIAN_SCREENSHOTS=1).
+ * The agreement view is saved as agreement.png and the decided request as assignment-request.png (1400 wide;
+ * to docs/screenshots/ when MERIDIAN_SCREENSHOTS=1).
  */
 import path from 'node:path';
 import { PDFParse } from 'pdf-parse';
@@ -22,6 +26,7 @@ const SCREENSHOTS = screenshotsDir();
 const COORDINATOR = 'coordinator@meridian.test';
 const FOCAL = 'focal.minusca@meridian.test';
 const KJSO = 'agent.kjso@meridian.test';
+const ADMIN = 'admin@meridian.test';
 
 let server: TestServer;
 let baseUrl: string;
@@ -162,6 +167,49 @@ describe('agreements: from draft to active, and the printable agreement', () => 
     await page.getByTestId('run-row-2026-10').getByRole('link').click();
     await page.getByTestId('run-close').click();
     await expect.poll(() => page.getByTestId('run-state').getAttribute('data-state')).toBe('closed');
+  });
+
+  it('takes an assignment request through its consultations to the decision, on screen', async () => {
+    const coordinator = (await sessions.get(COORDINATOR)).page;
+    const created = await coordinator.request.post(`${baseUrl}/api/assignment-requests`, {
+      data: {
+        entity: 'UNAMA',
+        provider: 'UNON',
+        services: ['PAY-PAYROLL'],
+        scope: 'global',
+        costRecovery: true,
+        requestedFrom: '2030-01-01',
+        justification: 'One payroll centre for the special political missions',
+      },
+    });
+    expect(created.status()).toBe(201);
+    const id = (await created.json()).id as number;
+    await coordinator.getByTestId('nav-assignment-requests').click();
+    await coordinator.getByRole('link', { name: /^AR-\d{6}$/ }).click();
+    await expect.poll(() => coordinator.getByTestId('request-state').getAttribute('data-state')).toBe('open');
+    for (const [party, who, opinion] of [
+      [/Management Strategy/, 'ASG, Management Strategy, Policy and Compliance', /^Concurs$/],
+      [/Head of the entity/, 'Special Representative, UNAMA', /with conditions/],
+    ] as const) {
+      await pick(coordinator, 'consult-party', party);
+      await coordinator.getByTestId('consult-consultee').fill(who);
+      await pick(coordinator, 'consult-opinion', opinion);
+      await coordinator.getByTestId('consult-comment').fill('Consulted on screen');
+      await coordinator.getByTestId('consult-submit').click();
+      await coordinator.getByTestId('consultation-trail').getByText(who, { exact: false }).waitFor();
+    }
+    // the coordinator has no authority to decide: no decision form
+    expect(await coordinator.getByTestId('decision-approve').count()).toBe(0);
+
+    const admin = (await sessions.get(ADMIN)).page;
+    await admin.goto(`${baseUrl}/assignment-requests/${id}`);
+    await admin.getByTestId('decision-date').fill('2030-01-01');
+    await admin.getByTestId('decision-rationale').fill('Consolidation of payroll');
+    await admin.getByTestId('decision-approve').click();
+    await expect.poll(() => admin.getByTestId('request-state').getAttribute('data-state')).toBe('approved');
+    await expect.poll(async () => admin.getByTestId('history-PAY-PAYROLL').textContent()).toMatch(/2030-01-01 → …: UNON/);
+    expect(await admin.getByTestId('history-PAY-PAYROLL').textContent()).toMatch(/→ 2030-01-01: KJSO/);
+    await admin.screenshot({ path: path.join(SCREENSHOTS, 'assignment-request.png'), fullPage: true });
   });
 
   it('raised no page errors', () => {

@@ -32,7 +32,7 @@ import { useCurrentUser } from '../auth/session.ts';
 import { can } from '../cases/case-format.ts';
 import { servicesQuery } from '../catalogue/catalogue.api.ts';
 import { allEntitiesQuery, allProvidersQuery } from '../directory/directory.api.ts';
-import { type AssignmentRequest, OPINIONS, PARTIES, requestQuery, requestsQuery } from './billing.api.ts';
+import { type AssignmentRequest, historyQuery, OPINIONS, PARTIES, requestQuery, requestsQuery } from './billing.api.ts';
 
 const STATE_COLOR = { open: 'yellow', approved: 'green', rejected: 'red', withdrawn: 'gray' } as const;
 
@@ -197,6 +197,26 @@ export function AssignmentRequestsPage() {
   );
 }
 
+/** Who served the entity for a service, period by period (the point-in-time history routing reads). */
+function ServiceHistory({ entity, service }: { entity: string; service: string }) {
+  const { t } = useTranslation();
+  const q = useQuery(historyQuery(entity, service));
+  return (
+    <Stack gap={4} data-testid={`history-${service}`}>
+      <Text size="sm" fw={600}>
+        {service}
+      </Text>
+      <ErrorAlert error={q.error} />
+      {(q.data ?? []).map((p) => (
+        <Text key={p.effectiveFrom} size="sm">
+          {p.effectiveFrom} → {p.effectiveTo ?? '…'}: <b>{p.provider.code}</b>
+          {p.decision ? ` (${t('agreementsDoc.byDecision', { reference: p.decision })})` : ''}
+        </Text>
+      ))}
+    </Stack>
+  );
+}
+
 export function AssignmentRequestPage({ id }: { id: number }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language.startsWith('fr') ? 'fr' : 'en';
@@ -225,7 +245,11 @@ export function AssignmentRequestPage({ id }: { id: number }) {
         method: 'POST',
         body: { decision, rationale: d.rationale, ...(d.effectiveFrom ? { effectiveFrom: d.effectiveFrom } : {}) },
       }),
-    onSuccess: onDone,
+    onSuccess: (r) => {
+      onDone(r);
+      // the decision wrote assignments: routing, the matrix and the history change from its date
+      void qc.invalidateQueries({ queryKey: ['assignments'] });
+    },
   });
   if (q.error) return <ErrorAlert error={q.error} />;
   const r = q.data;
@@ -283,6 +307,7 @@ export function AssignmentRequestPage({ id }: { id: number }) {
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
               <Select
                 label={t('agreementsDoc.consultedParty')}
+                data-testid="consult-party"
                 data={(entityRole ? (['entity-head'] as const) : PARTIES).map((p) => ({
                   value: p,
                   label: t(`agreementsDoc.partyName.${p}`),
@@ -293,11 +318,13 @@ export function AssignmentRequestPage({ id }: { id: number }) {
               />
               <TextInput
                 label={t('agreementsDoc.consultee')}
+                data-testid="consult-consultee"
                 value={c.consultee}
                 onChange={(e) => setC({ ...c, consultee: e.currentTarget.value })}
               />
               <Select
                 label={t('agreementsDoc.opinionLabel')}
+                data-testid="consult-opinion"
                 data={OPINIONS.map((o) => ({ value: o, label: t(`agreementsDoc.opinion.${o}`) }))}
                 value={c.opinion}
                 onChange={(opinion) => setC({ ...c, opinion })}
@@ -306,12 +333,13 @@ export function AssignmentRequestPage({ id }: { id: number }) {
             </SimpleGrid>
             <Textarea
               label={t('agreementsDoc.comment')}
+              data-testid="consult-comment"
               value={c.comment}
               onChange={(e) => setC({ ...c, comment: e.currentTarget.value })}
             />
             <ErrorAlert error={consult.error} />
             <Group>
-              <Button loading={consult.isPending} onClick={() => consult.mutate()}>
+              <Button loading={consult.isPending} onClick={() => consult.mutate()} data-testid="consult-submit">
                 {t('agreementsDoc.recordConsultation')}
               </Button>
             </Group>
@@ -327,6 +355,12 @@ export function AssignmentRequestPage({ id }: { id: number }) {
           <Text size="sm">{r.decisionRationale}</Text>
         </Card>
       )}
+      <Title order={4}>{t('agreementsDoc.history', { entity: r.entity.code })}</Title>
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        {r.services.map((s) => (
+          <ServiceHistory key={s} entity={r.entity.code} service={s} />
+        ))}
+      </SimpleGrid>
       {r.state === 'open' && can(user, 'assignments:decide') && (
         <Card withBorder>
           <Stack gap="xs">
@@ -338,11 +372,13 @@ export function AssignmentRequestPage({ id }: { id: number }) {
               type="date"
               maw={240}
               label={t('agreementsDoc.effectiveFrom')}
+              data-testid="decision-date"
               value={d.effectiveFrom}
               onChange={(e) => setD({ ...d, effectiveFrom: e.currentTarget.value })}
             />
             <Textarea
               label={t('agreementsDoc.rationale')}
+              data-testid="decision-rationale"
               value={d.rationale}
               onChange={(e) => setD({ ...d, rationale: e.currentTarget.value })}
             />
@@ -352,6 +388,7 @@ export function AssignmentRequestPage({ id }: { id: number }) {
                 color="green"
                 loading={decide.isPending && decide.variables === 'approve'}
                 onClick={() => decide.mutate('approve')}
+                data-testid="decision-approve"
               >
                 {t('agreementsDoc.approve')}
               </Button>

@@ -28,7 +28,7 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { useCurrentUser } from '../auth/session.ts';
 import { can } from '../cases/case-format.ts';
 import { servicesQuery } from '../catalogue/catalogue.api.ts';
-import { allProvidersQuery } from '../directory/directory.api.ts';
+import { allEntitiesQuery, allProvidersQuery } from '../directory/directory.api.ts';
 import {
   type BillingRun,
   formatAmount,
@@ -191,6 +191,126 @@ export function PriceListsPage() {
   );
 }
 
+/** Usage (in the service's unit of measure) and staff headcounts, the facts billed per unit and per head. */
+function FactsForm() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language.startsWith('fr') ? 'fr' : 'en';
+  const providers = useQuery(allProvidersQuery);
+  const entities = useQuery(allEntitiesQuery);
+  const services = useQuery(servicesQuery());
+  const entityOptions = (entities.data ?? []).map((e) => ({ value: e.code, label: `${e.code} — ${e.name[lang]}` }));
+  const [u, setU] = useState({
+    provider: null as string | null,
+    entity: null as string | null,
+    service: null as string | null,
+    onDate: '',
+    quantity: '',
+    caseReference: '',
+  });
+  const [h, setH] = useState({ entity: null as string | null, month: '', staff: '' });
+  const usage = useMutation({
+    mutationFn: () =>
+      api<{ id: string }>('/api/usage-records', {
+        method: 'POST',
+        body: {
+          provider: u.provider,
+          entity: u.entity,
+          service: u.service,
+          onDate: u.onDate,
+          quantity: u.quantity,
+          ...(u.caseReference ? { caseReference: u.caseReference } : {}),
+        },
+      }),
+  });
+  const headcount = useMutation({
+    mutationFn: () =>
+      api<void>('/api/headcounts', { method: 'PUT', body: { entity: h.entity, month: h.month, staff: Number(h.staff) } }),
+  });
+  return (
+    <Card withBorder>
+      <Stack gap="xs">
+        <Title order={5}>{t('billing.recordUsage')}</Title>
+        <SimpleGrid cols={{ base: 1, sm: 3 }}>
+          <Select
+            label={t('billing.provider')}
+            searchable
+            allowDeselect={false}
+            data={(providers.data ?? []).map((p) => ({ value: p.code, label: `${p.code} — ${p.name[lang]}` }))}
+            value={u.provider}
+            onChange={(provider) => setU({ ...u, provider })}
+          />
+          <Select
+            label={t('billing.entity')}
+            searchable
+            allowDeselect={false}
+            data={entityOptions}
+            value={u.entity}
+            onChange={(entity) => setU({ ...u, entity })}
+          />
+          <Select
+            label={t('billing.service')}
+            searchable
+            allowDeselect={false}
+            data={(services.data?.items ?? []).map((s) => ({ value: s.code, label: `${s.code} (${t(`unit.${s.unit}`)})` }))}
+            value={u.service}
+            onChange={(service) => setU({ ...u, service })}
+          />
+          <TextInput
+            type="date"
+            label={t('billing.onDate')}
+            value={u.onDate}
+            onChange={(e) => setU({ ...u, onDate: e.currentTarget.value })}
+          />
+          <TextInput
+            label={t('billing.quantity')}
+            value={u.quantity}
+            onChange={(e) => setU({ ...u, quantity: e.currentTarget.value })}
+          />
+          <TextInput
+            label={t('billing.caseOptional')}
+            value={u.caseReference}
+            onChange={(e) => setU({ ...u, caseReference: e.currentTarget.value })}
+          />
+        </SimpleGrid>
+        <ErrorAlert error={usage.error} />
+        <Group>
+          <Button variant="light" loading={usage.isPending} onClick={() => usage.mutate()}>
+            {t('billing.recordUsage')}
+          </Button>
+          {usage.isSuccess && <Text size="sm">{t('billing.recorded')}</Text>}
+        </Group>
+        <Title order={5} mt="sm">
+          {t('billing.recordHeadcount')}
+        </Title>
+        <SimpleGrid cols={{ base: 1, sm: 3 }}>
+          <Select
+            label={t('billing.entity')}
+            searchable
+            allowDeselect={false}
+            data={entityOptions}
+            value={h.entity}
+            onChange={(entity) => setH({ ...h, entity })}
+          />
+          <TextInput
+            label={t('billing.month')}
+            placeholder="2026-02"
+            value={h.month}
+            onChange={(e) => setH({ ...h, month: e.currentTarget.value })}
+          />
+          <TextInput label={t('billing.staff')} value={h.staff} onChange={(e) => setH({ ...h, staff: e.currentTarget.value })} />
+        </SimpleGrid>
+        <ErrorAlert error={headcount.error} />
+        <Group>
+          <Button variant="light" loading={headcount.isPending} onClick={() => headcount.mutate()}>
+            {t('billing.recordHeadcount')}
+          </Button>
+          {headcount.isSuccess && <Text size="sm">{t('billing.recorded')}</Text>}
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
+
 export function BillingRunsPage() {
   const { t, i18n } = useTranslation();
   const user = useCurrentUser();
@@ -232,6 +352,7 @@ export function BillingRunsPage() {
           )}
         </Card>
       )}
+      {can(user, 'billing:manage') && <FactsForm />}
       <ErrorAlert error={runs.error} />
       {runs.data?.length === 0 && <Text c="dimmed">{t('billing.noRuns')}</Text>}
       {runs.data && runs.data.length > 0 && (

@@ -221,6 +221,24 @@ export const requestQuery = (id: number) =>
     queryFn: ({ signal }) => api<AssignmentRequest>(`/api/assignment-requests/${id}`, { signal }),
   });
 
+export interface HistoryEntry {
+  provider: { code: string; name: LocalizedText };
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  scope: 'global' | 'regional' | 'local';
+  costRecovery: boolean;
+  basis: string;
+  decision: string | null;
+}
+
+/** Every assignment period of an entity and service (who served from when to when). */
+export const historyQuery = (entity: string, service: string) =>
+  queryOptions({
+    queryKey: ['assignments', 'history', entity, service],
+    queryFn: ({ signal }) =>
+      api<{ items: HistoryEntry[] }>('/api/assignments/history', { query: { entity, service }, signal }).then((r) => r.items),
+  });
+
 export const priceListsQuery = (p: { provider?: string; service?: string; page?: number }) =>
   queryOptions({
     queryKey: ['price-lists', p],
