@@ -108,6 +108,9 @@ describe('the common SLA', () => {
     });
     expect(activateEarly.status).toBe(409);
     expect(activateEarly.json().code).toBe('AGREEMENT_TRANSITION_REFUSED');
+    expect(activateEarly.json().detail).toBe(
+      'Version 1 of SLA-RSCE-MINUSCA-1 is in-consultation: it cannot be activated (allowed: return, sign, withdraw)',
+    );
     const unsigned = await call('coordinator', 'POST', `/api/agreements/${id}/transitions`, { action: 'sign', version: 1 });
     expect(unsigned.status).toBe(400);
     const signed = await call('coordinator', 'POST', `/api/agreements/${id}/transitions`, {

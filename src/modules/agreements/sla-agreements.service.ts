@@ -13,7 +13,7 @@ import { findClientEntity, findProvider } from '../directory/directory.repositor
 import { appendAuditEvent } from '../identity/identity.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
 import { refreshCaseClocks } from '../sla/clocks.service.ts';
-import { isEditable, isPending, nextAgreementState } from './agreement-lifecycle.ts';
+import { allowedAgreementActions, isEditable, isPending, nextAgreementState } from './agreement-lifecycle.ts';
 import { inScope, recordScopeOf } from './record-scope.ts';
 import { todayUtc } from './routing.service.ts';
 import {
@@ -50,6 +50,16 @@ import type {
 } from './sla-agreements.schema.ts';
 
 type Db = Kysely<Database>;
+
+const PAST: Record<TransitionInput['action'], string> = {
+  submit: 'submitted',
+  return: 'returned',
+  sign: 'signed',
+  activate: 'activated',
+  expire: 'expired',
+  terminate: 'terminated',
+  withdraw: 'withdrawn',
+};
 
 /** Every template version, newest first. */
 export async function templates(db: Db): Promise<Template[]> {
@@ -448,7 +458,7 @@ export async function transitionAgreement(
     if (!to) {
       throw new AppError(
         'AGREEMENT_TRANSITION_REFUSED',
-        `Version ${v.version} of ${row.reference} is ${v.state}: it cannot be ${input.action === 'return' ? 'returned' : `${input.action}ed`.replace('ee', 'e')}`,
+        `Version ${v.version} of ${row.reference} is ${v.state}: it cannot be ${PAST[input.action]} (allowed: ${allowedAgreementActions(v.state).join(', ') || 'nothing'})`,
         { details: { state: v.state, action: input.action } },
       );
     }
