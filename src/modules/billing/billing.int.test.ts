@@ -337,6 +337,15 @@ describe('a billing run', () => {
     statementId = (page.items[0] as { id: number }).id;
   });
 
+  it('gives the same answer to two runs of a month started at once', async () => {
+    const [a, b] = await Promise.all([
+      runBilling(h.db, u('coordinator'), '2026-04'),
+      runBilling(h.db, u('coordinator'), '2026-04'),
+    ]);
+    expect(a.run.id).toBe(b.run.id);
+    expect([a.changed, b.changed].sort()).toEqual([false, true]);
+  });
+
   it('keeps provider and entity scoping: another provider or entity sees no statement, not even a count', async () => {
     const q = { run: runId, page: 1, pageSize: 10, order: 'asc' as const };
     expect((await listStatements(h.db, u('agent.unon'), q)).total).toBe(132);

@@ -232,6 +232,16 @@ export async function recordHeadcount(db: Db, actor: User, input: HeadcountInput
  * @throws AppError BILLING_PERIOD_CLOSED.
  */
 export async function runBilling(db: Db, actor: User, period: string, now = new Date()) {
+  try {
+    return await runBillingOnce(db, actor, period, now);
+  } catch (e) {
+    // Two first runs of a month at once: the loser retries, finds the winner's run and locks it.
+    if ((e as { code?: string })?.code === '23505') return runBillingOnce(db, actor, period, now);
+    throw e;
+  }
+}
+
+async function runBillingOnce(db: Db, actor: User, period: string, now: Date) {
   const { from, to } = periodBounds(period);
   const result = await db.transaction().execute(async (trx) => {
     const existing = await findRunByPeriod(trx, period, true);
