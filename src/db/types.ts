@@ -79,6 +79,8 @@ export interface AssignmentTable {
   cost_recovery: boolean;
   basis: string;
   source: string;
+  /** The assignment request whose decision wrote this assignment; null for the reference data. */
+  decision_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ImportRunTable {
@@ -406,6 +408,167 @@ export interface PlanningChangeProposalTable {
   created_at: Timestamp;
 }
 
+/** Versions of the common SLA template (agreements module). */
+export interface AgreementTemplateTable {
+  id: Generated<number>;
+  version: number;
+  state: 'draft' | 'published';
+  sections: Json<unknown>;
+  note: string | null;
+  created_by: number | null;
+  created_at: Timestamp;
+  published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface AgreementTable {
+  id: Generated<number>;
+  reference: string;
+  provider_code: string;
+  entity_code: string;
+  title: string;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AgreementVersionTable {
+  id: Generated<number>;
+  agreement_id: number;
+  version: number;
+  template_id: number;
+  state: string;
+  annex: Json<unknown>;
+  amendment_note: string | null;
+  effective_from: string | null;
+  effective_to: string | null;
+  signed_by: ColumnType<unknown, string | null | undefined, string | null>;
+  signed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  policy_ids: ColumnType<number[], string | undefined, string>;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AssignmentRequestTable {
+  id: Generated<number>;
+  reference: string;
+  entity_code: string;
+  provider_code: string;
+  services: Json<string[]>;
+  scope: 'global' | 'regional' | 'local';
+  cost_recovery: boolean;
+  requested_from: string;
+  justification: string;
+  state: 'open' | 'approved' | 'rejected' | 'withdrawn';
+  requested_by: number | null;
+  requested_at: Timestamp;
+  decided_by: number | null;
+  decided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  decision_rationale: string | null;
+  effective_from: string | null;
+}
+
+export interface AssignmentConsultationTable {
+  id: Generated<number>;
+  request_id: number;
+  party: 'dmspc' | 'entity-head' | 'provider' | 'other';
+  consultee: string;
+  opinion: 'concur' | 'concur-with-conditions' | 'object';
+  comment: string;
+  recorded_by: number | null;
+  at: Timestamp;
+}
+
+/** Money and quantities are `numeric`, read as decimal strings (select them `::text`). */
+export interface PriceListTable {
+  id: Generated<number>;
+  provider_code: string;
+  service_code: string;
+  basis: 'per-case' | 'per-unit' | 'per-head-month' | 'fixed-fee';
+  unit_price: string;
+  currency: string;
+  effective_from: string;
+  effective_to: string | null;
+  note: string | null;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
+export interface UsageRecordTable {
+  id: Generated<string>;
+  provider_code: string;
+  entity_code: string;
+  service_code: string;
+  case_id: string | null;
+  on_date: string;
+  quantity: string;
+  note: string | null;
+  recorded_by: number | null;
+  recorded_at: Timestamp;
+}
+
+export interface EntityHeadcountTable {
+  entity_code: string;
+  month: string;
+  staff: number;
+  recorded_by: number | null;
+  recorded_at: Timestamp;
+}
+
+export interface BillingRunTable {
+  id: Generated<number>;
+  period: string;
+  state: 'open' | 'closed';
+  content_hash: string;
+  runs: number;
+  created_by: number | null;
+  created_at: Timestamp;
+  computed_at: Timestamp;
+  closed_by: number | null;
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface StatementTable {
+  id: Generated<number>;
+  run_id: number;
+  number: string;
+  entity_code: string;
+  provider_code: string;
+  currency: string;
+  total: string;
+  line_count: number;
+}
+
+export interface StatementLineTable {
+  id: Generated<string>;
+  statement_id: number;
+  position: number;
+  kind: 'charge' | 'service-credit';
+  service_code: string;
+  basis: string;
+  case_id: string | null;
+  case_reference: string | null;
+  usage_record_id: string | null;
+  price_list_id: number | null;
+  agreement_version_id: number | null;
+  description: string;
+  quantity: string;
+  unit_price: string;
+  amount: string;
+}
+
+export interface BillingNoteTable {
+  id: Generated<number>;
+  number: string;
+  statement_id: number;
+  kind: 'credit' | 'debit';
+  amount: string;
+  reason: string;
+  case_id: string | null;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   business_calendars: BusinessCalendarTable;
   business_calendar_versions: BusinessCalendarVersionTable;
@@ -441,4 +604,16 @@ export interface Database {
   planning_local_partners: PlanningLocalPartnerTable;
   planning_scenarios: PlanningScenarioTable;
   planning_change_proposals: PlanningChangeProposalTable;
+  agreement_templates: AgreementTemplateTable;
+  agreements: AgreementTable;
+  agreement_versions: AgreementVersionTable;
+  assignment_requests: AssignmentRequestTable;
+  assignment_consultations: AssignmentConsultationTable;
+  price_lists: PriceListTable;
+  usage_records: UsageRecordTable;
+  entity_headcounts: EntityHeadcountTable;
+  billing_runs: BillingRunTable;
+  statements: StatementTable;
+  statement_lines: StatementLineTable;
+  billing_notes: BillingNoteTable;
 }

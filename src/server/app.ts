@@ -23,6 +23,8 @@ import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.ts';
 import type { Database } from '../db/types.ts';
 import { agreementsRoutes } from '../modules/agreements/agreements.routes.ts';
+import { slaAgreementsRoutes } from '../modules/agreements/sla-agreements.routes.ts';
+import { billingRoutes } from '../modules/billing/billing.routes.ts';
 import { type AttachmentRouteOptions, attachmentRoutes } from '../modules/cases/attachments.routes.ts';
 import { casesRoutes } from '../modules/cases/cases.routes.ts';
 import { teamRoutes } from '../modules/cases/teams.ts';
@@ -229,6 +231,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       secureCookies: deps.secureCookies ?? false,
       signInRateLimit: deps.signInRateLimit ?? 10,
     });
+    await slaAgreementsRoutes(api);
+    await billingRoutes(api);
   });
   if (hasWeb) {
     await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });

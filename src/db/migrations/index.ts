@@ -11,6 +11,7 @@ import * as m20261129T1600 from './20261129T1600-case-queue-indexes.ts';
 import * as m20261129T1700 from './20261129T1700-sla.ts';
 import * as m20261129T1800 from './20261129T1800-surveys.ts';
 import * as m20261129T1900 from './20261129T1900-planning.ts';
+import * as m20261129T2000 from './20261129T2000-agreements-billing.ts';
 
 export const migrations: Record<string, Migration> = {
   '20261129T1200-directory-catalogue-assignments': m20261129T1200,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '20261129T1700-sla': m20261129T1700,
   '20261129T1800-surveys': m20261129T1800,
   '20261129T1900-planning': m20261129T1900,
+  '20261129T2000-agreements-billing': m20261129T2000,
 };

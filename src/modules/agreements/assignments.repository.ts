@@ -19,7 +19,11 @@ export interface AssignmentInput {
   source: string;
 }
 
-/** Replaces every assignment of `source` by `rows` (used by the reference loader; one transaction is the caller's). */
+/**
+ * Replaces every assignment of `source` by `rows` (used by the reference loader; one transaction is the
+ * caller's). Periods written by assignment decisions (decision 0014) are kept, and the replaced periods are
+ * cut short again where a decided period starts, so a reload never overlaps a decision.
+ */
 export async function replaceAssignmentsOfSource(db: Db, source: string, rows: AssignmentInput[]): Promise<void> {
   await db.deleteFrom('assignments').where('source', '=', source).execute();
   for (let i = 0; i < rows.length; i += 500) {
@@ -40,6 +44,16 @@ export async function replaceAssignmentsOfSource(db: Db, source: string, rows: A
       )
       .execute();
   }
+  await sql`update assignments r set effective_to = c.cut
+    from (
+      select r2.id, min(d.effective_from) as cut
+      from assignments r2
+      join assignments d on d.decision_id is not null and d.entity_code = r2.entity_code
+        and d.service_code = r2.service_code and d.effective_from > r2.effective_from
+      where r2.source = ${source}
+      group by r2.id
+    ) c
+    where r.id = c.id and (r.effective_to is null or r.effective_to > c.cut)`.execute(db);
 }
 
 function assignmentSelect(db: Db) {

@@ -33,6 +33,23 @@ export const PERMISSIONS = {
   'planning:read': 'read shared-services planning',
   /** Solve and save planning scenarios, accept their changes, edit planning data. */
   'planning:manage': 'plan shared services',
+  /** Read agreements and assignment requests (a provider's staff: their provider's; a focal point: their entity's). */
+  'agreements:read': 'read service-level agreements and assignment requests',
+  /** Edit the common SLA template and draft, amend and move agreements through their lifecycle. */
+  'agreements:manage': 'manage the SLA template and agreements',
+  /** Ask for a provider to be assigned (or changed) for an entity's services. */
+  'assignments:request': 'request provider assignments',
+  /** Record a consultation on an assignment request (a focal point: for the head of their own entity). */
+  'assignments:consult': 'record consultations on assignment requests',
+  /**
+   * Decide an assignment request: the Under-Secretary-General for Operational Support (para 11). In this
+   * build the administrator role stands in for the USG.
+   */
+  'assignments:decide': 'decide provider assignments',
+  /** Read price lists, billing runs and statements (scoped like agreements). */
+  'billing:read': 'read price lists, billing runs and statements',
+  /** Set prices, record usage and headcounts, run and close billing periods, issue credit and debit notes. */
+  'billing:manage': 'manage cost recovery and billing',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -40,11 +57,20 @@ const ALL_ROLES_READ: Permission[] = ['reference:read'];
 
 const CLIENT: Permission[] = ['cases:read', 'cases:create', 'cases:reply'];
 const WORK: Permission[] = ['cases:read', 'cases:reply', 'cases:work'];
+const AGREEMENTS_READ: Permission[] = ['agreements:read', 'billing:read'];
+const AGREEMENTS_MANAGE: Permission[] = ['agreements:manage', 'assignments:request', 'assignments:consult', 'billing:manage'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   'client-requester': [...ALL_ROLES_READ, ...CLIENT],
-  'entity-focal-point': [...ALL_ROLES_READ, 'users:read', ...CLIENT, 'surveys:results'],
-  'provider-agent': [...ALL_ROLES_READ, 'users:read', ...WORK, 'surveys:results'],
+  'entity-focal-point': [
+    ...ALL_ROLES_READ,
+    'users:read',
+    ...CLIENT,
+    'surveys:results',
+    ...AGREEMENTS_READ,
+    'assignments:consult',
+  ],
+  'provider-agent': [...ALL_ROLES_READ, 'users:read', ...WORK, 'surveys:results', ...AGREEMENTS_READ],
   'provider-manager': [
     ...ALL_ROLES_READ,
     'users:read',
@@ -53,6 +79,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'planning:read',
     'surveys:results',
     'surveys:flag',
+    ...AGREEMENTS_READ,
   ],
   'dos-coordinator': [
     ...ALL_ROLES_READ,
@@ -66,8 +93,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'surveys:results',
     'surveys:flag',
     'surveys:manage',
+    ...AGREEMENTS_READ,
+    ...AGREEMENTS_MANAGE,
   ],
-  viewer: [...ALL_ROLES_READ, 'cases:read', 'surveys:results'],
+  viewer: [...ALL_ROLES_READ, 'cases:read', 'surveys:results', ...AGREEMENTS_READ],
   administrator: [
     ...ALL_ROLES_READ,
     'users:read',
@@ -81,6 +110,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'surveys:results',
     'surveys:flag',
     'surveys:manage',
+    ...AGREEMENTS_READ,
+    ...AGREEMENTS_MANAGE,
+    'assignments:decide',
   ],
 };
 

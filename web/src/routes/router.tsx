@@ -2,6 +2,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createRouter } from '@tanstack/react-router';
 import { appRoute } from './app.tsx';
+import { billingRoutes } from './billing.tsx';
 import { caseRoute, myRequestsRoute, queueRoute, requestRoute } from './cases.tsx';
 import { catalogueRoute } from './catalogue.tsx';
 import { dutyStationsRoute } from './duty-stations.tsx';
@@ -53,6 +54,7 @@ export const routeTree = rootRoute.addChildren([
     planningRoute,
     planningScenarioRoute,
     coLocationRoute,
+    ...billingRoutes,
   ]),
 ]);
 

@@ -32,7 +32,12 @@ type NavPath =
   | '/surveys/campaigns'
   | '/surveys/template'
   | '/planning'
-  | '/planning/co-locations';
+  | '/planning/co-locations'
+  | '/agreements'
+  | '/agreement-template'
+  | '/assignment-requests'
+  | '/price-lists'
+  | '/billing';
 
 interface NavItem {
   to: NavPath;
@@ -134,6 +139,26 @@ const NAV: Array<{ section: string; items: NavItem[] }> = [
         testId: 'nav-co-locations',
         show: (u) => can(u, 'planning:read'),
       },
+    ],
+  },
+  {
+    section: 'nav.sectionAgreements',
+    items: [
+      { to: '/agreements', label: 'nav.agreements', testId: 'nav-agreements', show: (u) => can(u, 'agreements:read') },
+      {
+        to: '/agreement-template',
+        label: 'nav.agreementTemplate',
+        testId: 'nav-agreement-template',
+        show: (u) => can(u, 'agreements:manage'),
+      },
+      {
+        to: '/assignment-requests',
+        label: 'nav.assignmentRequests',
+        testId: 'nav-assignment-requests',
+        show: (u) => can(u, 'agreements:read'),
+      },
+      { to: '/price-lists', label: 'nav.priceLists', testId: 'nav-price-lists', show: (u) => can(u, 'billing:read') },
+      { to: '/billing', label: 'nav.billing', testId: 'nav-billing', show: (u) => can(u, 'billing:read') },
     ],
   },
 ];
