@@ -259,9 +259,17 @@ describe('SLA clocks, calendars, policies and report', () => {
       );
       expect(await page.getByTestId('calendar-holiday').getAttribute('data-date')).toBe('2027-12-25');
 
-      // a date not after the newest version's is refused by the API, at the date input
+      // the API's refusals are shown at the input they concern: overlapping windows at the window, then a date
+      // not after the newest version's at the date input
       await page.getByTestId('calendar-new-version').click();
+      await page.getByTestId('window-mon-add').click();
+      await page.getByTestId('window-mon-1-from').fill('12:00');
+      await page.getByTestId('window-mon-1-to').fill('18:00');
       await page.getByTestId('version-effective-from').fill('2027-01-01');
+      await page.getByTestId('version-submit').click();
+      const windowInput = page.locator('.mantine-InputWrapper-root', { has: page.getByTestId('window-mon-1-from') });
+      await expect.poll(() => windowInput.textContent(), SLOW).toContain('overlaps week.mon[0]');
+      await page.getByTestId('window-mon-1-remove').click();
       await page.getByTestId('version-submit').click();
       const dateInput = page.locator('.mantine-InputWrapper-root', { has: page.getByTestId('version-effective-from') });
       await expect.poll(() => dateInput.textContent(), SLOW).toContain('must be after 2027-01-01');

@@ -38,7 +38,8 @@ import {
   type Window,
 } from './sla.api.ts';
 import { addDays, isHhMm, localDate, timeZones, useZonedFormat, zonedIso } from './sla-format.ts';
-import { issueFor, issuesOf, ProblemAlert } from './sla-problems.tsx';
+import { issueFor, issuesOf } from './sla-issues.ts';
+import { ProblemAlert } from './sla-problems.tsx';
 import { useWeekdayName, WeekGrid } from './week-grid.tsx';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -178,7 +179,7 @@ export function CalendarVersionForm({
   const issues = issuesOf(error);
   const shown = (field: string) =>
     ['effectiveFrom', 'timeZone', 'note'].includes(field) ||
-    /^week\.(mon|tue|wed|thu|fri|sat|sun)\.\d+\.[01]$/.test(field) ||
+    /^week\.(mon|tue|wed|thu|fri|sat|sun)\.\d+(\.[01])?$/.test(field) ||
     /^holidays\.\d+$/.test(field);
   const holidayIssue = issues.find((i) => /^holidays\.\d+$/.test(i.field));
   const badTimes = WEEKDAYS.some((d) => week[d].some(([a, b]) => !isHhMm(a) || !isHhMm(b)));
@@ -289,7 +290,10 @@ export function CalendarVersionForm({
                 day={d}
                 windows={week[d]}
                 onChange={(w) => setWeek((cur) => ({ ...cur, [d]: w }))}
-                errorOf={(i, j) => issueFor(issues, `week.${d}.${i}.${j}`)}
+                // a problem of the whole window (it overlaps another) shows at its start
+                errorOf={(i, j) =>
+                  issueFor(issues, `week.${d}.${i}.${j}`) ?? (j === 0 ? issueFor(issues, `week.${d}.${i}`) : undefined)
+                }
               />
             ))}
           </Stack>

@@ -38,7 +38,8 @@ import {
   updatePolicy,
 } from './sla.api.ts';
 import { parseTarget, type TargetParts, targetIso } from './sla-format.ts';
-import { issueFor, issuesOf, ProblemAlert } from './sla-problems.tsx';
+import { issueFor, issuesOf } from './sla-issues.ts';
+import { ProblemAlert } from './sla-problems.tsx';
 
 type TargetDraft = { amount: number | ''; unit: TargetParts['unit'] };
 

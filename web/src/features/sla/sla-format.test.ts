@@ -4,6 +4,7 @@
  * in force on a date, the report's met share and month arithmetic.
  */
 import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../api/client.ts';
 import type { CalendarSpec, CalendarVersion } from './sla.api.ts';
 import {
   addDays,
@@ -18,6 +19,7 @@ import {
   zoneCity,
   zonedIso,
 } from './sla-format.ts';
+import { issueFor, issuesOf } from './sla-issues.ts';
 import { addMonths } from './sla-search.ts';
 
 const week = (w: Partial<CalendarSpec['week']>): CalendarSpec['week'] => ({
@@ -125,5 +127,27 @@ describe('calendar versions and the report', () => {
     expect(addMonths('2026-11', -5)).toBe('2026-06');
     expect(addMonths('2026-02', -3)).toBe('2025-11');
     expect(addMonths('2026-12', 1)).toBe('2027-01');
+  });
+});
+
+describe('API problems', () => {
+  it('names the fields of zod and of the calendar engine alike, and keeps the lines of rejected rows', () => {
+    const err = new ApiError({
+      code: 'VALIDATION_FAILED',
+      detail: 'Invalid',
+      status: 400,
+      errors: [
+        { field: 'body.spec.week.mon.0.1', message: 'HH:MM (00:00 to 24:00)' },
+        { field: 'week.tue[1]', message: 'overlaps week.tue[0]' },
+        { field: 'body.policy.basis', message: 'required' },
+        { field: 'date', message: 'not a date', line: 3 } as { field: string; message: string },
+      ],
+    });
+    const issues = issuesOf(err);
+    expect(issues.map((i) => i.field)).toEqual(['week.mon.0.1', 'week.tue.1', 'basis', 'date']);
+    expect(issues[3]?.line).toBe(3);
+    expect(issueFor(issues, 'week.tue.1')).toBe('overlaps week.tue[0]');
+    expect(issueFor(issues, 'week.tue.0')).toBeUndefined();
+    expect(issuesOf(new Error('not an API error'))).toEqual([]);
   });
 });

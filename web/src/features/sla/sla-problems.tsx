@@ -5,32 +5,8 @@
  */
 import { List, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
-
-/** One issue of a problem document, as the SLA routes write them (a line for imports). */
-export interface SlaIssue {
-  /** The field without its `body.` / `body.spec.` / `body.policy.` prefix, e.g. `week.mon.0.1`, `effectiveFrom`. */
-  field: string;
-  message: string;
-  line?: number;
-}
-
-/** The issues of an API error (none for other errors). */
-export function issuesOf(error: unknown): SlaIssue[] {
-  if (!(error instanceof ApiError)) return [];
-  const raw = (error.problem.errors ?? []) as Array<{ field?: string; message: string; line?: number }>;
-  return raw.map((i) => ({
-    field: (i.field ?? '').replace(/^body\./, '').replace(/^(spec|policy)\./, ''),
-    message: i.message,
-    ...(typeof i.line === 'number' ? { line: i.line } : {}),
-  }));
-}
-
-/** The message of the first issue about `field` (exact name), for an input's `error`. */
-export function issueFor(issues: SlaIssue[], field: string): string | undefined {
-  return issues.find((i) => i.field === field)?.message;
-}
+import { issuesOf } from './sla-issues.ts';
 
 /**
  * The problem, then each issue no input shows (`shown(field)` says which fields have their own input).
