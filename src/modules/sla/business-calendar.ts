@@ -387,7 +387,9 @@ function noWorkingTime(fromMs: number, why: 'ten-years' | 'year-3000' | 'pauses'
         ? `A pause never ends (or ends after the year 2999): no due instant after ${after} can be computed`
         : `The due instant from ${after} would fall after the year 2999: no due instant can be computed`;
   return new AppError('VALIDATION_FAILED', message, {
-    issues: [{ field: why === 'pauses' ? 'pauses' : 'calendar', message: message.split(':')[0] as string }],
+    issues: [
+      { field: why === 'pauses' ? 'pauses' : 'calendar', message: message.slice(0, message.lastIndexOf(': no due instant')) },
+    ],
   });
 }
 

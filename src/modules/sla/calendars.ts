@@ -378,6 +378,12 @@ export function parseHolidaysCsv(text: string): ImportedHoliday[] {
   const clean = text.replace(/^\uFEFF/, '');
   const first = clean.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = [',', ';', '\t'].sort((a, b) => first.split(b).length - first.split(a).length)[0] as string;
+  const firstCell = (first.split(delimiter)[0] ?? '').trim().replace(/^"|"$/g, '');
+  if (isCalendarDate(firstCell)) {
+    throw new AppError('IMPORT_REJECTED', 'The CSV needs a header row naming its columns, e.g. "date,name"', {
+      issues: [{ line: 1, field: 'date', message: 'line 1 is data, not a header' }],
+    });
+  }
   let rows: Record<string, string>[];
   try {
     rows = parseCsv(clean, {

@@ -176,7 +176,14 @@ function measure(
   const elapsed = businessAcross(m.pieces, first.from, end, known);
   const gross = businessAcross(m.pieces, first.from, end, []);
   const openFrom = m.stop === null && open ? open.from : null;
-  const dueAt = instantAfter(m.pieces, targetMs, known, openFrom);
+  // A day target on one calendar ends where the contract says (the same position in the n-th following
+  // working day); across several calendars (after a transfer) it runs as the business time it stood for.
+  const target = parseSlaTarget(m.target);
+  let dueAt: number | null;
+  if (target.kind === 'business-days' && m.pieces.length === 1) {
+    const at = first.calendar.addBusinessDays(first.from, target.days, known);
+    dueAt = openFrom !== null && at > openFrom ? null : at;
+  } else dueAt = instantAfter(m.pieces, targetMs, known, openFrom);
   // Breached when the due instant came before the stop (a stop exactly at the due meets it), or, while
   // running, when it has passed.
   let breachedAt: number | null = null;
@@ -191,9 +198,12 @@ function measure(
   const escalations: Array<{ threshold: number; fireAt: number }> = [];
   if (state === 'running' && dueAt !== null) {
     for (const threshold of [...m.warnAt, 100]) {
-      const fireAt = m.escalateOutsideHours
-        ? dueAt - ((100 - threshold) / 100) * (dueAt - first.from)
-        : (instantAfter(m.pieces, (targetMs * threshold) / 100, known, null) as number);
+      const fireAt =
+        threshold >= 100
+          ? dueAt
+          : m.escalateOutsideHours
+            ? dueAt - ((100 - threshold) / 100) * (dueAt - first.from)
+            : Math.min(dueAt, instantAfter(m.pieces, (targetMs * threshold) / 100, known, null) as number);
       escalations.push({ threshold, fireAt: Math.round(fireAt) });
     }
   }
@@ -207,6 +217,25 @@ function measure(
     breachedAt,
     escalations,
   };
+}
+
+/**
+ * The latest next-response cycle among replies in (after, until): it opens at the first client reply after
+ * a staff reply (or after `after`) and closes at the next reply for which `answers` holds.
+ */
+function latestCycle(
+  replies: CaseHistory['replies'],
+  after: number,
+  until: number,
+  answers: (r: CaseHistory['replies'][number]) => boolean,
+): { start: number; end: number | null } | null {
+  let cycle: { start: number; end: number | null } | null = null;
+  for (const r of replies) {
+    if (r.at <= after || r.at >= until) continue;
+    if (r.by === 'client' && (cycle === null || cycle.end !== null)) cycle = { start: r.at, end: null };
+    else if (cycle !== null && cycle.end === null && answers(r)) cycle.end = r.at;
+  }
+  return cycle;
 }
 
 /** The instant the case was last resolved, when it is resolved or closed now (a reopen clears it). */
@@ -279,18 +308,10 @@ export function deriveCaseClocks(history: CaseHistory, ctx: ClockContext, now: n
       });
     }
     if (casePolicy.nextResponse && firstStaffReply) {
-      // The latest cycle: the first client reply after the latest staff reply that precedes it.
-      let cycleStart: number | null = null;
-      let cycleEnd: number | null = null;
-      for (const r of history.replies) {
-        if (r.at <= firstStaffReply.at) continue;
-        if (r.by === 'client' && (cycleStart === null || cycleEnd !== null)) {
-          cycleStart = r.at;
-          cycleEnd = null;
-        } else if (r.by === 'staff' && cycleStart !== null && cycleEnd === null) cycleEnd = r.at;
-      }
-      if (cycleStart !== null) {
-        const start = cycleStart;
+      const cycle = latestCycle(history.replies, firstStaffReply.at, Number.POSITIVE_INFINITY, (r) => r.by === 'staff');
+      if (cycle) {
+        const start = cycle.start;
+        const cycleEnd = cycle.end;
         const cyclePieces = pieces.filter((p) => p.to > start).map((p) => ({ ...p, from: Math.max(p.from, start) }));
         out.push({
           ...base,
@@ -352,6 +373,24 @@ export function deriveCaseClocks(history: CaseHistory, ctx: ClockContext, now: n
         startedAt: seg.startedAt,
         ...measure({ ...common, target: policy.firstResponse, stop: reply ? { at: reply.at, meets: true } : endOfSegment() }),
       });
+    }
+    if (policy.nextResponse && reply) {
+      const cycle = latestCycle(history.replies, reply.at, segEnd, (r) => r.by === 'staff' && r.provider === seg.provider);
+      if (cycle) {
+        const cyclePieces: Piece[] = [{ calendar, from: cycle.start, to: Number.POSITIVE_INFINITY }];
+        out.push({
+          ...base,
+          metric: 'next-response',
+          target: policy.nextResponse,
+          startedAt: cycle.start,
+          ...measure({
+            ...common,
+            pieces: cyclePieces,
+            target: policy.nextResponse,
+            stop: cycle.end !== null ? { at: cycle.end, meets: true } : endOfSegment(),
+          }),
+        });
+      }
     }
     if (policy.resolution) {
       let stop: Measure['stop'];
