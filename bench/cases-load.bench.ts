@@ -127,10 +127,48 @@ async function rawInsertRate(db: Kysely<Database>, clients: number, seconds: num
   return done / seconds;
 }
 
-function run(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+/** CPU seconds used so far by the server process and by PostgreSQL's backends of `meridian_bench` (Linux /proc; 0 elsewhere). */
+function cpuSeconds(serverPid: number | undefined): { server: number; postgres: number } {
+  const tick = 100; // USER_HZ
+  const used = (pid: string) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(f[11]) + Number(f[12])) / tick;
+    } catch {
+      return 0;
+    }
+  };
+  let postgres = 0;
+  try {
+    for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres: postgres meridian_bench'))
+          postgres += used(pid);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return { server: serverPid ? used(String(serverPid)) : 0, postgres };
+}
+
+type Phase = autocannon.Result & { cpuMs: { server: number; postgres: number } };
+
+/** Runs autocannon and adds the CPU milliseconds per 2xx response spent by the server and by PostgreSQL. */
+async function run(opts: autocannon.Options, serverPid?: number): Promise<Phase> {
+  const before = cpuSeconds(serverPid);
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    autocannon(opts, (err, r) => (err ? reject(err) : resolve(r)));
   });
+  const after = cpuSeconds(serverPid);
+  const n = Math.max(1, result['2xx']);
+  return {
+    ...result,
+    cpuMs: { server: (1000 * (after.server - before.server)) / n, postgres: (1000 * (after.postgres - before.postgres)) / n },
+  };
 }
 
 /** Signs in through the HTTP API and returns the `cookie` header. */
@@ -164,7 +202,9 @@ const refs = (
 
 // The raw rate from as many SQL connections as the HTTP phases have (one on PGlite).
 const rawDb = bench
-  ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: bench.url, max: CONNECTIONS }) }) })
+  ? new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: bench.url, max: CONNECTIONS }) }),
+    })
   : m.db;
 const rawClients = bench ? CONNECTIONS : 1;
 const rawRate = await rawInsertRate(rawDb, rawClients, Math.min(SECONDS, 10));
@@ -192,32 +232,41 @@ const body = JSON.stringify({
   urgency: 1,
 });
 const create = phases.has('create')
-  ? await run({
-      url: `${base}/api/cases`,
-      method: 'POST',
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      headers: { 'content-type': 'application/json', cookie: requesterCookie },
-      body,
-    })
+  ? await run(
+      {
+        url: `${base}/api/cases`,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: { 'content-type': 'application/json', cookie: requesterCookie },
+        body,
+      },
+      server.pid,
+    )
   : undefined;
 const queue = phases.has('queue')
-  ? await run({
-      url: `${base}/api/cases?state=open&pageSize=50`,
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      headers: { cookie: agentCookie },
-    })
+  ? await run(
+      {
+        url: `${base}/api/cases?state=open&pageSize=50`,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: { cookie: agentCookie },
+      },
+      server.pid,
+    )
   : undefined;
 let k = 0;
 const view = phases.has('view')
-  ? await run({
-      url: base,
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      headers: { cookie: agentCookie },
-      requests: [{ setupRequest: (req) => ({ ...req, path: `/api/cases/${refs[k++ % refs.length]}` }) }],
-    })
+  ? await run(
+      {
+        url: base,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: { cookie: agentCookie },
+        requests: [{ setupRequest: (req) => ({ ...req, path: `/api/cases/${refs[k++ % refs.length]}` }) }],
+      },
+      server.pid,
+    )
   : undefined;
 server.send('close');
 await new Promise((resolve) => server.once('exit', resolve));
@@ -227,10 +276,11 @@ const total = await after.db.selectFrom('cases').select(after.db.fn.countAll<str
 await after.close();
 fs.rmSync(dir, { recursive: true, force: true });
 
-const ok = (r: autocannon.Result) => (r.non2xx || r.errors ? ` (${r.non2xx} non-2xx, ${r.errors} errors)` : '');
-const line = (what: string, r: autocannon.Result | undefined, unit = 'req/s') =>
+const ok = (r: Phase) =>
+  `${r.non2xx || r.errors ? ` (${r.non2xx} non-2xx, ${r.errors} errors)` : ''}; CPU per request: server ${r.cpuMs.server.toFixed(2)} ms, PostgreSQL ${r.cpuMs.postgres.toFixed(2)} ms`;
+const line = (what: string, r: Phase | undefined) =>
   r
-    ? `  ${what}: ${r.requests.average.toFixed(0)} ${unit}, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${ok(r)}`
+    ? `  ${what}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${ok(r)}`
     : `  ${what}: not run`;
 const createRate = create ? create['2xx'] / SECONDS : 0;
 console.log(

