@@ -27,6 +27,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { preparedStatementPool } from '../src/db/prepared-statements.ts';
 import type { Database } from '../src/db/types.ts';
 import { openMeridian } from '../src/server/runtime.ts';
 import { DEMO_PASSWORD } from '../tests/helpers/http.ts';
@@ -201,9 +202,12 @@ const refs = (
 ).map((r) => r.reference);
 
 // The raw rate from as many SQL connections as the HTTP phases have (one on PGlite).
+// Its statements are prepared like the server's (src/db/prepared-statements.ts), so that the comparison is fair.
 const rawDb = bench
   ? new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: bench.url, max: CONNECTIONS }) }),
+      dialect: new PostgresDialect({
+        pool: preparedStatementPool(new pg.Pool({ connectionString: bench.url, max: CONNECTIONS })),
+      }),
     })
   : m.db;
 const rawClients = bench ? CONNECTIONS : 1;
