@@ -52,7 +52,11 @@ function summarySelect(db: Db) {
     .select((eb) => [
       'c.id',
       'c.reference',
-      eb.selectFrom('cases as parent').select('parent.reference').whereRef('parent.id', '=', 'c.parent_case_id').as('parent_reference'),
+      eb
+        .selectFrom('cases as parent')
+        .select('parent.reference')
+        .whereRef('parent.id', '=', 'c.parent_case_id')
+        .as('parent_reference'),
       'c.title',
       'c.state',
       'c.priority',
@@ -72,7 +76,11 @@ function summarySelect(db: Db) {
       'c.requester_user_id as r_id',
       eb.selectFrom('users as r').select('r.name').whereRef('r.id', '=', 'c.requester_user_id').as('r_name'),
       'c.routing_reason',
-      eb.selectFrom('cases as primary').select('primary.reference').whereRef('primary.id', '=', 'c.merged_into_case_id').as('merged_into'),
+      eb
+        .selectFrom('cases as primary')
+        .select('primary.reference')
+        .whereRef('primary.id', '=', 'c.merged_into_case_id')
+        .as('merged_into'),
       'c.version',
       'c.created_at',
       'c.updated_at',
@@ -177,19 +185,21 @@ function applyFilters(viewer: User, q: CaseQuery) {
 }
 
 /**
- * A page of the cases visible to `viewer` that match the queue filters. The page's ids are chosen on the
- * cases table alone (index on provider, state, created), then the page is joined for display.
+ * A page of the cases visible to `viewer` that match the queue filters, in one statement: the page's ids
+ * are chosen on the cases table alone (index on provider, state, created) in a subquery, the page is
+ * joined for display, and the capped total rides along as a scalar subquery (PostgreSQL runs it once).
+ * Only an empty page needs a second statement for the total.
  */
 export async function findCases(db: Db, viewer: User, q: CaseQuery): Promise<Page<CaseSummary> & { totalCapped: boolean }> {
   const filter = applyFilters(viewer, q);
-  const total = await db
-    .selectFrom(
-      filter(db.selectFrom('cases as c').select('c.id'))
-        .limit(COUNT_CAP + 1)
-        .as('x'),
-    )
-    .select(db.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
+  const cappedCount = () =>
+    db
+      .selectFrom(
+        filter(db.selectFrom('cases as c').select('c.id'))
+          .limit(COUNT_CAP + 1)
+          .as('x'),
+      )
+      .select(db.fn.countAll<string>().as('n'));
   const sortCol =
     q.sort === 'updatedAt'
       ? 'c.updated_at'
@@ -198,25 +208,28 @@ export async function findCases(db: Db, viewer: User, q: CaseQuery): Promise<Pag
         : q.sort === 'reference'
           ? 'c.id'
           : 'c.created_at';
-  const ids = await filter(db.selectFrom('cases as c').select('c.id'))
+  const rows = await summarySelect(db)
+    .select(cappedCount().as('total_n'))
+    .where(
+      'c.id',
+      'in',
+      filter(db.selectFrom('cases as c').select('c.id'))
+        .orderBy(sortCol, q.order)
+        .orderBy('c.id', q.order)
+        .limit(q.pageSize)
+        .offset(offsetOf(q)),
+    )
     .orderBy(sortCol, q.order)
     .orderBy('c.id', q.order)
-    .limit(q.pageSize)
-    .offset(offsetOf(q))
     .execute();
-  const order = new Map(ids.map((r, i) => [String(r.id), i]));
-  const rows = ids.length
-    ? await summarySelect(db)
-        .where(
-          'c.id',
-          'in',
-          ids.map((r) => r.id),
-        )
-        .execute()
-    : [];
-  const items = rows.map(toSummary).sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-  const n = Number(total.n);
-  return { items, total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP, page: q.page, pageSize: q.pageSize };
+  const n = Number(rows[0] ? rows[0].total_n : (await cappedCount().executeTakeFirstOrThrow()).n);
+  return {
+    items: rows.map(toSummary),
+    total: Math.min(n, COUNT_CAP),
+    totalCapped: n > COUNT_CAP,
+    page: q.page,
+    pageSize: q.pageSize,
+  };
 }
 
 /**
