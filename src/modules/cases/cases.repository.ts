@@ -2,7 +2,7 @@
  * All SQL of cases: cases, events (append-only), provider segments, messages, idempotency keys, teams.
  * Every read takes the viewer's scope so that lists, counts and searches obey the same visibility rule.
  */
-import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { containsPattern, fromJson } from '../../db/sql-helpers.ts';
 import type { Database } from '../../db/types.ts';
 import { offsetOf, type Page } from '../../server/pagination.ts';
@@ -286,31 +286,62 @@ export interface NewCaseRow {
   reference?: string;
 }
 
+/** The row of a new case, for `insertInto('cases')`. */
+function caseValues(c: NewCaseRow) {
+  return {
+    reference: c.reference ?? sql<string>`'MER-' || lpad(nextval('case_reference_seq')::text, 6, '0')`,
+    parent_case_id: c.parentCaseId,
+    entity_code: c.entity,
+    requester_user_id: c.requesterUserId,
+    service_code: c.service,
+    title: c.title,
+    fields: JSON.stringify(c.fields),
+    impact: c.impact,
+    urgency: c.urgency,
+    priority: c.priority,
+    state: c.state,
+    provider_code: c.provider,
+    routing_reason: c.routingReason,
+    created_at: c.at,
+    updated_at: c.at,
+    source: c.source,
+    external_id: c.externalId ?? null,
+  } as never;
+}
+
+/**
+ * Inserts a case with the next reference, its first events (in the order given) and its first provider
+ * segment, in one statement (one round trip instead of one per row; PostgreSQL checks the foreign keys
+ * at its end). Returns the case's id and reference.
+ */
+export async function insertCaseWithHistory(
+  db: Db,
+  c: NewCaseRow,
+  events: Omit<CaseEventInput, 'caseId'>[],
+  segment: { provider: string | null; teamId: number | null; at: Date; reason: string },
+): Promise<{ id: string; reference: string }> {
+  const caseId = sql<string>`(select id from new_case)`;
+  const r = await db
+    .with('new_case', (qb) => qb.insertInto('cases').values(caseValues(c)).returning(['id', 'reference']))
+    .with('new_events', (qb) => qb.insertInto('case_events').values(events.map((e) => eventValues(e, caseId))))
+    .with('new_segment', (qb) =>
+      qb.insertInto('case_segments').values({
+        case_id: caseId,
+        provider_code: segment.provider,
+        team_id: segment.teamId,
+        started_at: segment.at,
+        start_reason: segment.reason,
+      }),
+    )
+    .selectFrom('new_case')
+    .select(['id', 'reference'])
+    .executeTakeFirstOrThrow();
+  return { id: String(r.id), reference: r.reference };
+}
+
 /** Inserts a case with the next reference (`MER-000001`, ...). Returns its id and reference. */
 export async function insertCase(db: Db, c: NewCaseRow): Promise<{ id: string; reference: string }> {
-  const r = await db
-    .insertInto('cases')
-    .values({
-      reference: c.reference ?? sql<string>`'MER-' || lpad(nextval('case_reference_seq')::text, 6, '0')`,
-      parent_case_id: c.parentCaseId,
-      entity_code: c.entity,
-      requester_user_id: c.requesterUserId,
-      service_code: c.service,
-      title: c.title,
-      fields: JSON.stringify(c.fields),
-      impact: c.impact,
-      urgency: c.urgency,
-      priority: c.priority,
-      state: c.state,
-      provider_code: c.provider,
-      routing_reason: c.routingReason,
-      created_at: c.at,
-      updated_at: c.at,
-      source: c.source,
-      external_id: c.externalId ?? null,
-    } as never)
-    .returning(['id', 'reference'])
-    .executeTakeFirstOrThrow();
+  const r = await db.insertInto('cases').values(caseValues(c)).returning(['id', 'reference']).executeTakeFirstOrThrow();
   return { id: String(r.id), reference: r.reference };
 }
 
@@ -366,18 +397,21 @@ export async function appendCaseEvents(db: Db, events: CaseEventInput[]): Promis
   if (events.length === 0) return;
   await db
     .insertInto('case_events')
-    .values(
-      events.map((e) => ({
-        case_id: e.caseId,
-        at: e.at,
-        actor_user_id: e.actorUserId,
-        type: e.type,
-        before: e.before === undefined ? null : JSON.stringify(e.before),
-        after: e.after === undefined ? null : JSON.stringify(e.after),
-        details: JSON.stringify(e.details ?? {}),
-      })),
-    )
+    .values(events.map((e) => eventValues(e, e.caseId)))
     .execute();
+}
+
+/** The row of a case event of case `caseId` (an id, or SQL yielding it), for `insertInto('case_events')`. */
+function eventValues(e: Omit<CaseEventInput, 'caseId'>, caseId: string | RawBuilder<string>) {
+  return {
+    case_id: caseId,
+    at: e.at,
+    actor_user_id: e.actorUserId,
+    type: e.type,
+    before: e.before === undefined ? null : JSON.stringify(e.before),
+    after: e.after === undefined ? null : JSON.stringify(e.after),
+    details: JSON.stringify(e.details ?? {}),
+  };
 }
 
 /** Opens a provider segment (provider null: the DOS coordination queue). */

@@ -31,6 +31,7 @@ import {
   findUserScope,
   findUsersByIds,
   insertCase,
+  insertCaseWithHistory,
   insertIdempotencyKey,
   insertMessage,
   openSegment,
@@ -169,38 +170,35 @@ export async function createCase(
   let reference: string;
   try {
     reference = await db.transaction().execute(async (trx) => {
-      const c = await insertCase(trx, {
-        parentCaseId: null,
-        entity: entity.code,
-        requesterUserId: CLIENT_ROLES.has(actor.role) ? actor.id : null,
-        service: service.code,
-        title: input.title,
-        fields,
-        impact: input.impact,
-        urgency: input.urgency,
-        priority,
-        state: 'new',
-        provider,
-        routingReason,
-        at: now,
-        source: 'portal',
-      });
-      await appendCaseEvent(trx, {
-        caseId: c.id,
-        at: now,
-        actorUserId: actor.id,
-        type: 'created',
-        after: { state: 'new', provider, priority, service: service.code, entity: entity.code },
-      });
-      await appendCaseEvent(trx, {
-        caseId: c.id,
-        at: now,
-        actorUserId: null,
-        type: 'routed',
-        after: { provider },
-        details: { reason: routingReason },
-      });
-      await openSegment(trx, c.id, provider, null, now, provider ? 'routed' : 'no-assignment');
+      const c = await insertCaseWithHistory(
+        trx,
+        {
+          parentCaseId: null,
+          entity: entity.code,
+          requesterUserId: CLIENT_ROLES.has(actor.role) ? actor.id : null,
+          service: service.code,
+          title: input.title,
+          fields,
+          impact: input.impact,
+          urgency: input.urgency,
+          priority,
+          state: 'new',
+          provider,
+          routingReason,
+          at: now,
+          source: 'portal',
+        },
+        [
+          {
+            at: now,
+            actorUserId: actor.id,
+            type: 'created',
+            after: { state: 'new', provider, priority, service: service.code, entity: entity.code },
+          },
+          { at: now, actorUserId: null, type: 'routed', after: { provider }, details: { reason: routingReason } },
+        ],
+        { provider, teamId: null, at: now, reason: provider ? 'routed' : 'no-assignment' },
+      );
       if (input.description) {
         await insertMessage(trx, {
           caseId: c.id,
