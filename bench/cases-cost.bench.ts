@@ -7,7 +7,7 @@
  * latency. These figures hardly move when other work shares the machine, unlike throughput under load
  * (`cases-load.bench.ts`); use them to compare changes.
  *
- * Run: DATABASE_URL=postgres://user@127.0.0.1:5432/postgres npx tsx bench/cases-cost.bench.ts [--cases N] [--requests R] [--reuse]
+ * Run: DATABASE_URL=postgres://user@127.0.0.1:5432/postgres npx tsx bench/cases-cost.bench.ts [--cases N] [--requests R] [--reuse] [--only creation,queue,case]
  *      npx tsx bench/cases-cost.bench.ts            (PGlite in a temp folder; no PostgreSQL CPU figure)
  * On PostgreSQL it creates (and drops first, unless --reuse finds it seeded) the database
  * `meridian_cost_bench` (default 100,000 cases).
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     cases: { type: 'string', default: '100000' },
     requests: { type: 'string', default: '1000' },
     reuse: { type: 'boolean', default: false },
+    only: { type: 'string', default: 'creation,queue,case' },
   },
 });
 const N = Number(values.cases);
@@ -117,7 +118,9 @@ const kinds = {
 };
 
 const lines: string[] = [];
+const only = new Set(values.only.split(','));
 for (const [kind, request] of Object.entries(kinds)) {
+  if (!only.has(kind.split(' ')[0] as string)) continue;
   for (let i = 0; i < 50; i++) await request(i); // warm up (JIT, prepared statements, session cache)
   const trips0 = roundTrips;
   const pg0 = postgresCpu();
