@@ -141,6 +141,35 @@ export async function findCaseSummary(db: Db, viewer: User | null, reference: st
   return r ? toSummary(r) : undefined;
 }
 
+/** The summary and the form fields of a case by reference, visible to `viewer`, or undefined (one statement). */
+export async function findCaseSummaryWithFields(
+  db: Db,
+  viewer: User,
+  reference: string,
+): Promise<{ summary: CaseSummary; fields: Record<string, unknown> } | undefined> {
+  const r = await summarySelect(db)
+    .select('c.fields')
+    .where('c.reference', '=', reference)
+    .where(caseScope(viewer))
+    .executeTakeFirst();
+  return r ? { summary: toSummary(r), fields: fromJson<Record<string, unknown>>(r.fields) } : undefined;
+}
+
+/**
+ * Cases to read events, segments or messages of: a list of ids, or a case and its child tasks (`treeOf`),
+ * chosen inside the same statement so that the view's reads need not wait for the list of children.
+ */
+export type CaseIds = string[] | { treeOf: string };
+
+function inCases(db: Db, caseIds: CaseIds) {
+  if (Array.isArray(caseIds)) return caseIds;
+  const id = caseIds.treeOf;
+  return db
+    .selectFrom('cases as tree')
+    .select('tree.id')
+    .where((w) => w.or([w('tree.id', '=', id), w('tree.parent_case_id', '=', id)]));
+}
+
 /** References of the child tasks of a case that are still open. */
 export async function findOpenChildren(db: Db, parentId: string): Promise<string[]> {
   const rows = await db
@@ -439,9 +468,9 @@ export async function closeSegment(db: Db, caseId: string, at: Date, reason: str
     .execute();
 }
 
-/** Events of the given cases, oldest first. */
-export async function findEvents(db: Db, caseIds: string[]) {
-  if (caseIds.length === 0) return [];
+/** Events of the given cases (ids, or a case and its child tasks), oldest first. */
+export async function findEvents(db: Db, caseIds: CaseIds) {
+  if (Array.isArray(caseIds) && caseIds.length === 0) return [];
   const rows = await db
     .selectFrom('case_events as ev')
     .innerJoin('cases as c', 'c.id', 'ev.case_id')
@@ -457,7 +486,7 @@ export async function findEvents(db: Db, caseIds: string[]) {
       'ev.after',
       'ev.details',
     ])
-    .where('ev.case_id', 'in', caseIds)
+    .where('ev.case_id', 'in', inCases(db, caseIds))
     .orderBy('ev.at')
     .orderBy('ev.id')
     .execute();
@@ -473,9 +502,9 @@ export async function findEvents(db: Db, caseIds: string[]) {
   }));
 }
 
-/** Segments of the given cases, oldest first. */
-export async function findSegments(db: Db, caseIds: string[]) {
-  if (caseIds.length === 0) return [];
+/** Segments of the given cases (ids, or a case and its child tasks), oldest first. */
+export async function findSegments(db: Db, caseIds: CaseIds) {
+  if (Array.isArray(caseIds) && caseIds.length === 0) return [];
   const rows = await db
     .selectFrom('case_segments as sg')
     .innerJoin('cases as c', 'c.id', 'sg.case_id')
@@ -489,7 +518,7 @@ export async function findSegments(db: Db, caseIds: string[]) {
       'sg.start_reason',
       'sg.end_reason',
     ])
-    .where('sg.case_id', 'in', caseIds)
+    .where('sg.case_id', 'in', inCases(db, caseIds))
     .orderBy('sg.started_at')
     .orderBy('sg.id')
     .execute();
@@ -533,9 +562,9 @@ export async function insertMessage(
   return String(r.id);
 }
 
-/** Messages of the given cases, oldest first; internal notes only when `includeInternal`. */
-export async function findMessages(db: Db, caseIds: string[], includeInternal: boolean) {
-  if (caseIds.length === 0) return [];
+/** Messages of the given cases (ids, or a case and its child tasks), oldest first; internal notes only when `includeInternal`. */
+export async function findMessages(db: Db, caseIds: CaseIds, includeInternal: boolean) {
+  if (Array.isArray(caseIds) && caseIds.length === 0) return [];
   let q = db
     .selectFrom('case_messages as m')
     .innerJoin('cases as c', 'c.id', 'm.case_id')
@@ -551,7 +580,7 @@ export async function findMessages(db: Db, caseIds: string[], includeInternal: b
       'm.channel',
       'm.created_at',
     ])
-    .where('m.case_id', 'in', caseIds);
+    .where('m.case_id', 'in', inCases(db, caseIds));
   if (!includeInternal) q = q.where('m.visibility', '=', 'public');
   const rows = await q.orderBy('m.created_at').orderBy('m.id').execute();
   return rows.map((r) => ({

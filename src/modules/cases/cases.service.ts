@@ -21,6 +21,7 @@ import {
   findCaseRow,
   findCaseRowById,
   findCaseSummary,
+  findCaseSummaryWithFields,
   findChildren,
   findEvents,
   findIdempotencyKey,
@@ -682,20 +683,23 @@ export async function addMessage(
  * @throws AppError CASE_NOT_FOUND when it does not exist or is outside the actor's scope.
  */
 export async function viewCase(db: Db, actor: User, reference: string): Promise<CaseView> {
-  const row = await loadVisible(db, actor, reference);
-  const [c, children] = await Promise.all([summary(db, null, reference), findChildren(db, row.id)]);
-  const ids = [row.id, ...children.map((ch) => ch.id)];
+  const found = await findCaseSummaryWithFields(db, actor, reference);
+  if (!found) throw notFound(reference);
+  const c = found.summary;
+  // The case and its child tasks: the reads below choose them themselves, so they run at once.
+  const ids = { treeOf: c.id };
   const work = WORK_ROLES.has(actor.role) || actor.role === 'viewer';
-  const [allEvents, segments, messages] = await Promise.all([
+  const [children, allEvents, segments, messages] = await Promise.all([
+    findChildren(db, c.id),
     findEvents(db, ids),
     findSegments(db, ids),
-    findMessages(db, work ? ids : [row.id], WORK_ROLES.has(actor.role)),
+    findMessages(db, work ? ids : [c.id], WORK_ROLES.has(actor.role)),
   ]);
   // Client roles see neither internal notes nor that they exist.
   const timeline = work ? allEvents : allEvents.filter((e) => e.type !== 'note-added');
   return {
     case: c,
-    fields: (typeof row.fields === 'string' ? JSON.parse(row.fields) : row.fields) as Record<string, unknown>,
+    fields: found.fields,
     children,
     timeline,
     segments,
