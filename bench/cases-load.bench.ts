@@ -4,81 +4,62 @@
  * - case creation: requests per second and p50/p99 latency (ms);
  * - queue listing (an agent's open cases, 50 a page) and case view: p50/p99 latency (ms);
  * and, in the same run, the raw INSERT rate of the same rows (a case, its two events and its segment,
- * one transaction each) from 64 concurrent SQL clients (1 on PGlite, which has one connection).
+ * one transaction each) from 64 concurrent SQL connections (1 on PGlite, which has one connection).
+ *
+ * The server runs in its own process (`cases-load.server.ts`, forked) and the load generator in this one,
+ * so that they do not share an event loop; on a small machine they still share the cores (with
+ * PostgreSQL).
  *
  * Run: DATABASE_URL=postgres://user@127.0.0.1:5432/postgres npx tsx bench/cases-load.bench.ts [--cases N] [--seconds S]
  *      npx tsx bench/cases-load.bench.ts            (PGlite in a temp folder)
- * On PostgreSQL it creates (and drops first) the database `meridian_bench` on that server.
+ * Options: --reuse (PostgreSQL: keep an already seeded `meridian_bench` holding at least N seeded cases),
+ *          --only create,queue,view (a subset of the HTTP phases; the raw INSERT rate is always measured).
+ * Environment: BENCH_SERVER_ARGS (extra node options for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
+ *              BENCH_LOG_LEVEL (the server's log level, default silent).
+ * On PostgreSQL it creates (and drops first, unless --reuse) the database `meridian_bench` on that server.
  */
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { type Kysely, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { preparedStatementPool } from '../src/db/prepared-statements.ts';
 import type { Database } from '../src/db/types.ts';
-import { buildApp } from '../src/server/app.ts';
 import { openMeridian } from '../src/server/runtime.ts';
-import { signInAs } from '../tests/helpers/http.ts';
+import { DEMO_PASSWORD } from '../tests/helpers/http.ts';
+import { benchDatabaseUrl, seed } from './cases-seed.ts';
 import { machine } from './machine.ts';
 
-const { values } = parseArgs({ options: { cases: { type: 'string' }, seconds: { type: 'string', default: '15' } } });
+const { values } = parseArgs({
+  options: {
+    cases: { type: 'string' },
+    seconds: { type: 'string', default: '15' },
+    reuse: { type: 'boolean', default: false },
+    only: { type: 'string', default: 'create,queue,view' },
+  },
+});
 const url = process.env.DATABASE_URL;
 const N = Number(values.cases ?? (url ? 1_000_000 : 100_000));
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = 64;
-
-async function benchDatabaseUrl(base: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query('drop database if exists meridian_bench with (force)');
-  await admin.query('create database meridian_bench');
-  await admin.end();
-  const u = new URL(base);
-  u.pathname = '/meridian_bench';
-  return u.toString();
-}
-
-/** Loads `n` cases (with a created event and a segment each) spread over every assignment, server-side. */
-async function seed(db: Kysely<Database>, n: number): Promise<void> {
-  const batch = 100_000;
-  for (let from = 1; from <= n; from += batch) {
-    const to = Math.min(n, from + batch - 1);
-    await sql`
-      with a as (select row_number() over (order by id) as rn, entity_code, service_code, provider_code from assignments),
-           k as (select count(*) as n from assignments)
-      insert into cases (reference, entity_code, service_code, title, fields, impact, urgency, priority, state,
-                         provider_code, routing_reason, created_at, updated_at, source, external_id)
-      select 'SEED-' || g, a.entity_code, a.service_code, 'Seeded case ' || g, '{}'::jsonb, 3, 3, 'P4',
-             (array['new','in-progress','awaiting-client','resolved','closed'])[1 + g % 5], a.provider_code, 'seed',
-             now() - make_interval(secs => g), now() - make_interval(secs => g), 'seed', g::text
-      from generate_series(${from}::int, ${to}::int) g, k
-      join a on true
-      where a.rn = 1 + g % k.n`.execute(db);
-    await sql`
-      insert into case_events (case_id, at, type, after, details)
-      select id, created_at, 'created', jsonb_build_object('state', state), '{}'::jsonb
-      from cases where source = 'seed' and external_id::int between ${from} and ${to}`.execute(db);
-    await sql`
-      insert into case_segments (case_id, provider_code, started_at, start_reason)
-      select id, provider_code, created_at, 'routed'
-      from cases where source = 'seed' and external_id::int between ${from} and ${to}`.execute(db);
-  }
-  await sql`analyze`.execute(db);
-}
+const phases = new Set(values.only.split(','));
 
 /** The raw INSERT rate of the rows a case creation writes, from `clients` concurrent connections, for `seconds`. */
 async function rawInsertRate(db: Kysely<Database>, clients: number, seconds: number): Promise<number> {
   let done = 0;
-  const until = Date.now() + seconds * 1000;
+  const run = Date.now();
+  const until = run + seconds * 1000;
   const worker = async (w: number) => {
     for (let i = 0; Date.now() < until; i++) {
       await db.transaction().execute(async (trx) => {
         const r = await sql<{ id: string }>`
           insert into cases (reference, entity_code, service_code, title, fields, impact, urgency, priority, state,
                              provider_code, routing_reason, created_at, updated_at, source)
-          values (${`RAW-${w}-${i}`}, 'RCO-CL', 'PAY-PAYROLL', 'Raw insert', '{}'::jsonb, 2, 1, 'P2', 'new', 'UNON',
+          values (${`RAW-${run}-${w}-${i}`}, 'RCO-CL', 'PAY-PAYROLL', 'Raw insert', '{}'::jsonb, 2, 1, 'P2', 'new', 'UNON',
                   'raw', now(), now(), 'raw') returning id`.execute(trx);
         const id = r.rows[0]?.id;
         await sql`insert into case_events (case_id, at, type, after, details) values (${id}, now(), 'created', '{}'::jsonb, '{}'::jsonb),
@@ -96,37 +77,69 @@ async function rawInsertRate(db: Kysely<Database>, clients: number, seconds: num
   return done / seconds;
 }
 
-/**
- * Runs autocannon, in a worker thread unless the options carry functions (which cannot cross to a
- * worker), so that the load generator does not share the server's event loop.
- */
-function run(opts: autocannon.Options, inWorker = true): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon({ ...opts, ...(inWorker ? { workers: 1 } : {}) } as autocannon.Options, (err, result) =>
-      err ? reject(err) : resolve(result),
-    );
+/** CPU seconds used so far by the server process and by PostgreSQL's backends of `meridian_bench` (Linux /proc; 0 elsewhere). */
+function cpuSeconds(serverPid: number | undefined): { server: number; postgres: number } {
+  const tick = 100; // USER_HZ
+  const used = (pid: string) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(f[11]) + Number(f[12])) / tick;
+    } catch {
+      return 0;
+    }
+  };
+  let postgres = 0;
+  try {
+    for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres: postgres meridian_bench'))
+          postgres += used(pid);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return { server: serverPid ? used(String(serverPid)) : 0, postgres };
+}
+
+type Phase = autocannon.Result & { cpuMs: { server: number; postgres: number } };
+
+/** Runs autocannon and adds the CPU milliseconds per 2xx response spent by the server and by PostgreSQL. */
+async function run(opts: autocannon.Options, serverPid?: number): Promise<Phase> {
+  const before = cpuSeconds(serverPid);
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    autocannon(opts, (err, r) => (err ? reject(err) : resolve(r)));
   });
+  const after = cpuSeconds(serverPid);
+  const n = Math.max(1, result['2xx']);
+  return {
+    ...result,
+    cpuMs: { server: (1000 * (after.server - before.server)) / n, postgres: (1000 * (after.postgres - before.postgres)) / n },
+  };
+}
+
+/** Signs in through the HTTP API and returns the `cookie` header. */
+async function signIn(base: string, email: string): Promise<string> {
+  const r = await fetch(`${base}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  const set = r.headers.get('set-cookie');
+  if (r.status !== 200 || !set) throw new Error(`sign-in of ${email} failed: ${r.status} ${await r.text()}`);
+  return set.split(';')[0] as string;
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-load-'));
-const dbUrl = url ? await benchDatabaseUrl(url) : undefined;
-const m = await openMeridian({ dataDir: dir, ...(dbUrl ? { databaseUrl: dbUrl } : {}), demoUsers: true });
+const bench = url ? await benchDatabaseUrl(url, values.reuse, N) : undefined;
+const dbConfig = { dataDir: dir, ...(bench ? { databaseUrl: bench.url } : {}), demoUsers: true };
+const m = await openMeridian(dbConfig);
 const t0 = performance.now();
-await seed(m.db, N);
+if (!bench?.seeded) await seed(m.db, N);
 const seedSeconds = (performance.now() - t0) / 1000;
-
-const app = await buildApp({
-  db: m.db,
-  databaseKind: m.kind,
-  logLevel: 'silent',
-  signInRateLimit: 1_000_000,
-  webDir: '/nonexistent',
-});
-await app.listen({ port: 0, host: '127.0.0.1' });
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-const requester = await signInAs(app, 'requester.rco-cl@meridian.test');
-const agent = await signInAs(app, 'agent.unon@meridian.test');
 const refs = (
   await m.db
     .selectFrom('cases')
@@ -137,7 +150,32 @@ const refs = (
     .execute()
 ).map((r) => r.reference);
 
-const rawRate = await rawInsertRate(m.db, m.kind === 'pglite' ? 1 : CONNECTIONS, Math.min(SECONDS, 10));
+// The raw rate from as many SQL connections as the HTTP phases have (one on PGlite).
+// Its statements are prepared like the server's (src/db/prepared-statements.ts), so that the comparison is fair.
+const rawDb = bench
+  ? new Kysely<Database>({
+      dialect: new PostgresDialect({
+        pool: preparedStatementPool(new pg.Pool({ connectionString: bench.url, max: CONNECTIONS })),
+      }),
+    })
+  : m.db;
+const rawClients = bench ? CONNECTIONS : 1;
+const rawRate = await rawInsertRate(rawDb, rawClients, Math.min(SECONDS, 10));
+if (rawDb !== m.db) await rawDb.destroy();
+await m.close(); // PGlite is one process's: the server takes it over
+
+const server = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'cases-load.server.ts'), [], {
+  execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [])],
+  env: { ...process.env, ...(bench ? { BENCH_DATABASE_URL: bench.url } : { BENCH_DATA_DIR: dir }) },
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+const port = await new Promise<number>((resolve, reject) => {
+  server.once('message', (msg) => resolve((msg as { port: number }).port));
+  server.once('exit', (code) => reject(new Error(`the bench server exited (${code}) before listening`)));
+});
+const base = `http://127.0.0.1:${port}`;
+const requesterCookie = await signIn(base, 'requester.rco-cl@meridian.test');
+const agentCookie = await signIn(base, 'agent.unon@meridian.test');
 
 const body = JSON.stringify({
   service: 'PAY-PAYROLL',
@@ -146,44 +184,66 @@ const body = JSON.stringify({
   impact: 2,
   urgency: 1,
 });
-const create = await run({
-  url: `${base}/api/cases`,
-  method: 'POST',
-  connections: CONNECTIONS,
-  duration: SECONDS,
-  headers: { 'content-type': 'application/json', cookie: requester.cookie },
-  body,
-});
-const queue = await run({
-  url: `${base}/api/cases?state=open&pageSize=50`,
-  connections: CONNECTIONS,
-  duration: SECONDS,
-  headers: { cookie: agent.cookie },
-});
+const create = phases.has('create')
+  ? await run(
+      {
+        url: `${base}/api/cases`,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: { 'content-type': 'application/json', cookie: requesterCookie },
+        body,
+      },
+      server.pid,
+    )
+  : undefined;
+const queue = phases.has('queue')
+  ? await run(
+      {
+        url: `${base}/api/cases?state=open&pageSize=50`,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: { cookie: agentCookie },
+      },
+      server.pid,
+    )
+  : undefined;
 let k = 0;
-const view = await run(
-  {
-    url: base,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    headers: { cookie: agent.cookie },
-    requests: [{ setupRequest: (req) => ({ ...req, path: `/api/cases/${refs[k++ % refs.length]}` }) }],
-  },
-  false,
-);
-await app.close();
-const total = await m.db.selectFrom('cases').select(m.db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-await m.close();
+const view = phases.has('view')
+  ? await run(
+      {
+        url: base,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: { cookie: agentCookie },
+        requests: [{ setupRequest: (req) => ({ ...req, path: `/api/cases/${refs[k++ % refs.length]}` }) }],
+      },
+      server.pid,
+    )
+  : undefined;
+server.send('close');
+await new Promise((resolve) => server.once('exit', resolve));
+
+const after = await openMeridian(dbConfig);
+const total = await after.db.selectFrom('cases').select(after.db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+await after.close();
 fs.rmSync(dir, { recursive: true, force: true });
 
-const ok = (r: autocannon.Result) => (r.non2xx ? ` (${r.non2xx} non-2xx)` : '');
-const createRate = create['2xx'] / SECONDS;
+const ok = (r: Phase) =>
+  `${r.non2xx || r.errors ? ` (${r.non2xx} non-2xx, ${r.errors} errors)` : ''}; CPU per request: server ${r.cpuMs.server.toFixed(2)} ms, PostgreSQL ${r.cpuMs.postgres.toFixed(2)} ms`;
+const line = (what: string, r: Phase | undefined) =>
+  r
+    ? `  ${what}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${ok(r)}`
+    : `  ${what}: not run`;
+const createRate = create ? create['2xx'] / SECONDS : 0;
 console.log(
   [
-    `cases load on ${m.kind === 'pglite' ? 'PGlite' : 'PostgreSQL'}: ${N.toLocaleString('en')} seeded cases (${seedSeconds.toFixed(0)} s to seed), ${Number(total.n).toLocaleString('en')} at the end; ${CONNECTIONS} connections, ${SECONDS} s each`,
-    `  creation: ${createRate.toFixed(0)} cases/s, p50 ${create.latency.p50} ms, p99 ${create.latency.p99} ms${ok(create)}; raw INSERT of the same rows: ${rawRate.toFixed(0)} cases/s (${m.kind === 'pglite' ? 1 : CONNECTIONS} clients) -> creation at ${((100 * createRate) / rawRate).toFixed(0)}% of raw`,
-    `  queue listing: ${queue.requests.average.toFixed(0)} req/s, p50 ${queue.latency.p50} ms, p99 ${queue.latency.p99} ms${ok(queue)}`,
-    `  case view: ${view.requests.average.toFixed(0)} req/s, p50 ${view.latency.p50} ms, p99 ${view.latency.p99} ms${ok(view)}`,
+    `cases load on ${m.kind === 'pglite' ? 'PGlite' : 'PostgreSQL'}: ${N.toLocaleString('en')} seeded cases (${bench?.seeded ? 'reused' : `${seedSeconds.toFixed(0)} s to seed`}), ${Number(total.n).toLocaleString('en')} at the end; ${CONNECTIONS} connections, ${SECONDS} s each; server in its own process`,
+    create
+      ? `  creation: ${createRate.toFixed(0)} cases/s, p50 ${create.latency.p50} ms, p99 ${create.latency.p99} ms${ok(create)}; raw INSERT of the same rows: ${rawRate.toFixed(0)} cases/s (${rawClients} SQL connections) -> creation at ${((100 * createRate) / rawRate).toFixed(0)}% of raw`
+      : `  creation: not run; raw INSERT of the same rows: ${rawRate.toFixed(0)} cases/s (${rawClients} SQL connections)`,
+    line('queue listing', queue),
+    line('case view', view),
     `  on ${machine()}`,
   ].join('\n'),
 );

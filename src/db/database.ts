@@ -9,6 +9,7 @@ import { Kysely, type MigrationResultSet, Migrator, PostgresDialect } from 'kyse
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { migrations } from './migrations/index.ts';
+import { preparedStatementPool } from './prepared-statements.ts';
 import type { Database } from './types.ts';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
@@ -34,10 +35,13 @@ export interface OpenDatabaseOptions {
   loadDataDir?: Blob;
   /** PGlite only: keep the database in memory. */
   inMemory?: boolean;
+  /** PostgreSQL only: prepare repeated queries once per connection (default true; see prepared-statements.ts). */
+  preparedStatements?: boolean;
 }
 
 /**
- * Opens the database named by the options. `date` columns read as `YYYY-MM-DD` strings on both kinds.
+ * Opens the database named by the options. `date` columns read as `YYYY-MM-DD` strings on both kinds. On
+ * PostgreSQL, a pool of 10 connections that prepares repeated queries (see prepared-statements.ts).
  * @throws Error when neither a data folder, a URL nor `inMemory` is given.
  */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
@@ -55,7 +59,9 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
     pool.on('error', (err) => {
       if ((err as { code?: string }).code !== '57P01') process.emitWarning(`PostgreSQL pool: ${err.message}`);
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: opts.preparedStatements === false ? pool : preparedStatementPool(pool) }),
+    });
     return { db, kind: 'postgresql', close: () => db.destroy() };
   }
   let dataDir: string | undefined;

@@ -13,7 +13,8 @@ import type { Database } from '../db/types.ts';
 import type { User } from '../modules/identity/identity.schema.ts';
 import type { Permission } from '../modules/identity/permissions.ts';
 import { roleHas } from '../modules/identity/permissions.ts';
-import { resolveSession, type SessionPolicy } from '../modules/identity/sessions.service.ts';
+import { SessionCache } from '../modules/identity/session-cache.ts';
+import type { SessionPolicy } from '../modules/identity/sessions.service.ts';
 import { AppError } from './errors.ts';
 
 /** Who may call a route. */
@@ -44,10 +45,15 @@ export function currentUser(req: FastifyRequest): User {
 }
 
 /**
- * Installs the access rule on `app`.
+ * Installs the access rule on `app`. Sessions are looked up through a short-lived in-process cache
+ * (`sessionCacheMs`, default 5,000 ms; 0 looks every request up; see identity/session-cache.ts).
  * @throws Error at registration when a route declares no access.
  */
-export function installAccessControl(app: FastifyInstance, deps?: { db: Kysely<Database>; sessionPolicy: SessionPolicy }): void {
+export function installAccessControl(
+  app: FastifyInstance,
+  deps?: { db: Kysely<Database>; sessionPolicy: SessionPolicy; sessionCacheMs?: number },
+): void {
+  const sessions = deps ? new SessionCache(deps.db, deps.sessionPolicy, deps.sessionCacheMs) : undefined;
   const table: FastifyInstance['accessTable'] = [];
   app.decorate('accessTable', table);
   app.decorateRequest('user', undefined);
@@ -66,8 +72,8 @@ export function installAccessControl(app: FastifyInstance, deps?: { db: Kysely<D
   app.addHook('onRequest', async (req) => {
     const access = req.routeOptions.config.access;
     const token = (req as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies?.[SESSION_COOKIE];
-    if (token && deps) {
-      const live = await resolveSession(deps.db, token, deps.sessionPolicy);
+    if (token && sessions) {
+      const live = await sessions.resolve(token);
       if (live) {
         req.user = live.user;
         req.sessionId = live.session.id;

@@ -48,6 +48,8 @@ export interface AppDeps {
   logLevel?: string;
   /** Session lifetimes (default 12 h absolute, 2 h idle). */
   sessionPolicy?: SessionPolicy;
+  /** How long a looked-up session is served from memory, ms (default 5,000; 0: look it up on every request). */
+  sessionCacheMs?: number;
   /** Mark the session cookie Secure. */
   secureCookies?: boolean;
   /** Sign-in attempts per client address per minute (default 10). */
@@ -126,7 +128,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(rateLimit, { global: false });
-  installAccessControl(app, { db: deps.db, sessionPolicy });
+  installAccessControl(app, {
+    db: deps.db,
+    sessionPolicy,
+    ...(deps.sessionCacheMs !== undefined ? { sessionCacheMs: deps.sessionCacheMs } : {}),
+  });
   // PostgreSQL text cannot hold NUL; refuse it at the door, naming the field, rather than fail in SQL.
   app.addHook('preValidation', async (req) => {
     const where = findNul({ querystring: req.query, params: req.params, body: req.body });

@@ -21,6 +21,7 @@ import {
   findCaseRow,
   findCaseRowById,
   findCaseSummary,
+  findCaseSummaryWithFields,
   findChildren,
   findEvents,
   findIdempotencyKey,
@@ -31,6 +32,7 @@ import {
   findUserScope,
   findUsersByIds,
   insertCase,
+  insertCaseWithHistory,
   insertIdempotencyKey,
   insertMessage,
   openSegment,
@@ -169,38 +171,35 @@ export async function createCase(
   let reference: string;
   try {
     reference = await db.transaction().execute(async (trx) => {
-      const c = await insertCase(trx, {
-        parentCaseId: null,
-        entity: entity.code,
-        requesterUserId: CLIENT_ROLES.has(actor.role) ? actor.id : null,
-        service: service.code,
-        title: input.title,
-        fields,
-        impact: input.impact,
-        urgency: input.urgency,
-        priority,
-        state: 'new',
-        provider,
-        routingReason,
-        at: now,
-        source: 'portal',
-      });
-      await appendCaseEvent(trx, {
-        caseId: c.id,
-        at: now,
-        actorUserId: actor.id,
-        type: 'created',
-        after: { state: 'new', provider, priority, service: service.code, entity: entity.code },
-      });
-      await appendCaseEvent(trx, {
-        caseId: c.id,
-        at: now,
-        actorUserId: null,
-        type: 'routed',
-        after: { provider },
-        details: { reason: routingReason },
-      });
-      await openSegment(trx, c.id, provider, null, now, provider ? 'routed' : 'no-assignment');
+      const c = await insertCaseWithHistory(
+        trx,
+        {
+          parentCaseId: null,
+          entity: entity.code,
+          requesterUserId: CLIENT_ROLES.has(actor.role) ? actor.id : null,
+          service: service.code,
+          title: input.title,
+          fields,
+          impact: input.impact,
+          urgency: input.urgency,
+          priority,
+          state: 'new',
+          provider,
+          routingReason,
+          at: now,
+          source: 'portal',
+        },
+        [
+          {
+            at: now,
+            actorUserId: actor.id,
+            type: 'created',
+            after: { state: 'new', provider, priority, service: service.code, entity: entity.code },
+          },
+          { at: now, actorUserId: null, type: 'routed', after: { provider }, details: { reason: routingReason } },
+        ],
+        { provider, teamId: null, at: now, reason: provider ? 'routed' : 'no-assignment' },
+      );
       if (input.description) {
         await insertMessage(trx, {
           caseId: c.id,
@@ -684,20 +683,23 @@ export async function addMessage(
  * @throws AppError CASE_NOT_FOUND when it does not exist or is outside the actor's scope.
  */
 export async function viewCase(db: Db, actor: User, reference: string): Promise<CaseView> {
-  const row = await loadVisible(db, actor, reference);
-  const [c, children] = await Promise.all([summary(db, null, reference), findChildren(db, row.id)]);
-  const ids = [row.id, ...children.map((ch) => ch.id)];
+  const found = await findCaseSummaryWithFields(db, actor, reference);
+  if (!found) throw notFound(reference);
+  const c = found.summary;
+  // The case and its child tasks: the reads below choose them themselves, so they run at once.
+  const ids = { treeOf: c.id };
   const work = WORK_ROLES.has(actor.role) || actor.role === 'viewer';
-  const [allEvents, segments, messages] = await Promise.all([
+  const [children, allEvents, segments, messages] = await Promise.all([
+    findChildren(db, c.id),
     findEvents(db, ids),
     findSegments(db, ids),
-    findMessages(db, work ? ids : [row.id], WORK_ROLES.has(actor.role)),
+    findMessages(db, work ? ids : [c.id], WORK_ROLES.has(actor.role)),
   ]);
   // Client roles see neither internal notes nor that they exist.
   const timeline = work ? allEvents : allEvents.filter((e) => e.type !== 'note-added');
   return {
     case: c,
-    fields: (typeof row.fields === 'string' ? JSON.parse(row.fields) : row.fields) as Record<string, unknown>,
+    fields: found.fields,
     children,
     timeline,
     segments,

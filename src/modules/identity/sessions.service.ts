@@ -21,6 +21,7 @@ import {
 import type { CurrentUser, Session, User } from './identity.schema.ts';
 import { dummyHash, verifyPassword } from './passwords.ts';
 import { ROLE_PERMISSIONS, roleHas } from './permissions.ts';
+import { sessionsChanged } from './session-cache.ts';
 
 export interface SessionPolicy {
   /** Absolute lifetime of a session, minutes. */
@@ -94,8 +95,17 @@ export async function signIn(
 }
 
 /**
+ * How long after a session's last recorded request the next request pushes its idle expiry: a minute, or
+ * a quarter of the idle time when that is shorter (ms).
+ */
+export function touchIntervalMs(policy: SessionPolicy): number {
+  return Math.min(60_000, (policy.idleMinutes * 60_000) / 4);
+}
+
+/**
  * The user and session behind a token, or undefined when it is unknown, expired, revoked or its user inactive.
- * Pushes the idle expiry forward (at most once a minute, to spare writes).
+ * Pushes the idle expiry forward (at most once per `touchIntervalMs`, to spare writes); the session
+ * returned carries the pushed `lastSeenAt` and `idleExpiresAt`.
  */
 export async function resolveSession(
   db: Kysely<Database>,
@@ -105,10 +115,11 @@ export async function resolveSession(
 ): Promise<{ user: User; session: SessionRow } | undefined> {
   const live = await findLiveSession(db, hashToken(token), now);
   if (!live) return undefined;
-  // Push the idle expiry at most once a minute (or a quarter of the idle time, when that is shorter).
-  if (now.getTime() - live.session.lastSeenAt.getTime() >= Math.min(60_000, (policy.idleMinutes * 60_000) / 4)) {
+  if (now.getTime() - live.session.lastSeenAt.getTime() >= touchIntervalMs(policy)) {
     const idle = new Date(Math.min(live.session.expiresAt.getTime(), now.getTime() + policy.idleMinutes * 60_000));
     await touchSession(db, live.session.id, now, idle);
+    live.session.lastSeenAt = now;
+    live.session.idleExpiresAt = idle;
   }
   return live;
 }
@@ -150,4 +161,5 @@ export async function revokeSessionAs(db: Kysely<Database>, actor: User, id: str
       });
     }
   });
+  sessionsChanged();
 }
