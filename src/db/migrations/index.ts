@@ -10,6 +10,7 @@ import * as m20261129T1500 from './20261129T1500-email-attachments.ts';
 import * as m20261129T1600 from './20261129T1600-case-queue-indexes.ts';
 import * as m20261129T1700 from './20261129T1700-sla.ts';
 import * as m20261129T1800 from './20261129T1800-surveys.ts';
+import * as m20261129T2100 from './20261129T2100-performance.ts';
 
 export const migrations: Record<string, Migration> = {
   '20261129T1200-directory-catalogue-assignments': m20261129T1200,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '20261129T1600-case-queue-indexes': m20261129T1600,
   '20261129T1700-sla': m20261129T1700,
   '20261129T1800-surveys': m20261129T1800,
+  '20261129T2100-performance': m20261129T2100,
 };

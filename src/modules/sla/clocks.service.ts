@@ -15,6 +15,7 @@ import type { BusinessCalendar } from './business-calendar.ts';
 import { calendarOfEntity, calendarOfProvider, compiledCalendar, type ResolvedCalendar } from './calendars.ts';
 import { type CaseHistory, type ClockCaseState, type ClockPolicy, type DerivedClock, deriveCaseClocks } from './case-clocks.ts';
 import { policiesFor } from './policies.ts';
+import { refreshCasePerformance } from '../performance/rollups.service.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -180,6 +181,7 @@ export async function refreshCaseClocks(trx: Transaction<Database>, caseId: stri
       .execute();
     await trx.deleteFrom('case_sla_clocks').where('id', 'in', gone).execute();
   }
+  await refreshCasePerformance(trx, caseId, now);
   return clocks;
 }
 
