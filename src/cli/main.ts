@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { AppError } from '../server/errors.ts';
 import { registerCaseCommands } from './cases-commands.ts';
 import { registerCommands } from './commands.ts';
+import { registerPerformanceCommands } from './performance-commands.ts';
 import { registerSlaCommands } from './sla-commands.ts';
 
 const program = new Command();
@@ -20,6 +21,7 @@ program
 registerCommands(program);
 registerCaseCommands(program);
 registerSlaCommands(program);
+registerPerformanceCommands(program);
 
 try {
   await program.parseAsync(process.argv);

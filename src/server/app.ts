@@ -35,6 +35,7 @@ import { slaRoutes } from '../modules/sla/sla.routes.ts';
 import { slaContractRoutes } from '../modules/sla/sla-contract.routes.ts';
 import type { SurveySettings } from '../modules/surveys/settings.ts';
 import { surveyRoutes } from '../modules/surveys/surveys.routes.ts';
+import { performanceRoutes } from '../modules/performance/performance.routes.ts';
 import { installAccessControl } from './access.ts';
 import { AppError, toProblem } from './errors.ts';
 import { VERSION } from './version.ts';
@@ -222,6 +223,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await slaRoutes(api);
     await slaContractRoutes(api);
     await surveyRoutes(api, { surveys: deps.surveys });
+    await performanceRoutes(api);
     await identityRoutes(api, {
       sessionPolicy,
       secureCookies: deps.secureCookies ?? false,

@@ -29,6 +29,12 @@ export const PERMISSIONS = {
   'surveys:flag': 'flag survey comments as pain points',
   /** Edit the common survey template and run campaigns. */
   'surveys:manage': 'manage survey templates and campaigns',
+  /** Read performance figures, drill-downs and flow analytics (within the user's scope). */
+  'performance:read': 'read performance figures',
+  /** Capture manual values of standards (a provider manager: its own provider's only). */
+  'performance:capture': 'capture manual values of standards',
+  /** Edit minimum service standards and close periods. */
+  'performance:manage': 'edit minimum service standards and close periods',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -57,6 +63,19 @@ const SURVEY_PERMISSIONS: Partial<Record<Role, readonly Permission[]>> = {
   administrator: ['surveys:results', 'surveys:flag', 'surveys:manage'],
 };
 for (const [role, extra] of Object.entries(SURVEY_PERMISSIONS) as [Role, Permission[]][]) {
+  ROLE_PERMISSIONS[role] = [...ROLE_PERMISSIONS[role], ...extra];
+}
+
+/** Performance permissions per role (appended, issue 6). */
+const PERFORMANCE_PERMISSIONS: Partial<Record<Role, readonly Permission[]>> = {
+  'entity-focal-point': ['performance:read'],
+  'provider-agent': ['performance:read'],
+  'provider-manager': ['performance:read', 'performance:capture'],
+  'dos-coordinator': ['performance:read', 'performance:capture', 'performance:manage'],
+  viewer: ['performance:read'],
+  administrator: ['performance:read', 'performance:capture', 'performance:manage'],
+};
+for (const [role, extra] of Object.entries(PERFORMANCE_PERMISSIONS) as [Role, Permission[]][]) {
   ROLE_PERMISSIONS[role] = [...ROLE_PERMISSIONS[role], ...extra];
 }
 
