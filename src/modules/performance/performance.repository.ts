@@ -177,7 +177,7 @@ export async function findManualValues(db: Db, q: { periods?: string[]; provider
     .select(['v.id', 'v.standard_code', 'v.provider_code', 'v.period', 'v.value', 'v.evidence', 'v.evidence_url', 'v.entered_at', 'u.name as entered_by_name'])
     .orderBy('v.period')
     .orderBy('v.provider_code');
-  if (q.periods) query = query.where('v.period', 'in', q.periods.length ? q.periods : ['\u0000']);
+  if (q.periods) query = query.where('v.period', 'in', q.periods.length ? q.periods : ['-']);
   if (q.provider) query = query.where('v.provider_code', '=', q.provider);
   if (q.standard) query = query.where('v.standard_code', '=', q.standard);
   return query.execute();
@@ -323,7 +323,7 @@ export function periodSql(granularity: string, label?: string): RawBuilder<strin
 function source(kind: 'facts' | 'rollups', open: string[], closed: string[], f: FactFilter): RawBuilder<unknown> {
   const live = kind === 'facts' ? sql.table('performance_case_facts') : sql.table('performance_rollups');
   const frozen = kind === 'facts' ? sql.table('performance_frozen_facts') : sql.table('performance_frozen_rollups');
-  const none = ['\u0000'];
+  const none = ['-'];
   const where = sql.join(
     [
       sql`true`,
