@@ -9,7 +9,8 @@ import { importAnalyticsLog, logFlow, logSummary } from '../modules/performance/
 import { print, withMeridian } from './cli-helpers.ts';
 
 function parsePreset(v: string): EventLogPreset {
-  if (!(EVENT_LOG_PRESETS as readonly string[]).includes(v)) throw new InvalidArgumentError(`one of ${EVENT_LOG_PRESETS.join(', ')}`);
+  if (!(EVENT_LOG_PRESETS as readonly string[]).includes(v))
+    throw new InvalidArgumentError(`one of ${EVENT_LOG_PRESETS.join(', ')}`);
   return v as EventLogPreset;
 }
 
@@ -32,7 +33,8 @@ interface ImportLogOptions {
 
 /** Registers `import event-log` (under `import`) and the `analytics` commands. */
 export function registerPerformanceCommands(program: Command): void {
-  const imp = program.commands.find((c) => c.name() === 'import') ?? program.command('import').description('import data (all or nothing)');
+  const imp =
+    program.commands.find((c) => c.name() === 'import') ?? program.command('import').description('import data (all or nothing)');
   imp
     .command('event-log')
     .description('load a service-desk event log (CSV, plain or gzip) for flow analytics, all or nothing')
@@ -48,7 +50,9 @@ export function registerPerformanceCommands(program: Command): void {
     .option('--sla <col>', 'column of the SLA flag (true/false)')
     .option('--timestamp-format <fmt>', 'iso (offset optional) or a pattern such as d/M/yyyy H:mm')
     .option('--time-zone <iana>', 'zone of timestamps without offset (default UTC)')
-    .option('--delimiter <char>', 'field delimiter, one character (default ",", "tab" for tabs)', (v) => (v === 'tab' || v === '\\t' ? '\t' : v))
+    .option('--delimiter <char>', 'field delimiter, one character (default ",", "tab" for tabs)', (v) =>
+      v === 'tab' || v === '\\t' ? '\t' : v,
+    )
     .option('--replace', 'replace a loaded log of the same name')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: ImportLogOptions, cmd: Command) => {
@@ -57,12 +61,23 @@ export function registerPerformanceCommands(program: Command): void {
           file,
           log: o.log,
           ...(o.preset ? { preset: o.preset } : {}),
-          columns: { case: o.case, activity: o.activity, timestamp: o.timestamp, team: o.team, resource: o.resource, level: o.level, ...(o.sla ? { sla: o.sla } : {}) },
+          columns: {
+            case: o.case,
+            activity: o.activity,
+            timestamp: o.timestamp,
+            team: o.team,
+            resource: o.resource,
+            level: o.level,
+            ...(o.sla ? { sla: o.sla } : {}),
+          },
           format: { delimiter: o.delimiter, timestampFormat: o.timestampFormat, timeZone: o.timeZone },
           replace: !!o.replace,
         });
         if (o.json) print(r);
-        else process.stdout.write(`${r.file}: log ${r.log} loaded, ${r.cases} cases, ${r.events} events in ${(r.durationMs / 1000).toFixed(2)} s\n`);
+        else
+          process.stdout.write(
+            `${r.file}: log ${r.log} loaded, ${r.cases} cases, ${r.events} events in ${(r.durationMs / 1000).toFixed(2)} s\n`,
+          );
       });
     });
 

@@ -44,7 +44,11 @@ export function scopeFilter(viewer: User, q: FactFilter): FactFilter | null {
 }
 
 /** Months and period labels of a view. `range` makes one period `from..to`. */
-export function viewPeriods(q: Pick<ViewQuery, 'from' | 'to' | 'granularity'>): { months: string[]; periods: string[]; label?: string } {
+export function viewPeriods(q: Pick<ViewQuery, 'from' | 'to' | 'granularity'>): {
+  months: string[];
+  periods: string[];
+  label?: string;
+} {
   const [from, to] = [q.from, q.to].sort() as [string, string];
   const months = monthsBetween(from, to);
   if (q.granularity === 'range') return { months, periods: [`${from}..${to}`], label: `${from}..${to}` };
@@ -78,11 +82,20 @@ export async function dashboard(db: Db, viewer: User, q: ViewQuery): Promise<Das
   const closed = await findClosedMonths(db, months);
   const open = months.filter((m) => !closed.has(m));
   const closedList = [...closed];
-  const monthsOfPeriod = new Map(periods.map((p) => [p, label ? months : months.filter((m) => periodOf(m, q.granularity as Granularity) === p)]));
+  const monthsOfPeriod = new Map(
+    periods.map((p) => [p, label ? months : months.filter((m) => periodOf(m, q.granularity as Granularity) === p)]),
+  );
   const inForceAt = (p: string) => {
     const first = (monthsOfPeriod.get(p) ?? [])[0] as string;
     const codes = [...new Set(versions.map((v) => v.code))];
-    return codes.map((c) => inForce(versions.filter((v) => v.code === c), first)).filter((v): v is Standard => !!v);
+    return codes
+      .map((c) =>
+        inForce(
+          versions.filter((v) => v.code === c),
+          first,
+        ),
+      )
+      .filter((v): v is Standard => !!v);
   };
   const used = new Map<string, Standard>();
   for (const p of periods) for (const s of inForceAt(p)) used.set(`${s.code}@${s.version}`, s);
@@ -102,7 +115,15 @@ export async function dashboard(db: Db, viewer: User, q: ViewQuery): Promise<Das
     } else if (s.measure === 'percentile') {
       const k = `${line ?? ''}|${s.subject}|${s.percentile}`;
       if (!pct.has(k))
-        pct.set(k, await percentiles(db, { ...base, filter: f, subject: s.subject as 'resolution' | 'first-response', p: s.percentile ?? 50 }));
+        pct.set(
+          k,
+          await percentiles(db, {
+            ...base,
+            filter: f,
+            subject: s.subject as 'resolution' | 'first-response',
+            p: s.percentile ?? 50,
+          }),
+        );
     }
   }
   // satisfaction: per month (frozen copy for closed months), combined per period weighted by answers
@@ -118,7 +139,8 @@ export async function dashboard(db: Db, viewer: User, q: ViewQuery): Promise<Das
       n: f.responses,
     }));
     for (const m of open)
-      for (const s of await satisfactionByProvider(db, monthDates(m))) perMonth.push({ month: m, provider: s.provider, mean: s.meanRating, n: s.responses });
+      for (const s of await satisfactionByProvider(db, monthDates(m)))
+        perMonth.push({ month: m, provider: s.provider, mean: s.meanRating, n: s.responses });
     for (const r of perMonth) {
       if (filter.provider && r.provider !== filter.provider) continue;
       if (r.mean === null) continue;
@@ -130,7 +152,10 @@ export async function dashboard(db: Db, viewer: User, q: ViewQuery): Promise<Das
       satisfaction.set(k, a);
     }
   }
-  const manual = await listManualValues(db, { periods: [...periods, ...months], ...(filter.provider ? { provider: filter.provider } : {}) });
+  const manual = await listManualValues(db, {
+    periods: [...periods, ...months],
+    ...(filter.provider ? { provider: filter.provider } : {}),
+  });
 
   const providers = new Set<string>();
   for (const rows of sums.values()) for (const r of rows) if (r.cases > 0) providers.add(r.provider);
@@ -157,7 +182,9 @@ export async function dashboard(db: Db, viewer: User, q: ViewQuery): Promise<Das
             [numerator, denominator] = [row[MEAN[s.subject] as RollupCounter], row.cases];
           if (numerator !== null && denominator) value = numerator / denominator;
           if (s.measure === 'percentile') {
-            const r = (pct.get(`${line ?? ''}|${s.subject}|${s.percentile}`) ?? []).find((x) => x.provider === provider && x.period === period);
+            const r = (pct.get(`${line ?? ''}|${s.subject}|${s.percentile}`) ?? []).find(
+              (x) => x.provider === provider && x.period === period,
+            );
             if (r && r.value !== null) {
               value = r.value / MS_PER_HOUR;
               denominator = r.n;
@@ -176,7 +203,17 @@ export async function dashboard(db: Db, viewer: User, q: ViewQuery): Promise<Das
           }
         }
         if (value !== null) value = Math.round(value * 1e6) / 1e6;
-        cells.push({ standard: s.code, version: s.version, provider, period, value, numerator, denominator, met: meets(value, s.comparator, s.target), frozen });
+        cells.push({
+          standard: s.code,
+          version: s.version,
+          provider,
+          period,
+          value,
+          numerator,
+          denominator,
+          met: meets(value, s.comparator, s.target),
+          frozen,
+        });
       }
     }
   }
@@ -190,7 +227,11 @@ export async function dashboard(db: Db, viewer: User, q: ViewQuery): Promise<Das
  * captured values with their evidence.
  * @throws AppError PERFORMANCE_STANDARD_NOT_FOUND (no version in force), FORBIDDEN (outside the scope).
  */
-export async function drilldown(db: Db, viewer: User, q: ViewQuery & { standard: string; provider: string; period: string; limit: number }) {
+export async function drilldown(
+  db: Db,
+  viewer: User,
+  q: ViewQuery & { standard: string; provider: string; period: string; limit: number },
+) {
   const filter = scopeFilter(viewer, { provider: q.provider, entity: q.entity, serviceLine: q.serviceLine, region: q.region });
   if (!filter) throw new AppError('FORBIDDEN', `You may not see the figures of ${q.provider}`);
   const months = monthsOfLabel(q.period);
@@ -200,18 +241,32 @@ export async function drilldown(db: Db, viewer: User, q: ViewQuery & { standard:
   const closed = await findClosedMonths(db, months);
   const base = { open: months.filter((m) => !closed.has(m)), closed: [...closed], limit: q.limit };
   const manual = s.measure === 'manual' ? await listManualValues(db, { standard: s.code, provider: q.provider }) : [];
-  const empty = { standard: s, provider: q.provider, period: q.period, total: 0, items: [], manual: manual.filter((m) => m.period === q.period || months.includes(m.period)) };
+  const empty = {
+    standard: s,
+    provider: q.provider,
+    period: q.period,
+    total: 0,
+    items: [],
+    manual: manual.filter((m) => m.period === q.period || months.includes(m.period)),
+  };
   if (s.measure === 'manual' || s.subject === 'satisfaction') return empty;
   if (s.serviceLine && filter.serviceLine && filter.serviceLine !== s.serviceLine) return empty;
   const f = { ...filter, serviceLine: s.serviceLine ?? filter.serviceLine };
-  const col = { 'first-response': ['fr_state', 'fr_ms'], 'next-response': ['nr_state', 'nr_ms'], resolution: ['res_state', 'res_ms'] }[s.subject];
+  const col = {
+    'first-response': ['fr_state', 'fr_ms'],
+    'next-response': ['nr_state', 'nr_ms'],
+    resolution: ['res_state', 'res_ms'],
+  }[s.subject];
   let where = sql<boolean>`true`;
   let order = sql`f.case_id`;
   let pick: (r: Record<string, unknown>) => { value: number | null; outcome: string | null };
   if (col) {
     const [state, ms] = col as [string, string];
     where = sql<boolean>`${sql.ref(`f.${state}`)} in ('met', 'breached')`;
-    order = s.measure === 'share-met' ? sql`${sql.ref(`f.${state}`)} = 'met', ${sql.ref(`f.${ms}`)} desc` : sql`${sql.ref(`f.${ms}`)} desc`;
+    order =
+      s.measure === 'share-met'
+        ? sql`${sql.ref(`f.${state}`)} = 'met', ${sql.ref(`f.${ms}`)} desc`
+        : sql`${sql.ref(`f.${ms}`)} desc`;
     pick = (r) => ({ value: Number(r[ms]) / MS_PER_HOUR, outcome: r[state] as string });
   } else if (s.subject === 'reopened') {
     where = sql<boolean>`f.resolved`;

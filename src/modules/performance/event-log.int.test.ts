@@ -32,8 +32,17 @@ afterAll(async () => {
 });
 
 /** The independent computation: straight from the file's lines. */
-function expected(file: string, cols: { case: string; time: string; team: string; level?: string; sla?: string }, readTime: (s: string) => number) {
-  const lines = zlib.gunzipSync(fs.readFileSync(file)).toString('utf8').replace(/^\ufeff/, '').split(/\r?\n/).filter((l) => l.length > 0);
+function expected(
+  file: string,
+  cols: { case: string; time: string; team: string; level?: string; sla?: string },
+  readTime: (s: string) => number,
+) {
+  const lines = zlib
+    .gunzipSync(fs.readFileSync(file))
+    .toString('utf8')
+    .replace(/^\ufeff/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.length > 0);
   const header = (lines[0] as string).split(',');
   const ix = (c: string | undefined) => (c ? header.indexOf(c) : -1);
   const [ci, ti, tei, li, si] = [ix(cols.case), ix(cols.time), ix(cols.team), ix(cols.level), ix(cols.sla)];
@@ -42,7 +51,13 @@ function expected(file: string, cols: { case: string; time: string; team: string
     const f = line.split(',');
     const id = f[ci] as string;
     const list = byCase.get(id) ?? [];
-    list.push({ n, t: readTime(f[ti] as string), team: f[tei] as string, level: li >= 0 ? (f[li] as string) : '', sla: si >= 0 ? (f[si] as string) : '' });
+    list.push({
+      n,
+      t: readTime(f[ti] as string),
+      team: f[tei] as string,
+      level: li >= 0 ? (f[li] as string) : '',
+      sla: si >= 0 ? (f[si] as string) : '',
+    });
     byCase.set(id, list);
   });
   const durations: number[] = [];
@@ -80,7 +95,10 @@ function expected(file: string, cols: { case: string; time: string; team: string
   return {
     cases: byCase.size,
     events: lines.length - 1,
-    median: durations.length % 2 ? (durations[Math.floor(mid)] as number) : ((durations[mid - 1] as number) + (durations[mid] as number)) / 2,
+    median:
+      durations.length % 2
+        ? (durations[Math.floor(mid)] as number)
+        : ((durations[mid - 1] as number) + (durations[mid] as number)) / 2,
     mean: durations.reduce((s, d) => s + d, 0) / durations.length,
     handoffs,
     pingPong,
@@ -94,7 +112,9 @@ describe('real logs', () => {
   it('BPIC 2013 loads with its preset and its summary matches the independent computation', async () => {
     const r = await importAnalyticsLog(h.db, { file: BPIC, preset: 'bpic2013', log: 'bpic2013' });
     const s = await logSummary(h.db, 'bpic2013');
-    const x = expected(BPIC, { case: 'SR Number', time: 'Change Date+Time', team: 'Involved ST', level: 'ST Level' }, (t) => Date.parse(t));
+    const x = expected(BPIC, { case: 'SR Number', time: 'Change Date+Time', team: 'Involved ST', level: 'ST Level' }, (t) =>
+      Date.parse(t),
+    );
     expect(r.events).toBe(x.events);
     expect(Object.keys(s)).toEqual([
       'cases',
@@ -158,16 +178,30 @@ describe('malformed logs', () => {
     return f;
   };
   const opts = { columns: { case: 'id', activity: 'act', timestamp: 'at', team: 'team' } };
-  const events = async () => Number((await sql<{ n: string }>`select count(*) as n from analytics_events e join analytics_logs l on l.id = e.log_id where l.name like 'bad%'`.execute(h.db)).rows[0]?.n);
+  const events = async () =>
+    Number(
+      (
+        await sql<{
+          n: string;
+        }>`select count(*) as n from analytics_events e join analytics_logs l on l.id = e.log_id where l.name like 'bad%'`.execute(
+          h.db,
+        )
+      ).rows[0]?.n,
+    );
 
   it('a missing column is named, on line 1', async () => {
-    const e = await rejected(importAnalyticsLog(h.db, { ...opts, log: 'bad1', file: write('a.csv', 'id,act,when\n1,open,2026-01-01T00:00Z\n') }));
+    const e = await rejected(
+      importAnalyticsLog(h.db, { ...opts, log: 'bad1', file: write('a.csv', 'id,act,when\n1,open,2026-01-01T00:00Z\n') }),
+    );
     expect(e.code).toBe('IMPORT_REJECTED');
     expect(e.issues[0]).toMatchObject({ line: 1, field: 'at' });
   });
 
   it('an unparsable timestamp is rejected with its line, and nothing is written', async () => {
-    const file = write('b.csv', '\ufeffid,act,at,team\n1,open,2026-01-01T00:00Z,A\n1,close,yesterday,B\n2,open,2026-02-30T10:00Z,A\n');
+    const file = write(
+      'b.csv',
+      '\ufeffid,act,at,team\n1,open,2026-01-01T00:00Z,A\n1,close,yesterday,B\n2,open,2026-02-30T10:00Z,A\n',
+    );
     const e = await rejected(importAnalyticsLog(h.db, { ...opts, log: 'bad2', file }));
     expect(e.issues.map((i) => i.line)).toEqual([3, 4]);
     expect(e.message).toMatch(/2 row\(s\) rejected/);
@@ -175,10 +209,14 @@ describe('malformed logs', () => {
   });
 
   it('a file in another delimiter is recognised as such', async () => {
-    const e = await rejected(importAnalyticsLog(h.db, { ...opts, log: 'bad3', file: write('c.csv', 'id;act;at;team\n1;open;2026-01-01T00:00Z;A\n') }));
+    const e = await rejected(
+      importAnalyticsLog(h.db, { ...opts, log: 'bad3', file: write('c.csv', 'id;act;at;team\n1;open;2026-01-01T00:00Z;A\n') }),
+    );
     expect(e.issues[0]?.line).toBe(1);
     expect(e.message).toMatch(/";" as delimiter/);
-    const d = await rejected(importAnalyticsLog(h.db, { ...opts, format: { delimiter: '::' }, log: 'bad4', file: write('d.csv', 'x') }));
+    const d = await rejected(
+      importAnalyticsLog(h.db, { ...opts, format: { delimiter: '::' }, log: 'bad4', file: write('d.csv', 'x') }),
+    );
     expect(d.code).toBe('VALIDATION_FAILED');
     expect(d.issues[0]?.field).toBe('delimiter');
   });
@@ -188,6 +226,8 @@ describe('malformed logs', () => {
     const r = await importAnalyticsLog(h.db, { ...opts, format: { delimiter: '\t' }, log: 'good', file });
     expect([r.cases, r.events]).toEqual([1, 2]);
     expect((await logSummary(h.db, 'good')).teamHandoffs).toBe(1);
-    expect((await rejected(importAnalyticsLog(h.db, { ...opts, format: { delimiter: '\t' }, log: 'good', file }))).code).toBe('ANALYTICS_LOG_EXISTS');
+    expect((await rejected(importAnalyticsLog(h.db, { ...opts, format: { delimiter: '\t' }, log: 'good', file }))).code).toBe(
+      'ANALYTICS_LOG_EXISTS',
+    );
   });
 });

@@ -20,7 +20,15 @@ import {
 } from '../cases/event-log-import.ts';
 import { recordImportRun } from '../reference/import-runs.repository.ts';
 import { type CaseFlow, caseFlow, flowsByTeam, type LogSummary, summarizeFlows } from './flow.ts';
-import { deleteLog, findLog, insertLog, insertLogEvents, type LogEventRow, listLogs, logEvents } from './performance.repository.ts';
+import {
+  deleteLog,
+  findLog,
+  insertLog,
+  insertLogEvents,
+  type LogEventRow,
+  listLogs,
+  logEvents,
+} from './performance.repository.ts';
 
 /** The SLA column of each preset (ServiceNow's `made_sla`; BPIC 2013 has none). */
 export const PRESET_SLA_COLUMN: Record<EventLogPreset, string | null> = { bpic2013: null, servicenow: 'made_sla' };
@@ -60,7 +68,12 @@ export async function importAnalyticsLog(db: Kysely<Database>, opts: AnalyticsIm
   const file = path.basename(opts.file);
   const slaColumn = opts.columns?.sla ?? (opts.preset ? PRESET_SLA_COLUMN[opts.preset] : null);
   const { sla: _sla, ...columns } = opts.columns ?? {};
-  const base = resolveEventLogSpec({ file: opts.file, ...(opts.preset ? { preset: opts.preset } : {}), columns, format: opts.format ?? {} });
+  const base = resolveEventLogSpec({
+    file: opts.file,
+    ...(opts.preset ? { preset: opts.preset } : {}),
+    columns,
+    format: opts.format ?? {},
+  });
   // only what the analytics tables keep; the SLA column rides as a case field of the shared reader
   const spec = {
     ...base,
@@ -75,16 +88,22 @@ export async function importAnalyticsLog(db: Kysely<Database>, opts: AnalyticsIm
     },
   };
   if (!/^[\w.-]{1,80}$/.test(opts.log))
-    throw new AppError('VALIDATION_FAILED', `Log name ${JSON.stringify(opts.log)}: letters, digits, . _ - only`, { issues: [{ field: 'log', message: 'bad name' }] });
+    throw new AppError('VALIDATION_FAILED', `Log name ${JSON.stringify(opts.log)}: letters, digits, . _ - only`, {
+      issues: [{ field: 'log', message: 'bad name' }],
+    });
   let rowsRead = 0;
   try {
     const parsed = parseEventLog(readTextFile(opts.file), spec, { source: file });
     rowsRead = parsed.rowsRead;
     if (parsed.rejected.length) {
       const lines = new Set(parsed.rejected.map((i) => i.line)).size;
-      throw new AppError('IMPORT_REJECTED', `${file}: ${lines} row(s) rejected (first on line ${parsed.rejected[0]?.line}); nothing was imported`, {
-        issues: parsed.rejected.slice(0, 1000),
-      });
+      throw new AppError(
+        'IMPORT_REJECTED',
+        `${file}: ${lines} row(s) rejected (first on line ${parsed.rejected[0]?.line}); nothing was imported`,
+        {
+          issues: parsed.rejected.slice(0, 1000),
+        },
+      );
     }
     const rows: LogEventRow[] = parsed.events.map((e) => ({
       seq: e.line,
@@ -99,7 +118,10 @@ export async function importAnalyticsLog(db: Kysely<Database>, opts: AnalyticsIm
     const cases = new Set(rows.map((r) => r.caseId)).size;
     const existing = await findLog(db, opts.log);
     if (existing && !opts.replace)
-      throw new AppError('ANALYTICS_LOG_EXISTS', `A log named ${opts.log} is already loaded (${existing.file}); use --replace or another --log`);
+      throw new AppError(
+        'ANALYTICS_LOG_EXISTS',
+        `A log named ${opts.log} is already loaded (${existing.file}); use --replace or another --log`,
+      );
     await db.transaction().execute(async (trx) => {
       if (existing) await deleteLog(trx, existing.id);
       const id = await insertLog(trx, {
@@ -113,19 +135,47 @@ export async function importAnalyticsLog(db: Kysely<Database>, opts: AnalyticsIm
         imported_at: new Date(),
       });
       await insertLogEvents(trx, id, rows);
-      await recordImportRun(trx, { kind: 'event-log', file, status: 'succeeded', rowsRead, written: rows.length, issues: [], startedAt: started });
+      await recordImportRun(trx, {
+        kind: 'event-log',
+        file,
+        status: 'succeeded',
+        rowsRead,
+        written: rows.length,
+        issues: [],
+        startedAt: started,
+      });
     });
-    return { log: opts.log, file, cases, events: rows.length, hasLevels: !!spec.columns.level, hasSla: !!slaColumn, durationMs: Date.now() - started.getTime() };
+    return {
+      log: opts.log,
+      file,
+      cases,
+      events: rows.length,
+      hasLevels: !!spec.columns.level,
+      hasSla: !!slaColumn,
+      durationMs: Date.now() - started.getTime(),
+    };
   } catch (e) {
     if (e instanceof AppError && e.code === 'IMPORT_REJECTED')
-      await recordImportRun(db, { kind: 'event-log', file, status: 'rejected', rowsRead, written: 0, issues: e.issues, startedAt: started });
+      await recordImportRun(db, {
+        kind: 'event-log',
+        file,
+        status: 'rejected',
+        rowsRead,
+        written: 0,
+        issues: e.issues,
+        startedAt: started,
+      });
     throw e;
   }
 }
 
 async function flowsOf(db: Kysely<Database>, name: string) {
   const log = await findLog(db, name);
-  if (!log) throw new AppError('ANALYTICS_LOG_NOT_FOUND', `No log named ${name}; load it with meridian import event-log FILE --log ${name}`);
+  if (!log)
+    throw new AppError(
+      'ANALYTICS_LOG_NOT_FOUND',
+      `No log named ${name}; load it with meridian import event-log FILE --log ${name}`,
+    );
   const events = await logEvents(db, log.id);
   const flows: (CaseFlow & { caseId: string })[] = [];
   let start = 0;
@@ -176,5 +226,12 @@ export async function logFlow(db: Kysely<Database>, name: string, limit = 20) {
 
 /** The loaded logs. */
 export async function loadedLogs(db: Kysely<Database>) {
-  return (await listLogs(db)).map((l) => ({ name: l.name, file: l.file, cases: l.cases, events: l.events, hasLevels: l.has_levels, hasSla: l.has_sla }));
+  return (await listLogs(db)).map((l) => ({
+    name: l.name,
+    file: l.file,
+    cases: l.cases,
+    events: l.events,
+    hasLevels: l.has_levels,
+    hasSla: l.has_sla,
+  }));
 }

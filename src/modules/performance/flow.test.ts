@@ -4,7 +4,13 @@ import { caseFlow, type FlowEvent, flowsByTeam, levelNumber, median, summarizeFl
 import { meets, monthsBetween, monthsOf, percentileCont, periodOf, vocabularyProblem } from './measures.ts';
 
 const H = 3_600_000;
-const ev = (seq: number, hours: number, team: string | null, level: string | null = null, slaMet: boolean | null = null): FlowEvent => ({
+const ev = (
+  seq: number,
+  hours: number,
+  team: string | null,
+  level: string | null = null,
+  slaMet: boolean | null = null,
+): FlowEvent => ({
   seq,
   at: hours * H,
   team,
@@ -51,7 +57,11 @@ describe('caseFlow', () => {
 
 describe('summarizeFlows', () => {
   it('gives the summary keys with median and mean in days, nulls without levels or SLA', () => {
-    const flows = [caseFlow([ev(1, 0, 'A'), ev(2, 24, 'B')]), caseFlow([ev(3, 0, 'A'), ev(4, 72, 'A')]), caseFlow([ev(5, 0, 'A')])];
+    const flows = [
+      caseFlow([ev(1, 0, 'A'), ev(2, 24, 'B')]),
+      caseFlow([ev(3, 0, 'A'), ev(4, 72, 'A')]),
+      caseFlow([ev(5, 0, 'A')]),
+    ];
     const s = summarizeFlows(flows, { hasLevels: false, hasSla: false });
     expect(s).toEqual({
       cases: 3,

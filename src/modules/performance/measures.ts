@@ -117,7 +117,10 @@ export function monthDates(month: string): { from: string; to: string } {
 }
 
 /** The version of a standard in force in `month`: effective_from <= month < effective_to. */
-export function inForce<T extends { effectiveFrom: string; effectiveTo: string | null }>(versions: readonly T[], month: string): T | undefined {
+export function inForce<T extends { effectiveFrom: string; effectiveTo: string | null }>(
+  versions: readonly T[],
+  month: string,
+): T | undefined {
   return versions.find((v) => v.effectiveFrom <= month && (v.effectiveTo === null || month < v.effectiveTo));
 }
 

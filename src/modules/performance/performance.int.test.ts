@@ -23,22 +23,45 @@ const get = async (who: string, url: string) => {
   if (r.statusCode !== 200) throw new Error(`${url}: ${r.statusCode} ${r.body}`);
   return r.json();
 };
-const cell = (d: { cells: { standard: string; provider: string; period: string }[] }, standard: string, p = provider, period = month) =>
+const cell = (
+  d: { cells: { standard: string; provider: string; period: string }[] },
+  standard: string,
+  p = provider,
+  period = month,
+) =>
   d.cells.find((c) => c.standard === standard && c.provider === p && c.period === period) as
     | { value: number | null; numerator: number | null; denominator: number | null; met: boolean | null; frozen: boolean }
     | undefined;
 
 /** The roll-ups recomputed from the facts, to compare with the incrementally kept ones. */
 async function rollupsRecomputed() {
-  const sums = ROLLUP_COUNTERS.map((k) => `sum(${k === 'cases' ? '1' : ['resolved', 'reopened', 'ping_pong'].includes(k) ? `case when ${k} then 1 else 0 end` : k.endsWith('_met') ? `case when ${k.split('_')[0]}_state = 'met' then 1 else 0 end` : k.endsWith('_decided') ? `case when ${k.split('_')[0]}_state in ('met','breached') then 1 else 0 end` : k})::int as ${k}`);
-  const a = await sql.raw<Record<string, unknown>>(`select provider_code, service_code, entity_code, month, ${sums.join(', ')} from performance_case_facts group by 1,2,3,4 order by 1,2,3,4`).execute(h.db);
-  const b = await sql.raw<Record<string, unknown>>(`select provider_code, service_code, entity_code, month, ${ROLLUP_COUNTERS.map((k) => `${k}::int as ${k}`).join(', ')} from performance_rollups where cases <> 0 order by 1,2,3,4`).execute(h.db);
+  const sums = ROLLUP_COUNTERS.map(
+    (k) =>
+      `sum(${k === 'cases' ? '1' : ['resolved', 'reopened', 'ping_pong'].includes(k) ? `case when ${k} then 1 else 0 end` : k.endsWith('_met') ? `case when ${k.split('_')[0]}_state = 'met' then 1 else 0 end` : k.endsWith('_decided') ? `case when ${k.split('_')[0]}_state in ('met','breached') then 1 else 0 end` : k})::int as ${k}`,
+  );
+  const a = await sql
+    .raw<Record<string, unknown>>(
+      `select provider_code, service_code, entity_code, month, ${sums.join(', ')} from performance_case_facts group by 1,2,3,4 order by 1,2,3,4`,
+    )
+    .execute(h.db);
+  const b = await sql
+    .raw<Record<string, unknown>>(
+      `select provider_code, service_code, entity_code, month, ${ROLLUP_COUNTERS.map((k) => `${k}::int as ${k}`).join(', ')} from performance_rollups where cases <> 0 order by 1,2,3,4`,
+    )
+    .execute(h.db);
   return { recomputed: a.rows, kept: b.rows };
 }
 
 beforeAll(async () => {
   h = await createTestDatabase();
-  t = await surveyTestApp(h, { throttleDays: 0 }, ['requester.rco-cl', 'agent.unon', 'manager.rsce', 'focal.minusca', 'viewer', 'admin']);
+  t = await surveyTestApp(h, { throttleDays: 0 }, [
+    'requester.rco-cl',
+    'agent.unon',
+    'manager.rsce',
+    'focal.minusca',
+    'viewer',
+    'admin',
+  ]);
   for (let i = 0; i < 3; i++) refs.push(await t.request('requester.rco-cl', PAYROLL));
   provider = (await get('coordinator', `/api/cases/${refs[0]}`)).case.provider.code;
   await t.move(refs[0] as string, 'resolved');
@@ -55,7 +78,13 @@ describe('roll-ups', () => {
     expect(Number(facts.rows[0]?.n)).toBe(3);
     const r = await rollupsRecomputed();
     expect(r.kept).toEqual(r.recomputed);
-    expect(r.kept.find((x) => x.provider_code === provider)).toMatchObject({ cases: 3, resolved: 2, res_met: 2, res_decided: 2, reopened: 0 });
+    expect(r.kept.find((x) => x.provider_code === provider)).toMatchObject({
+      cases: 3,
+      resolved: 2,
+      res_met: 2,
+      res_decided: 2,
+      reopened: 0,
+    });
   });
 });
 
@@ -76,7 +105,10 @@ describe('dashboard', () => {
     const d = await get('coordinator', `/api/performance/dashboard?from=${month}&to=${month}&granularity=quarter`);
     const q = d.periods[0];
     expect(cell(d, 'MSS-REOPEN', provider, q)).toMatchObject({ numerator: 1, denominator: 2, value: 0.5, met: false });
-    const dd = await get('coordinator', `/api/performance/drilldown?from=${month}&to=${month}&standard=MSS-REOPEN&provider=${provider}&period=${q}`);
+    const dd = await get(
+      'coordinator',
+      `/api/performance/drilldown?from=${month}&to=${month}&standard=MSS-REOPEN&provider=${provider}&period=${q}`,
+    );
     expect(dd.total).toBe(2);
     expect(dd.items[0]).toMatchObject({ reference: refs[0], outcome: 'reopened' });
     const rr = await rollupsRecomputed();
@@ -99,7 +131,10 @@ describe('dashboard', () => {
     if (provider !== 'UNON') expect(cell(unon, 'MSS-RES')).toBeUndefined();
     const focal = await get('focal.minusca', `/api/performance/dashboard?from=${month}&to=${month}`);
     expect(cell(focal, 'MSS-RES')).toBeUndefined();
-    const denied = await t.app.inject({ url: `/api/performance/dashboard?from=${month}&to=${month}`, headers: t.as['requester.rco-cl'] });
+    const denied = await t.app.inject({
+      url: `/api/performance/dashboard?from=${month}&to=${month}`,
+      headers: t.as['requester.rco-cl'],
+    });
     expect(denied.statusCode).toBe(403);
   });
 });
@@ -121,10 +156,22 @@ describe('standards, manual capture and closed months', () => {
     expect(r.statusCode).toBe(201);
     expect(r.json().version).toBe(2);
     const d = await get('coordinator', `/api/performance/dashboard?from=${month}&to=${next}`);
-    expect(d.standards.filter((s: { code: string }) => s.code === 'MSS-RES').map((s: { version: number }) => s.version)).toEqual([1, 2]);
-    const bad = await t.app.inject({ method: 'POST', url: '/api/performance/standards', payload: { ...body, code: 'MSS-X', subject: 'payroll' }, headers: t.as.coordinator });
+    expect(d.standards.filter((s: { code: string }) => s.code === 'MSS-RES').map((s: { version: number }) => s.version)).toEqual([
+      1, 2,
+    ]);
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/performance/standards',
+      payload: { ...body, code: 'MSS-X', subject: 'payroll' },
+      headers: t.as.coordinator,
+    });
     expect(bad.statusCode).toBe(400);
-    const denied = await t.app.inject({ method: 'POST', url: '/api/performance/standards', payload: body, headers: t.as['manager.rsce'] });
+    const denied = await t.app.inject({
+      method: 'POST',
+      url: '/api/performance/standards',
+      payload: body,
+      headers: t.as['manager.rsce'],
+    });
     expect(denied.statusCode).toBe(403);
   });
 
@@ -140,14 +187,38 @@ describe('standards, manual capture and closed months', () => {
       effectiveFrom: '2020-01',
       basis: 'test',
     };
-    expect((await t.app.inject({ method: 'POST', url: '/api/performance/standards', payload: std, headers: t.as.coordinator })).statusCode).toBe(201);
-    const value = { standard: 'MSS-PAYACC', provider: 'RSCE', period: month, value: 0.985, evidence: 'Payroll audit sample of 400 payslips' };
-    const ok = await t.app.inject({ method: 'POST', url: '/api/performance/manual-values', payload: value, headers: t.as['manager.rsce'] });
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/performance/standards', payload: std, headers: t.as.coordinator }))
+        .statusCode,
+    ).toBe(201);
+    const value = {
+      standard: 'MSS-PAYACC',
+      provider: 'RSCE',
+      period: month,
+      value: 0.985,
+      evidence: 'Payroll audit sample of 400 payslips',
+    };
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/performance/manual-values',
+      payload: value,
+      headers: t.as['manager.rsce'],
+    });
     expect(ok.statusCode).toBe(201);
-    const other = await t.app.inject({ method: 'POST', url: '/api/performance/manual-values', payload: { ...value, provider: 'UNON' }, headers: t.as['manager.rsce'] });
+    const other = await t.app.inject({
+      method: 'POST',
+      url: '/api/performance/manual-values',
+      payload: { ...value, provider: 'UNON' },
+      headers: t.as['manager.rsce'],
+    });
     expect(other.statusCode).toBe(403);
     const list = await get('coordinator', '/api/performance/manual-values?standard=MSS-PAYACC');
-    expect(list.items[0]).toMatchObject({ provider: 'RSCE', value: 0.985, enteredBy: expect.any(String), evidence: value.evidence });
+    expect(list.items[0]).toMatchObject({
+      provider: 'RSCE',
+      value: 0.985,
+      enteredBy: expect.any(String),
+      evidence: value.evidence,
+    });
     expect(await countAuditEvents(h.db, 'performance.manual-value.saved')).toBe(1);
     const d = await get('coordinator', `/api/performance/dashboard?from=${month}&to=${month}`);
     expect(cell(d, 'MSS-PAYACC', 'RSCE')).toMatchObject({ value: 0.985, met: false });
@@ -155,7 +226,15 @@ describe('standards, manual capture and closed months', () => {
 
   it('a closed month is frozen: later case changes do not move its figures', async () => {
     const me = await sql<{ id: number }>`select id from users where email = 'coordinator@meridian.test'`.execute(h.db);
-    const actor = { id: me.rows[0]?.id as number, email: 'coordinator@meridian.test', name: 'c', role: 'dos-coordinator', scope: null, locale: 'en', active: true } as const;
+    const actor = {
+      id: me.rows[0]?.id as number,
+      email: 'coordinator@meridian.test',
+      name: 'c',
+      role: 'dos-coordinator',
+      scope: null,
+      locale: 'en',
+      active: true,
+    } as const;
     const before = await get('coordinator', `/api/performance/dashboard?from=${month}&to=${month}`);
     const nextMonthDay = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 2));
     await closeMonth(h.db, actor, month, nextMonthDay);
@@ -165,7 +244,9 @@ describe('standards, manual capture and closed months', () => {
     expect(cell(after, 'MSS-RES')).toMatchObject({ ...cell(before, 'MSS-RES'), frozen: true });
     expect(cell(after, 'MSS-REOPEN')?.value).toBe(cell(before, 'MSS-REOPEN')?.value);
     // the live roll-ups did move
-    const live = await sql<{ resolved: string }>`select sum(resolved) as resolved from performance_rollups where provider_code = ${provider}`.execute(h.db);
+    const live = await sql<{
+      resolved: string;
+    }>`select sum(resolved) as resolved from performance_rollups where provider_code = ${provider}`.execute(h.db);
     expect(Number(live.rows[0]?.resolved)).toBe(3);
     const late = await t.app.inject({
       method: 'POST',
@@ -180,14 +261,23 @@ describe('standards, manual capture and closed months', () => {
 describe('exports', () => {
   it('exports the dashboard as CSV and XLSX with the same rows', async () => {
     const q = `from=${month}&to=${month}`;
-    const csv = await t.app.inject({ url: `/api/performance/export?view=dashboard&format=csv&lang=fr&${q}`, headers: t.as.coordinator });
+    const csv = await t.app.inject({
+      url: `/api/performance/export?view=dashboard&format=csv&lang=fr&${q}`,
+      headers: t.as.coordinator,
+    });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    const lines = csv.body.replace(/^\ufeff/, '').trim().split('\n');
+    const lines = csv.body
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\n');
     expect(lines[0]).toMatch(/^Période,Prestataire,Norme/);
     const d = await get('coordinator', `/api/performance/dashboard?${q}`);
     expect(lines.length - 1).toBe(d.cells.length);
-    const xlsx = await t.app.inject({ url: `/api/performance/export?view=dashboard&format=xlsx&${q}`, headers: t.as.coordinator });
+    const xlsx = await t.app.inject({
+      url: `/api/performance/export?view=dashboard&format=xlsx&${q}`,
+      headers: t.as.coordinator,
+    });
     expect(xlsx.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);

@@ -129,7 +129,12 @@ export type StandardRow = Omit<PerformanceTables['performance_standards'], 'id' 
 
 /** Every version of every standard, by code then version. */
 export async function findStandards(db: Db): Promise<StandardRow[]> {
-  return (await p(db).selectFrom('performance_standards').selectAll().orderBy('code').orderBy('version').execute()) as unknown as StandardRow[];
+  return (await p(db)
+    .selectFrom('performance_standards')
+    .selectAll()
+    .orderBy('code')
+    .orderBy('version')
+    .execute()) as unknown as StandardRow[];
 }
 
 /** Inserts a standard version. @returns its id. */
@@ -147,7 +152,12 @@ export async function insertStandard(
 
 /** Ends the open version of `code` at month `to` (exclusive). */
 export async function endStandardVersion(db: Db, code: string, version: number, to: string): Promise<void> {
-  await p(db).updateTable('performance_standards').set({ effective_to: to }).where('code', '=', code).where('version', '=', version).execute();
+  await p(db)
+    .updateTable('performance_standards')
+    .set({ effective_to: to })
+    .where('code', '=', code)
+    .where('version', '=', version)
+    .execute();
 }
 
 /** Upserts a manual value (one per standard, provider and period). @returns the row's id. */
@@ -174,7 +184,17 @@ export async function findManualValues(db: Db, q: { periods?: string[]; provider
   let query = p(db)
     .selectFrom('performance_manual_values as v')
     .innerJoin('users as u', 'u.id', 'v.entered_by')
-    .select(['v.id', 'v.standard_code', 'v.provider_code', 'v.period', 'v.value', 'v.evidence', 'v.evidence_url', 'v.entered_at', 'u.name as entered_by_name'])
+    .select([
+      'v.id',
+      'v.standard_code',
+      'v.provider_code',
+      'v.period',
+      'v.value',
+      'v.evidence',
+      'v.evidence_url',
+      'v.entered_at',
+      'u.name as entered_by_name',
+    ])
     .orderBy('v.period')
     .orderBy('v.provider_code');
   if (q.periods) query = query.where('v.period', 'in', q.periods.length ? q.periods : ['-']);
@@ -192,7 +212,16 @@ export async function loadFactInputs(db: Db, caseId: string) {
     .selectFrom('cases as c')
     .leftJoin('providers as pr', 'pr.code', 'c.provider_code')
     .leftJoin('duty_stations as d', 'd.code', 'pr.duty_station_code')
-    .select(['c.id', 'c.provider_code', 'c.service_code', 'c.entity_code', 'c.created_at', 'c.resolved_at', 'c.closed_at', 'd.time_zone'])
+    .select([
+      'c.id',
+      'c.provider_code',
+      'c.service_code',
+      'c.entity_code',
+      'c.created_at',
+      'c.resolved_at',
+      'c.closed_at',
+      'd.time_zone',
+    ])
     .where('c.id', '=', caseId)
     .executeTakeFirst();
   if (!c) return undefined;
@@ -246,7 +275,9 @@ export async function addToRollup(
   key: { provider_code: string; service_code: string; entity_code: string; month: string },
   delta: Record<RollupCounter, number>,
 ): Promise<void> {
-  const set = Object.fromEntries(ROLLUP_COUNTERS.map((k) => [k, sql`performance_rollups.${sql.ref(k)} + excluded.${sql.ref(k)}`]));
+  const set = Object.fromEntries(
+    ROLLUP_COUNTERS.map((k) => [k, sql`performance_rollups.${sql.ref(k)} + excluded.${sql.ref(k)}`]),
+  );
   await p(db)
     .insertInto('performance_rollups')
     .values({ ...key, ...delta })
@@ -360,7 +391,15 @@ export async function rollupSums(
 /** The p-th percentile (percentile_cont) of a business-time column over decided clocks, per provider and period. */
 export async function percentiles(
   db: Db,
-  q: { open: string[]; closed: string[]; filter: FactFilter; granularity: string; label?: string; subject: 'first-response' | 'resolution'; p: number },
+  q: {
+    open: string[];
+    closed: string[];
+    filter: FactFilter;
+    granularity: string;
+    label?: string;
+    subject: 'first-response' | 'resolution';
+    p: number;
+  },
 ): Promise<{ provider: string; period: string; value: number | null; n: number }[]> {
   const [state, ms] = q.subject === 'resolution' ? ['res_state', 'res_ms'] : ['fr_state', 'fr_ms'];
   const r = await sql<{ provider: string; period: string; value: string | number | null; n: string }>`
@@ -369,17 +408,27 @@ export async function percentiles(
     from ${source('facts', q.open, q.closed, q.filter)} f
     where ${sql.ref(state)} in ('met', 'breached')
     group by 1, 2`.execute(db);
-  return r.rows.map((x) => ({ provider: x.provider, period: x.period, value: x.value === null ? null : Number(x.value), n: Number(x.n) }));
+  return r.rows.map((x) => ({
+    provider: x.provider,
+    period: x.period,
+    value: x.value === null ? null : Number(x.value),
+    n: Number(x.n),
+  }));
 }
 
 /** The cases behind a figure: facts joined to their cases, at most `limit`, with the total. */
 export async function factsOfCases(
   db: Db,
-  q: { open: string[]; closed: string[]; filter: FactFilter; where: RawBuilder<boolean>; order: RawBuilder<unknown>; limit: number },
+  q: {
+    open: string[];
+    closed: string[];
+    filter: FactFilter;
+    where: RawBuilder<boolean>;
+    order: RawBuilder<unknown>;
+    limit: number;
+  },
 ) {
-  const r = await sql<
-    CaseFactRow & { reference: string; title: string; state: string; total: string }
-  >`
+  const r = await sql<CaseFactRow & { reference: string; title: string; state: string; total: string }>`
     select f.*, c.reference, c.title, c.state, count(*) over () as total
     from ${source('facts', q.open, q.closed, q.filter)} f join cases c on c.id = f.case_id
     where ${q.where}
@@ -390,7 +439,14 @@ export async function factsOfCases(
 
 /** Per-provider flow figures of Meridian's own cases over months (handoffs, ping-pong, end-to-end time). */
 export async function providerFlow(db: Db, q: { open: string[]; closed: string[]; filter: FactFilter }) {
-  const r = await sql<{ provider: string; cases: string; provider_handoffs: string; team_handoffs: string; ping_pong: string; mean_e2e_ms: string | null }>`
+  const r = await sql<{
+    provider: string;
+    cases: string;
+    provider_handoffs: string;
+    team_handoffs: string;
+    ping_pong: string;
+    mean_e2e_ms: string | null;
+  }>`
     select provider_code as provider, count(*) as cases, sum(provider_handoffs) as provider_handoffs,
       sum(team_handoffs) as team_handoffs, count(*) filter (where ping_pong) as ping_pong, avg(end_to_end_ms) as mean_e2e_ms
     from ${source('facts', q.open, q.closed, q.filter)} f group by 1 order by 1`.execute(db);

@@ -32,9 +32,23 @@ import {
   StandardSchema,
   ViewQuerySchema,
 } from './performance.schema.ts';
-import { closedMonths, closeMonth, listManualValues, listStandards, saveManualValue, saveStandardVersion } from './standards.service.ts';
+import {
+  closedMonths,
+  closeMonth,
+  listManualValues,
+  listStandards,
+  saveManualValue,
+  saveStandardVersion,
+} from './standards.service.ts';
 
-const Errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
+const Errors = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+  422: ProblemSchema,
+};
 
 /** Registers the performance routes. */
 export async function performanceRoutes(app: FastifyInstance): Promise<void> {
@@ -45,7 +59,11 @@ export async function performanceRoutes(app: FastifyInstance): Promise<void> {
     '/api/performance/standards',
     {
       config: { access: 'permission:performance:read' },
-      schema: { tags: ['performance'], summary: 'Every version of every minimum service standard', response: { 200: z.object({ items: z.array(StandardSchema) }), ...Errors } },
+      schema: {
+        tags: ['performance'],
+        summary: 'Every version of every minimum service standard',
+        response: { 200: z.object({ items: z.array(StandardSchema) }), ...Errors },
+      },
     },
     async () => ({ items: await listStandards(db()) }),
   );
@@ -83,7 +101,12 @@ export async function performanceRoutes(app: FastifyInstance): Promise<void> {
       const own = viewer.scope?.type === 'provider' ? viewer.scope.code : undefined;
       if (viewer.role === 'entity-focal-point') return { items: [] };
       const provider = own ?? req.query.provider;
-      return { items: await listManualValues(db(), { ...(provider ? { provider } : {}), ...(req.query.standard ? { standard: req.query.standard } : {}) }) };
+      return {
+        items: await listManualValues(db(), {
+          ...(provider ? { provider } : {}),
+          ...(req.query.standard ? { standard: req.query.standard } : {}),
+        }),
+      };
     },
   );
 
@@ -111,7 +134,10 @@ export async function performanceRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['performance'],
         summary: 'Closed months (their figures are frozen)',
-        response: { 200: z.object({ items: z.array(z.object({ month: z.string(), closedAt: z.string(), closedBy: z.string() })) }), ...Errors },
+        response: {
+          200: z.object({ items: z.array(z.object({ month: z.string(), closedAt: z.string(), closedBy: z.string() })) }),
+          ...Errors,
+        },
       },
     },
     async () => ({ items: await closedMonths(db()) }),
@@ -187,7 +213,7 @@ export async function performanceRoutes(app: FastifyInstance): Promise<void> {
       config: { access: 'permission:performance:read' },
       schema: {
         tags: ['performance'],
-        summary: 'Export a view (dashboard, drill-down or flow, with that view\'s query) as CSV or XLSX',
+        summary: "Export a view (dashboard, drill-down or flow, with that view's query) as CSV or XLSX",
         querystring: ExportQuerySchema.passthrough(),
         response: { 200: z.any().describe('The file'), ...Errors },
       },
@@ -229,7 +255,11 @@ export async function performanceRoutes(app: FastifyInstance): Promise<void> {
         if (q.log) table = { name: 'flow', columns: FLOW_COLUMNS, rows: (await logFlow(db(), q.log, q.limit)).worst };
         else {
           const to = q.to ?? new Date().toISOString().slice(0, 7);
-          table = { name: 'flow', columns: PROVIDER_FLOW_COLUMNS, rows: await casesFlow(db(), viewer, { from: q.from ?? to, to }) };
+          table = {
+            name: 'flow',
+            columns: PROVIDER_FLOW_COLUMNS,
+            rows: await casesFlow(db(), viewer, { from: q.from ?? to, to }),
+          };
         }
       }
       const name = `meridian-${table.name}-${new Date().toISOString().slice(0, 10)}.${format}`;

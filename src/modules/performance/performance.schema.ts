@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { GRANULARITIES, MEASURES, PERIOD, UNITS } from './measures.ts';
 
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
-const Code = z.string().trim().regex(/^[A-Z][A-Z0-9-]{1,39}$/, 'an upper-case code such as MSS-FR');
+const Code = z
+  .string()
+  .trim()
+  .regex(/^[A-Z][A-Z0-9-]{1,39}$/, 'an upper-case code such as MSS-FR');
 
 export const StandardSchema = z.object({
   code: z.string(),

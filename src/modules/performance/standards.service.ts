@@ -6,8 +6,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import { AppError } from '../../server/errors.ts';
-import type { User } from '../identity/identity.schema.ts';
 import { appendAuditEvent } from '../identity/identity.repository.ts';
+import type { User } from '../identity/identity.schema.ts';
 import { satisfactionByProvider } from '../surveys/results.service.ts';
 import { isMonth, monthDates, monthsOf, unitOf, vocabularyProblem } from './measures.ts';
 import {
@@ -56,7 +56,10 @@ export async function listStandards(db: Kysely<Database>): Promise<Standard[]> {
  */
 export async function saveStandardVersion(db: Kysely<Database>, actor: User, input: StandardInput): Promise<Standard> {
   const problem = vocabularyProblem(input.measure, input.subject, input.percentile);
-  if (problem) throw new AppError('VALIDATION_FAILED', `Standard ${input.code}: ${problem}`, { issues: [{ field: 'measure', message: problem }] });
+  if (problem)
+    throw new AppError('VALIDATION_FAILED', `Standard ${input.code}: ${problem}`, {
+      issues: [{ field: 'measure', message: problem }],
+    });
   if (input.serviceLine) {
     const line = await db.selectFrom('service_lines').select('code').where('code', '=', input.serviceLine).executeTakeFirst();
     if (!line)
@@ -66,16 +69,24 @@ export async function saveStandardVersion(db: Kysely<Database>, actor: User, inp
   }
   const closed = await listClosedMonths(db);
   if (closed.some((c) => c.month >= input.effectiveFrom))
-    throw new AppError('PERFORMANCE_PERIOD_CLOSED', `A version of ${input.code} cannot start in ${input.effectiveFrom}: that month or a later one is closed`, {
-      issues: [{ field: 'effectiveFrom', message: 'must be after the last closed month' }],
-    });
+    throw new AppError(
+      'PERFORMANCE_PERIOD_CLOSED',
+      `A version of ${input.code} cannot start in ${input.effectiveFrom}: that month or a later one is closed`,
+      {
+        issues: [{ field: 'effectiveFrom', message: 'must be after the last closed month' }],
+      },
+    );
   return db.transaction().execute(async (trx) => {
     const versions = (await findStandards(trx)).filter((s) => s.code === input.code);
     const current = versions.find((v) => v.effective_to === null);
     if (current && current.effective_from >= input.effectiveFrom)
-      throw new AppError('VALIDATION_FAILED', `Version ${current.version} of ${input.code} starts ${current.effective_from}; a new version must start later`, {
-        issues: [{ field: 'effectiveFrom', message: `after ${current.effective_from}` }],
-      });
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `Version ${current.version} of ${input.code} starts ${current.effective_from}; a new version must start later`,
+        {
+          issues: [{ field: 'effectiveFrom', message: `after ${current.effective_from}` }],
+        },
+      );
     if (current) await endStandardVersion(trx, input.code, current.version, input.effectiveFrom);
     const version = (versions.at(-1)?.version ?? 0) + 1;
     const row = {
@@ -121,14 +132,23 @@ export async function saveManualValue(db: Kysely<Database>, actor: User, input: 
   if ((actor.role === 'provider-manager' || actor.role === 'provider-agent') && actor.scope?.code !== input.provider)
     throw new AppError('FORBIDDEN', `You may enter values for ${actor.scope?.code ?? 'no provider'} only`);
   const provider = await db.selectFrom('providers').select('code').where('code', '=', input.provider).executeTakeFirst();
-  if (!provider) throw new AppError('DIRECTORY_PROVIDER_NOT_FOUND', `No provider ${input.provider}`, { issues: [{ field: 'provider', message: 'unknown' }] });
+  if (!provider)
+    throw new AppError('DIRECTORY_PROVIDER_NOT_FOUND', `No provider ${input.provider}`, {
+      issues: [{ field: 'provider', message: 'unknown' }],
+    });
   const closed = await findClosedMonths(db, monthsOf(input.period));
   if (closed.size)
-    throw new AppError('PERFORMANCE_PERIOD_CLOSED', `${input.period} includes closed month(s) ${[...closed].sort().join(', ')}: its values are frozen`, {
-      issues: [{ field: 'period', message: 'closed' }],
-    });
+    throw new AppError(
+      'PERFORMANCE_PERIOD_CLOSED',
+      `${input.period} includes closed month(s) ${[...closed].sort().join(', ')}: its values are frozen`,
+      {
+        issues: [{ field: 'period', message: 'closed' }],
+      },
+    );
   return db.transaction().execute(async (trx) => {
-    const before = (await findManualValues(trx, { periods: [input.period], provider: input.provider, standard: input.standard }))[0];
+    const before = (
+      await findManualValues(trx, { periods: [input.period], provider: input.provider, standard: input.standard })
+    )[0];
     const id = await upsertManualValue(trx, {
       standard_code: input.standard,
       provider_code: input.provider,
@@ -172,9 +192,14 @@ export async function listManualValues(db: Kysely<Database>, q: { periods?: stri
  * @throws AppError VALIDATION_FAILED (not a month, not ended), PERFORMANCE_PERIOD_CLOSED (already closed).
  */
 export async function closeMonth(db: Kysely<Database>, actor: User, month: string, now = new Date()) {
-  if (!isMonth(month)) throw new AppError('VALIDATION_FAILED', `${month} is not a month YYYY-MM`, { issues: [{ field: 'month', message: 'YYYY-MM' }] });
+  if (!isMonth(month))
+    throw new AppError('VALIDATION_FAILED', `${month} is not a month YYYY-MM`, {
+      issues: [{ field: 'month', message: 'YYYY-MM' }],
+    });
   if (month >= now.toISOString().slice(0, 7))
-    throw new AppError('VALIDATION_FAILED', `${month} has not ended: only past months may be closed`, { issues: [{ field: 'month', message: 'not ended' }] });
+    throw new AppError('VALIDATION_FAILED', `${month} has not ended: only past months may be closed`, {
+      issues: [{ field: 'month', message: 'not ended' }],
+    });
   if ((await findClosedMonths(db, [month])).size) throw new AppError('PERFORMANCE_PERIOD_CLOSED', `${month} is already closed`);
   const satisfaction = await satisfactionByProvider(db, monthDates(month));
   await db.transaction().execute(async (trx) => {
@@ -192,5 +217,9 @@ export async function closeMonth(db: Kysely<Database>, actor: User, month: strin
 
 /** Closed months, latest first. */
 export async function closedMonths(db: Kysely<Database>) {
-  return (await listClosedMonths(db)).map((c) => ({ month: c.month, closedAt: new Date(c.closed_at).toISOString(), closedBy: c.closed_by_name }));
+  return (await listClosedMonths(db)).map((c) => ({
+    month: c.month,
+    closedAt: new Date(c.closed_at).toISOString(),
+    closedBy: c.closed_by_name,
+  }));
 }

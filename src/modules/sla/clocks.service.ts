@@ -11,11 +11,11 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { fromJson } from '../../db/sql-helpers.ts';
 import type { Database } from '../../db/types.ts';
+import { refreshCasePerformance } from '../performance/rollups.service.ts';
 import type { BusinessCalendar } from './business-calendar.ts';
 import { calendarOfEntity, calendarOfProvider, compiledCalendar, type ResolvedCalendar } from './calendars.ts';
 import { type CaseHistory, type ClockCaseState, type ClockPolicy, type DerivedClock, deriveCaseClocks } from './case-clocks.ts';
 import { policiesFor } from './policies.ts';
-import { refreshCasePerformance } from '../performance/rollups.service.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -9,6 +9,7 @@ import { entitiesRoute } from './entities.tsx';
 import { homeRoute } from './home.tsx';
 import { peaceOperationsMapRoute, providersMapRoute } from './maps.tsx';
 import { matrixRoute } from './matrix.tsx';
+import { performanceDrilldownRoute, performanceFlowRoute, performanceRoute } from './performance.tsx';
 import { providersRoute } from './providers.tsx';
 import { rootRoute } from './root.tsx';
 import { routingRoute } from './routing.tsx';
@@ -48,6 +49,9 @@ export const routeTree = rootRoute.addChildren([
     mySurveyRoute,
     surveyResultsRoute,
     surveyCampaignsRoute,
+    performanceRoute,
+    performanceDrilldownRoute,
+    performanceFlowRoute,
     surveyTemplateRoute,
   ]),
 ]);

@@ -30,7 +30,9 @@ type NavPath =
   | '/surveys/mine'
   | '/surveys/results'
   | '/surveys/campaigns'
-  | '/surveys/template';
+  | '/surveys/template'
+  | '/performance'
+  | '/performance/flow';
 
 interface NavItem {
   to: NavPath;
@@ -88,6 +90,24 @@ const NAV: Array<{ section: string; items: NavItem[] }> = [
         label: 'nav.surveyTemplate',
         testId: 'nav-survey-template',
         show: (u) => can(u, 'surveys:manage'),
+      },
+    ],
+  },
+  {
+    section: 'nav.sectionPerformance',
+    items: [
+      {
+        to: '/performance',
+        label: 'nav.performance',
+        testId: 'nav-performance',
+        exact: true,
+        show: (u) => can(u, 'performance:read'),
+      },
+      {
+        to: '/performance/flow',
+        label: 'nav.performanceFlow',
+        testId: 'nav-performance-flow',
+        show: (u) => can(u, 'performance:read'),
       },
     ],
   },
