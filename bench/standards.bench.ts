@@ -1,6 +1,7 @@
 /**
  * Minimum service standards on a synthetic history. Seeds `--cases N` cases (default 50,000) over five years
- * (60 months), across 15 providers, 235 client entities and 40 services, with their per-case facts and
+ * (60 months), across 15 providers, 235 client entities and 40 services (one provider per entity and
+ * service, as routing assigns them), with their per-case facts and
  * roll-ups (bulk, in SQL), and a synthetic event log of `--events-per-case E` events a case (default 8,
  * written as a gzip CSV). Then measures:
  * - import rate: a synthetic log of `--log-cases L` cases (default the smaller of N and 50,000) x E events
@@ -64,7 +65,9 @@ for (let done = 0; done < N; done += CHUNK) {
     insert into cases (reference, entity_code, service_code, title, impact, urgency, priority, state, provider_code,
       routing_reason, created_at, updated_at, resolved_at, source, external_id)
     select 'BENCH-' || g, e.a[1 + (g * 31) % array_length(e.a, 1)], s.a[1 + (g * 13) % array_length(s.a, 1)],
-      'Synthetic case ' || g, 2, 2, 'P3', 'resolved', p.a[1 + (g * 7) % array_length(p.a, 1)], 'bench',
+      'Synthetic case ' || g, 2, 2, 'P3', 'resolved',
+      -- one provider per entity and service, as routing assigns them
+      p.a[1 + (((g * 31) % array_length(e.a, 1)) * 3 + (g * 13) % array_length(s.a, 1)) % array_length(p.a, 1)], 'bench',
       ${now}::timestamptz - make_interval(mins => ((g * 2654435761::bigint) % (60 * 30 * 24 * 60))::int) - interval '31 days',
       ${now}::timestamptz, ${now}::timestamptz, 'bench', g::text
     from generate_series(${done + 1}::int, ${done + n}::int) g, p, s, e`.execute(m.db);
@@ -100,15 +103,15 @@ const logFile = path.join(dir, 'synthetic.csv.gz');
   }
   fs.writeFileSync(logFile, zlib.gzipSync(lines.join('\n')));
 }
-const synthetic = await importAnalyticsLog(m.db, {
-  file: logFile,
-  log: 'synthetic',
-  columns: { case: 'case', activity: 'activity', timestamp: 'at', team: 'team', level: 'level' },
-});
 const bpic = await importAnalyticsLog(m.db, {
   file: path.join(SHARED_DATA, 'event-logs', 'bpic2013-incidents.csv.gz'),
   preset: 'bpic2013',
   log: 'bpic2013',
+});
+const synthetic = await importAnalyticsLog(m.db, {
+  file: logFile,
+  log: 'synthetic',
+  columns: { case: 'case', activity: 'activity', timestamp: 'at', team: 'team', level: 'level' },
 });
 
 async function time(runs: number, f: () => Promise<unknown>): Promise<[number, number]> {

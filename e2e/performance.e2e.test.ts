@@ -66,87 +66,121 @@ afterAll(async () => {
 });
 
 describe('performance screens', () => {
-  it('figures follow resolved cases; the dashboard shows them per provider, met or not', async () => {
-    const requester = await signedIn(REQUESTER);
-    for (let i = 0; i < 2; i++) {
-      const r = await requester.page.request.post(`${baseUrl}/api/cases`, {
-        data: { service: 'PAY-PAYROLL', title: `Salary not received ${i}`, fields: { indexNumber: '123456', payPeriod: '2026-10', issue: 'missing-payment' }, impact: 2, urgency: 2 },
-      });
-      expect(r.status()).toBe(201);
-      references.push((await r.json()).reference);
-    }
-    const coordinator = await signedIn(COORDINATOR);
-    for (const ref of references) {
-      const c = await (await coordinator.page.request.get(`${baseUrl}/api/cases/${ref}`)).json();
-      expect(c.case.provider.code).toBe('UNON');
-      const r = await coordinator.page.request.post(`${baseUrl}/api/cases/${ref}/transitions`, {
-        data: { to: 'resolved' },
-        headers: { 'if-match': `"${c.case.version}"` },
-      });
-      expect(r.status()).toBe(200);
-    }
-    const page = coordinator.page;
-    await page.getByTestId('nav-performance').click();
-    await page.getByTestId('dashboard-table').waitFor();
-    const rows = page.getByTestId('standard-row');
-    expect(await rows.count()).toBeGreaterThanOrEqual(5);
-    const figure = page.locator('[data-testid="figure"][data-standard="MSS-RES"][data-provider="UNON"]');
-    await expect.poll(() => figure.getAttribute('data-met')).toBe('true');
-    expect(await figure.innerText()).toMatch(/100 %/);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'performance-dashboard.png') });
-  }, STEP);
+  it(
+    'figures follow resolved cases; the dashboard shows them per provider, met or not',
+    async () => {
+      const requester = await signedIn(REQUESTER);
+      for (let i = 0; i < 2; i++) {
+        const r = await requester.page.request.post(`${baseUrl}/api/cases`, {
+          data: {
+            service: 'PAY-PAYROLL',
+            title: `Salary not received ${i}`,
+            fields: { indexNumber: '123456', payPeriod: '2026-10', issue: 'missing-payment' },
+            impact: 2,
+            urgency: 2,
+          },
+        });
+        expect(r.status()).toBe(201);
+        references.push((await r.json()).reference);
+      }
+      const coordinator = await signedIn(COORDINATOR);
+      for (const ref of references) {
+        const c = await (await coordinator.page.request.get(`${baseUrl}/api/cases/${ref}`)).json();
+        expect(c.case.provider.code).toBe('UNON');
+        const r = await coordinator.page.request.post(`${baseUrl}/api/cases/${ref}/transitions`, {
+          data: { to: 'resolved' },
+          headers: { 'if-match': `"${c.case.version}"` },
+        });
+        expect(r.status()).toBe(200);
+      }
+      const page = coordinator.page;
+      await page.getByTestId('nav-performance').click();
+      await page.getByTestId('dashboard-table').waitFor();
+      const rows = page.getByTestId('standard-row');
+      expect(await rows.count()).toBeGreaterThanOrEqual(5);
+      const figure = page.locator('[data-testid="figure"][data-standard="MSS-RES"][data-provider="UNON"]');
+      await expect.poll(() => figure.getAttribute('data-met')).toBe('true');
+      expect(await figure.textContent()).toMatch(/100 %/);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'performance-dashboard.png') });
+    },
+    STEP,
+  );
 
-  it('a figure opens the cases behind it, which export as CSV and XLSX', async () => {
-    const { page } = await signedIn(COORDINATOR);
-    await page.locator('[data-testid="figure"][data-standard="MSS-RES"][data-provider="UNON"]').click();
-    await page.getByTestId('drilldown-table').waitFor();
-    const text = await page.getByTestId('drilldown-table').innerText();
-    for (const ref of references) expect(text).toContain(ref);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'performance-drilldown.png') });
-    const csv = (await download(page, 'export-csv')).toString('utf8');
-    expect(csv.replace(/^\ufeff/, '').split('\n')[0]).toMatch(/^Case,Title,State/);
-    for (const ref of references) expect(csv).toContain(ref);
-    const xlsx = await xlsxRows(await download(page, 'export-xlsx'));
-    expect(xlsx).toHaveLength(3);
-    expect(xlsx.slice(1).map((r) => r[0]).sort()).toEqual([...references].sort());
-    await page.getByTestId('back-to-dashboard').click();
-    await page.getByTestId('dashboard-table').waitFor();
-  }, STEP);
+  it(
+    'a figure opens the cases behind it, which export as CSV and XLSX',
+    async () => {
+      const { page } = await signedIn(COORDINATOR);
+      await page.locator('[data-testid="figure"][data-standard="MSS-RES"][data-provider="UNON"]').click();
+      await page.getByTestId('drilldown-table').waitFor();
+      const text = (await page.getByTestId('drilldown-table').textContent()) ?? '';
+      for (const ref of references) expect(text).toContain(ref);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'performance-drilldown.png') });
+      const csv = (await download(page, 'export-csv')).toString('utf8');
+      expect(csv.replace(/^\ufeff/, '').split('\n')[0]).toMatch(/^Case,Title,State/);
+      for (const ref of references) expect(csv).toContain(ref);
+      const xlsx = await xlsxRows(await download(page, 'export-xlsx'));
+      expect(xlsx).toHaveLength(3);
+      expect(
+        xlsx
+          .slice(1)
+          .map((r) => r[0])
+          .sort(),
+      ).toEqual([...references].sort());
+      await page.getByTestId('back-to-dashboard').click();
+      await page.getByTestId('dashboard-table').waitFor();
+    },
+    STEP,
+  );
 
-  it('the dashboard exports with one row per figure, filters and changes period', async () => {
-    const { page } = await signedIn(COORDINATOR);
-    const month = new Date().toISOString().slice(0, 7);
-    const api = await (await page.request.get(`${baseUrl}/api/performance/dashboard?from=${month}&to=${month}`)).json();
-    // the page shows twelve months: the export has a row per figure of those months
-    const from = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 12, 1)).toISOString().slice(0, 7);
-    const year = await (await page.request.get(`${baseUrl}/api/performance/dashboard?from=${from}&to=${month}`)).json();
-    expect(year.cells.length).toBeGreaterThanOrEqual(api.cells.length);
-    const csv = (await download(page, 'export-csv')).toString('utf8').replace(/^\ufeff/, '').trim().split('\n');
-    expect(csv[0]).toMatch(/^Period,Provider,Standard/);
-    expect(csv.length - 1).toBe(year.cells.length);
-    expect(csv.some((l) => l.startsWith(`${month},UNON,MSS-RES,`) && l.includes(',true,'))).toBe(true);
-    const xlsx = await xlsxRows(await download(page, 'export-xlsx'));
-    expect(xlsx.length - 1).toBe(year.cells.length);
+  it(
+    'the dashboard exports with one row per figure, filters and changes period',
+    async () => {
+      const { page } = await signedIn(COORDINATOR);
+      const month = new Date().toISOString().slice(0, 7);
+      const api = await (await page.request.get(`${baseUrl}/api/performance/dashboard?from=${month}&to=${month}`)).json();
+      // the page shows twelve months: the export has a row per figure of those months
+      const from = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 12, 1)).toISOString().slice(0, 7);
+      const year = await (await page.request.get(`${baseUrl}/api/performance/dashboard?from=${from}&to=${month}`)).json();
+      expect(year.cells.length).toBeGreaterThanOrEqual(api.cells.length);
+      const csv = (await download(page, 'export-csv'))
+        .toString('utf8')
+        .replace(/^\ufeff/, '')
+        .trim()
+        .split('\n');
+      expect(csv[0]).toMatch(/^Period,Provider,Standard/);
+      expect(csv.length - 1).toBe(year.cells.length);
+      expect(csv.some((l) => l.startsWith(`${month},UNON,MSS-RES,`) && l.includes(',true,'))).toBe(true);
+      const xlsx = await xlsxRows(await download(page, 'export-xlsx'));
+      expect(xlsx.length - 1).toBe(year.cells.length);
 
-    await page.getByTestId('perf-granularity').getByText('Quarter').click();
-    await page.getByTestId('dashboard-period').filter({ hasText: /Q[1-4]/ }).waitFor();
-    await page.locator('[data-testid="figure"][data-standard="MSS-RES"][data-provider="UNON"]').waitFor();
+      await page.getByTestId('perf-granularity').getByText('Quarter').click();
+      await page
+        .getByTestId('dashboard-period')
+        .filter({ hasText: /Q[1-4]/ })
+        .waitFor();
+      await page.locator('[data-testid="figure"][data-standard="MSS-RES"][data-provider="UNON"]').waitFor();
 
-    await page.getByTestId('perf-entity').click();
-    await page.getByTestId('perf-entity').fill('MINUSCA');
-    await page.getByRole('option', { name: /^MINUSCA/ }).click();
-    await page.getByTestId('dashboard-empty').waitFor();
-  }, STEP);
+      await page.getByTestId('perf-entity').click();
+      await page.getByTestId('perf-entity').fill('MINUSCA');
+      await page.getByRole('option', { name: /^MINUSCA/ }).click();
+      await page.getByTestId('dashboard-empty').waitFor();
+    },
+    STEP,
+  );
 
-  it('flow analytics per provider; another provider’s agent does not see UNON', async () => {
-    const { page } = await signedIn(COORDINATOR);
-    await page.getByTestId('nav-performance-flow').click();
-    await page.getByTestId('flow-providers').getByText('UNON').waitFor();
-    const kjso = await signedIn(KJSO);
-    await kjso.page.getByTestId('nav-performance').click();
-    await kjso.page.getByTestId('dashboard-empty').waitFor();
-    expect(await kjso.page.locator('[data-provider="UNON"]').count()).toBe(0);
-    expect(sessions.pageErrors).toEqual([]);
-    expect(sessions.consoleErrors).toEqual([]);
-  }, STEP);
+  it(
+    'flow analytics per provider; another provider’s agent does not see UNON',
+    async () => {
+      const { page } = await signedIn(COORDINATOR);
+      await page.getByTestId('nav-performance-flow').click();
+      await page.getByTestId('flow-providers').getByText('UNON').waitFor();
+      const kjso = await signedIn(KJSO);
+      await kjso.page.getByTestId('nav-performance').click();
+      await kjso.page.getByTestId('dashboard-empty').waitFor();
+      expect(await kjso.page.locator('[data-provider="UNON"]').count()).toBe(0);
+      expect(sessions.pageErrors).toEqual([]);
+      expect(sessions.consoleErrors).toEqual([]);
+    },
+    STEP,
+  );
 });

@@ -234,7 +234,11 @@ export async function drilldown(
 ) {
   const filter = scopeFilter(viewer, { provider: q.provider, entity: q.entity, serviceLine: q.serviceLine, region: q.region });
   if (!filter) throw new AppError('FORBIDDEN', `You may not see the figures of ${q.provider}`);
-  const months = monthsOfLabel(q.period);
+  // the period's months within the view's range, as the dashboard counted them
+  const whole = monthsOfLabel(q.period);
+  const [from, to] = [q.from, q.to].sort() as [string, string];
+  const inView = whole.filter((m) => m >= from && m <= to);
+  const months = inView.length ? inView : whole;
   const versions = (await findStandards(db)).map(presentStandard).filter((s) => s.code === q.standard);
   const s = inForce(versions, months[0] as string);
   if (!s) throw new AppError('PERFORMANCE_STANDARD_NOT_FOUND', `No standard ${q.standard} in force in ${q.period}`);

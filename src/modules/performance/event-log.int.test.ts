@@ -6,18 +6,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SHARED_DATA } from '../../../tests/helpers/shared-data.ts';
 import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { AppError } from '../../server/errors.ts';
 import { importAnalyticsLog, logFlow, logSummary } from './event-log.service.ts';
-
-const LOGS = path.join(SHARED_DATA, 'event-logs');
-const BPIC = path.join(LOGS, 'bpic2013-incidents.csv.gz');
-const SERVICENOW = path.join(LOGS, 'servicenow-incident-event-log.csv.gz');
+import { BPIC, bpicExpected, SERVICENOW, servicenowExpected } from './event-log.test-fixtures.ts';
 
 let h: DatabaseHandle;
 let work: string;
@@ -31,90 +26,11 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-/** The independent computation: straight from the file's lines. */
-function expected(
-  file: string,
-  cols: { case: string; time: string; team: string; level?: string; sla?: string },
-  readTime: (s: string) => number,
-) {
-  const lines = zlib
-    .gunzipSync(fs.readFileSync(file))
-    .toString('utf8')
-    .replace(/^\ufeff/, '')
-    .split(/\r?\n/)
-    .filter((l) => l.length > 0);
-  const header = (lines[0] as string).split(',');
-  const ix = (c: string | undefined) => (c ? header.indexOf(c) : -1);
-  const [ci, ti, tei, li, si] = [ix(cols.case), ix(cols.time), ix(cols.team), ix(cols.level), ix(cols.sla)];
-  const byCase = new Map<string, { n: number; t: number; team: string; level: string; sla: string }[]>();
-  lines.slice(1).forEach((line, n) => {
-    const f = line.split(',');
-    const id = f[ci] as string;
-    const list = byCase.get(id) ?? [];
-    list.push({
-      n,
-      t: readTime(f[ti] as string),
-      team: f[tei] as string,
-      level: li >= 0 ? (f[li] as string) : '',
-      sla: si >= 0 ? (f[si] as string) : '',
-    });
-    byCase.set(id, list);
-  });
-  const durations: number[] = [];
-  let handoffs = 0;
-  let pingPong = 0;
-  let l1 = 0;
-  let violations = 0;
-  let met = 0;
-  for (const list of byCase.values()) {
-    list.sort((a, b) => a.t - b.t || a.n - b.n);
-    durations.push(((list.at(-1)?.t as number) - (list[0]?.t as number)) / 86_400_000);
-    const teams: string[] = [];
-    for (const e of list) {
-      if (e.team === '' || e.team === '?') continue;
-      if (teams.at(-1) !== e.team) teams.push(e.team);
-    }
-    handoffs += Math.max(0, teams.length - 1);
-    if (new Set(teams).size !== teams.length) pingPong++;
-    const levels: number[] = [];
-    for (const e of list) {
-      const m = e.level.match(/\d+/);
-      if (m && levels.at(-1) !== Number(m[0])) levels.push(Number(m[0]));
-    }
-    if (levels.length === 1 && levels[0] === 1) l1++;
-    let bad = levels.length > 0 && (levels[0] as number) !== 1;
-    for (let i = 1; i < levels.length; i++) {
-      const d = (levels[i] as number) - (levels[i - 1] as number);
-      if (d < 0 || d > 1) bad = true;
-    }
-    if (bad) violations++;
-    if (list.at(-1)?.sla === 'true') met++;
-  }
-  durations.sort((a, b) => a - b);
-  const mid = durations.length / 2;
-  return {
-    cases: byCase.size,
-    events: lines.length - 1,
-    median:
-      durations.length % 2
-        ? (durations[Math.floor(mid)] as number)
-        : ((durations[mid - 1] as number) + (durations[mid] as number)) / 2,
-    mean: durations.reduce((s, d) => s + d, 0) / durations.length,
-    handoffs,
-    pingPong,
-    l1,
-    violations,
-    metShare: met / byCase.size,
-  };
-}
-
 describe('real logs', () => {
   it('BPIC 2013 loads with its preset and its summary matches the independent computation', async () => {
     const r = await importAnalyticsLog(h.db, { file: BPIC, preset: 'bpic2013', log: 'bpic2013' });
     const s = await logSummary(h.db, 'bpic2013');
-    const x = expected(BPIC, { case: 'SR Number', time: 'Change Date+Time', team: 'Involved ST', level: 'ST Level' }, (t) =>
-      Date.parse(t),
-    );
+    const x = bpicExpected();
     expect(r.events).toBe(x.events);
     expect(Object.keys(s)).toEqual([
       'cases',
@@ -144,11 +60,7 @@ describe('real logs', () => {
   it('ServiceNow loads with its preset and its summary matches the independent computation', async () => {
     await importAnalyticsLog(h.db, { file: SERVICENOW, preset: 'servicenow', log: 'servicenow' });
     const s = await logSummary(h.db, 'servicenow');
-    const dmy = (t: string) => {
-      const [d, m, y, hh, mm] = t.split(/[/ :]/).map(Number) as number[];
-      return Date.UTC(y as number, (m as number) - 1, d, hh, mm);
-    };
-    const x = expected(SERVICENOW, { case: 'number', time: 'sys_updated_at', team: 'assignment_group', sla: 'made_sla' }, dmy);
+    const x = servicenowExpected();
     expect(s.cases).toBe(x.cases);
     expect(s.events).toBe(x.events);
     expect(s.medianCaseDays).toBeCloseTo(x.median, 5);
