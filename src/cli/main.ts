@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { AppError } from '../server/errors.ts';
 import { registerCaseCommands } from './cases-commands.ts';
 import { registerCommands } from './commands.ts';
+import { registerPerformanceCommands } from './performance-commands.ts';
 import { registerPlanningCommands } from './planning-commands.ts';
 import { registerSlaCommands } from './sla-commands.ts';
 
@@ -22,6 +23,7 @@ registerCommands(program);
 registerCaseCommands(program);
 registerSlaCommands(program);
 registerPlanningCommands(program);
+registerPerformanceCommands(program);
 
 try {
   await program.parseAsync(process.argv);

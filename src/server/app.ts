@@ -32,6 +32,7 @@ import { catalogueRoutes } from '../modules/catalogue/catalogue.routes.ts';
 import { directoryRoutes } from '../modules/directory/directory.routes.ts';
 import { identityRoutes } from '../modules/identity/identity.routes.ts';
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../modules/identity/sessions.service.ts';
+import { performanceRoutes } from '../modules/performance/performance.routes.ts';
 import { planningRoutes } from '../modules/planning/planning.routes.ts';
 import { referenceRoutes } from '../modules/reference/reference.routes.ts';
 import { slaRoutes } from '../modules/sla/sla.routes.ts';
@@ -232,6 +233,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await slaContractRoutes(api);
     await surveyRoutes(api, { surveys: deps.surveys });
     await planningRoutes(api);
+    await performanceRoutes(api);
     await identityRoutes(api, {
       sessionPolicy,
       secureCookies: deps.secureCookies ?? false,

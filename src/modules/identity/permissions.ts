@@ -50,6 +50,12 @@ export const PERMISSIONS = {
   'billing:read': 'read price lists, billing runs and statements',
   /** Set prices, record usage and headcounts, run and close billing periods, issue credit and debit notes. */
   'billing:manage': 'manage cost recovery and billing',
+  /** Read performance figures, drill-downs and flow analytics (within the user's scope). */
+  'performance:read': 'read performance figures',
+  /** Capture manual values of standards (a provider manager: its own provider's only). */
+  'performance:capture': 'capture manual values of standards',
+  /** Edit minimum service standards and close periods. */
+  'performance:manage': 'edit minimum service standards and close periods',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -69,8 +75,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'surveys:results',
     ...AGREEMENTS_READ,
     'assignments:consult',
+    'performance:read',
   ],
-  'provider-agent': [...ALL_ROLES_READ, 'users:read', ...WORK, 'surveys:results', ...AGREEMENTS_READ],
+  'provider-agent': [...ALL_ROLES_READ, 'users:read', ...WORK, 'surveys:results', ...AGREEMENTS_READ, 'performance:read'],
   'provider-manager': [
     ...ALL_ROLES_READ,
     'users:read',
@@ -80,6 +87,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'surveys:results',
     'surveys:flag',
     ...AGREEMENTS_READ,
+    'performance:read',
+    'performance:capture',
   ],
   'dos-coordinator': [
     ...ALL_ROLES_READ,
@@ -95,8 +104,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'surveys:manage',
     ...AGREEMENTS_READ,
     ...AGREEMENTS_MANAGE,
+    'performance:read',
+    'performance:capture',
+    'performance:manage',
   ],
-  viewer: [...ALL_ROLES_READ, 'cases:read', 'surveys:results', ...AGREEMENTS_READ],
+  viewer: [...ALL_ROLES_READ, 'cases:read', 'surveys:results', ...AGREEMENTS_READ, 'performance:read'],
   administrator: [
     ...ALL_ROLES_READ,
     'users:read',
@@ -113,6 +125,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     ...AGREEMENTS_READ,
     ...AGREEMENTS_MANAGE,
     'assignments:decide',
+    'performance:read',
+    'performance:capture',
+    'performance:manage',
   ],
 };
 

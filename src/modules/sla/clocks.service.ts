@@ -11,6 +11,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { fromJson } from '../../db/sql-helpers.ts';
 import type { Database } from '../../db/types.ts';
+import { refreshCasePerformance } from '../performance/rollups.service.ts';
 import type { BusinessCalendar } from './business-calendar.ts';
 import { calendarOfEntity, calendarOfProvider, compiledCalendar, type ResolvedCalendar } from './calendars.ts';
 import { type CaseHistory, type ClockCaseState, type ClockPolicy, type DerivedClock, deriveCaseClocks } from './case-clocks.ts';
@@ -208,6 +209,7 @@ export async function refreshCaseClocks(trx: Transaction<Database>, caseId: stri
       .execute();
     await trx.deleteFrom('case_sla_clocks').where('id', 'in', gone).execute();
   }
+  await refreshCasePerformance(trx, caseId, now);
   return clocks;
 }
 

@@ -10,6 +10,7 @@ import { entitiesRoute } from './entities.tsx';
 import { homeRoute } from './home.tsx';
 import { peaceOperationsMapRoute, providersMapRoute } from './maps.tsx';
 import { matrixRoute } from './matrix.tsx';
+import { performanceDrilldownRoute, performanceFlowRoute, performanceRoute } from './performance.tsx';
 import { coLocationRoute, planningRoute, planningScenarioRoute } from './planning.tsx';
 import { providersRoute } from './providers.tsx';
 import { rootRoute } from './root.tsx';
@@ -50,6 +51,9 @@ export const routeTree = rootRoute.addChildren([
     mySurveyRoute,
     surveyResultsRoute,
     surveyCampaignsRoute,
+    performanceRoute,
+    performanceDrilldownRoute,
+    performanceFlowRoute,
     surveyTemplateRoute,
     planningRoute,
     planningScenarioRoute,

@@ -37,7 +37,9 @@ type NavPath =
   | '/agreement-template'
   | '/assignment-requests'
   | '/price-lists'
-  | '/billing';
+  | '/billing'
+  | '/performance'
+  | '/performance/flow';
 
 interface NavItem {
   to: NavPath;
@@ -95,6 +97,24 @@ const NAV: Array<{ section: string; items: NavItem[] }> = [
         label: 'nav.surveyTemplate',
         testId: 'nav-survey-template',
         show: (u) => can(u, 'surveys:manage'),
+      },
+    ],
+  },
+  {
+    section: 'nav.sectionPerformance',
+    items: [
+      {
+        to: '/performance',
+        label: 'nav.performance',
+        testId: 'nav-performance',
+        exact: true,
+        show: (u) => can(u, 'performance:read'),
+      },
+      {
+        to: '/performance/flow',
+        label: 'nav.performanceFlow',
+        testId: 'nav-performance-flow',
+        show: (u) => can(u, 'performance:read'),
       },
     ],
   },

@@ -1,0 +1,534 @@
+/**
+ * All SQL of the performance module: standards (versioned), manual values, the per-case facts and their
+ * roll-ups per provider x service x client entity x local month, closed (frozen) months, the aggregates the
+ * dashboard and drill-down read, and the analytics logs. Tables typed here (`PerformanceTables`, added with
+ * `withTables`) beside migration 20261129T2100-performance.
+ */
+import { type ColumnType, type Generated, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/types.ts';
+import type { Measure, Unit } from './measures.ts';
+
+type Big = ColumnType<string, string | number, string | number>;
+
+/** One case's facts (also the row of `performance_frozen_facts`). Times in business milliseconds. */
+export interface CaseFactRow {
+  case_id: string;
+  provider_code: string;
+  service_code: string;
+  entity_code: string;
+  /** Local month `YYYY-MM` of the case's creation in `time_zone` (its clocks' calendar zone). */
+  month: string;
+  time_zone: string;
+  fr_state: string | null;
+  fr_ms: string | null;
+  nr_state: string | null;
+  nr_ms: string | null;
+  res_state: string | null;
+  res_ms: string | null;
+  resolved: boolean;
+  reopened: boolean;
+  provider_handoffs: number;
+  team_handoffs: number;
+  ping_pong: boolean;
+  /** Creation to resolution (or close), wall-clock ms; null while open. */
+  end_to_end_ms: string | null;
+  updated_at: Date;
+}
+
+/** Counters of one roll-up row (sums over the cases of its key). */
+export const ROLLUP_COUNTERS = [
+  'cases',
+  'fr_met',
+  'fr_decided',
+  'nr_met',
+  'nr_decided',
+  'res_met',
+  'res_decided',
+  'resolved',
+  'reopened',
+  'provider_handoffs',
+  'team_handoffs',
+  'ping_pong',
+] as const;
+export type RollupCounter = (typeof ROLLUP_COUNTERS)[number];
+
+type RollupRow = { provider_code: string; service_code: string; entity_code: string; month: string } & Record<RollupCounter, Big>;
+
+/** Table types of the performance module (migration 20261129T2100-performance). */
+export type PerformanceTables = {
+  performance_standards: {
+    id: Generated<number>;
+    code: string;
+    version: number;
+    name: ColumnType<Record<string, string>, string, string>;
+    measure: Measure;
+    subject: string;
+    percentile: number | null;
+    comparator: '>=' | '<=';
+    target: number;
+    unit: Unit;
+    service_line_code: string | null;
+    effective_from: string;
+    effective_to: string | null;
+    basis: string;
+    created_by: number | null;
+    created_at: Generated<Date>;
+  };
+  performance_manual_values: {
+    id: Generated<string>;
+    standard_code: string;
+    provider_code: string;
+    period: string;
+    value: number;
+    evidence: string;
+    evidence_url: string | null;
+    entered_by: number;
+    entered_at: Date;
+  };
+  performance_case_facts: CaseFactRow;
+  performance_frozen_facts: CaseFactRow;
+  performance_rollups: RollupRow;
+  performance_frozen_rollups: RollupRow;
+  performance_closed_periods: { month: string; closed_by: number; closed_at: Date };
+  performance_frozen_satisfaction: { month: string; provider_code: string; mean_rating: number | null; responses: number };
+  analytics_logs: {
+    id: Generated<number>;
+    name: string;
+    file: string;
+    preset: string | null;
+    has_levels: boolean;
+    has_sla: boolean;
+    cases: number;
+    events: number;
+    imported_at: Date;
+  };
+  analytics_events: {
+    log_id: number;
+    seq: number;
+    case_id: string;
+    at: Date;
+    activity: string;
+    team: string | null;
+    resource: string | null;
+    level: string | null;
+    sla_met: boolean | null;
+  };
+};
+
+export type Db = Kysely<Database> | Transaction<Database>;
+const p = (db: Db) => db.withTables<PerformanceTables>();
+
+// ---------------------------------------------------------------------------------------------------------
+// Standards and manual values
+
+export type StandardRow = Omit<PerformanceTables['performance_standards'], 'id' | 'created_at' | 'name'> & {
+  id: number;
+  created_at: Date;
+  name: Record<string, string>;
+};
+
+/** Every version of every standard, by code then version. */
+export async function findStandards(db: Db): Promise<StandardRow[]> {
+  return (await p(db)
+    .selectFrom('performance_standards')
+    .selectAll()
+    .orderBy('code')
+    .orderBy('version')
+    .execute()) as unknown as StandardRow[];
+}
+
+/** Inserts a standard version. @returns its id. */
+export async function insertStandard(
+  db: Db,
+  v: Omit<PerformanceTables['performance_standards'], 'id' | 'created_at' | 'name'> & { name: Record<string, string> },
+): Promise<number> {
+  const r = await p(db)
+    .insertInto('performance_standards')
+    .values({ ...v, name: JSON.stringify(v.name) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+/** Ends the open version of `code` at month `to` (exclusive). */
+export async function endStandardVersion(db: Db, code: string, version: number, to: string): Promise<void> {
+  await p(db)
+    .updateTable('performance_standards')
+    .set({ effective_to: to })
+    .where('code', '=', code)
+    .where('version', '=', version)
+    .execute();
+}
+
+/** Upserts a manual value (one per standard, provider and period). @returns the row's id. */
+export async function upsertManualValue(db: Db, v: Omit<PerformanceTables['performance_manual_values'], 'id'>): Promise<string> {
+  const r = await p(db)
+    .insertInto('performance_manual_values')
+    .values(v)
+    .onConflict((oc) =>
+      oc.columns(['standard_code', 'provider_code', 'period']).doUpdateSet({
+        value: v.value,
+        evidence: v.evidence,
+        evidence_url: v.evidence_url,
+        entered_by: v.entered_by,
+        entered_at: v.entered_at,
+      }),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return String(r.id);
+}
+
+/** Manual values of the given periods (and providers, when given), with who entered them. */
+export async function findManualValues(db: Db, q: { periods?: string[]; provider?: string; standard?: string }) {
+  let query = p(db)
+    .selectFrom('performance_manual_values as v')
+    .innerJoin('users as u', 'u.id', 'v.entered_by')
+    .select([
+      'v.id',
+      'v.standard_code',
+      'v.provider_code',
+      'v.period',
+      'v.value',
+      'v.evidence',
+      'v.evidence_url',
+      'v.entered_at',
+      'u.name as entered_by_name',
+    ])
+    .orderBy('v.period')
+    .orderBy('v.provider_code');
+  if (q.periods) query = query.where('v.period', 'in', q.periods.length ? q.periods : ['-']);
+  if (q.provider) query = query.where('v.provider_code', '=', q.provider);
+  if (q.standard) query = query.where('v.standard_code', '=', q.standard);
+  return query.execute();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Facts and roll-ups
+
+/** What the facts of a case are derived from: the case, its end-to-end clocks, reopen events, segments. */
+export async function loadFactInputs(db: Db, caseId: string) {
+  const c = await db
+    .selectFrom('cases as c')
+    .leftJoin('providers as pr', 'pr.code', 'c.provider_code')
+    .leftJoin('duty_stations as d', 'd.code', 'pr.duty_station_code')
+    .select([
+      'c.id',
+      'c.provider_code',
+      'c.service_code',
+      'c.entity_code',
+      'c.created_at',
+      'c.resolved_at',
+      'c.closed_at',
+      'd.time_zone',
+    ])
+    .where('c.id', '=', caseId)
+    .executeTakeFirst();
+  if (!c) return undefined;
+  const [clocks, reopens, segments] = await Promise.all([
+    db
+      .selectFrom('case_sla_clocks')
+      .select(['metric', 'state', 'elapsed_business_ms', 'time_zone'])
+      .where('case_id', '=', caseId)
+      .where('scope', '=', 'case')
+      .execute(),
+    db
+      .selectFrom('case_events')
+      .select(sql<string>`count(*)`.as('n'))
+      .where('case_id', '=', caseId)
+      .where('type', '=', 'reopened')
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('case_segments')
+      .select(['provider_code', 'team_id'])
+      .where('case_id', '=', caseId)
+      .orderBy('started_at')
+      .orderBy('id')
+      .execute(),
+  ]);
+  return { case: c, clocks, reopens: Number(reopens.n), segments };
+}
+
+/** The stored facts of a case, if any. */
+export async function findFact(db: Db, caseId: string): Promise<CaseFactRow | undefined> {
+  return p(db).selectFrom('performance_case_facts').selectAll().where('case_id', '=', caseId).executeTakeFirst();
+}
+
+/** Writes (insert or replace) the facts of a case. */
+export async function saveFact(db: Db, f: CaseFactRow): Promise<void> {
+  const { case_id, ...rest } = f;
+  await p(db)
+    .insertInto('performance_case_facts')
+    .values(f)
+    .onConflict((oc) => oc.column('case_id').doUpdateSet(rest))
+    .execute();
+}
+
+/** Removes the facts of a case (it no longer counts: no provider). */
+export async function deleteFact(db: Db, caseId: string): Promise<void> {
+  await p(db).deleteFrom('performance_case_facts').where('case_id', '=', caseId).execute();
+}
+
+/** Adds `delta` (may be negative) to the roll-up row of `key`, creating it at zero first. */
+export async function addToRollup(
+  db: Db,
+  key: { provider_code: string; service_code: string; entity_code: string; month: string },
+  delta: Record<RollupCounter, number>,
+): Promise<void> {
+  const set = Object.fromEntries(
+    ROLLUP_COUNTERS.map((k) => [k, sql`performance_rollups.${sql.ref(k)} + excluded.${sql.ref(k)}`]),
+  );
+  await p(db)
+    .insertInto('performance_rollups')
+    .values({ ...key, ...delta })
+    .onConflict((oc) => oc.columns(['month', 'provider_code', 'service_code', 'entity_code']).doUpdateSet(set))
+    .execute();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Closed months
+
+/** Which of `months` are closed. */
+export async function findClosedMonths(db: Db, months: string[]): Promise<Set<string>> {
+  if (!months.length) return new Set();
+  const rows = await p(db).selectFrom('performance_closed_periods').select('month').where('month', 'in', months).execute();
+  return new Set(rows.map((r) => r.month));
+}
+
+/** Closed months with who closed them, latest first. */
+export async function listClosedMonths(db: Db) {
+  return p(db)
+    .selectFrom('performance_closed_periods as c')
+    .innerJoin('users as u', 'u.id', 'c.closed_by')
+    .select(['c.month', 'c.closed_at', 'u.name as closed_by_name'])
+    .orderBy('c.month', 'desc')
+    .execute();
+}
+
+/** Freezes a month: copies its facts and roll-ups, stores its satisfaction figures, and marks it closed. */
+export async function freezeMonth(
+  trx: Transaction<Database>,
+  month: string,
+  satisfaction: { provider: string; meanRating: number | null; responses: number }[],
+  by: number,
+  at: Date,
+): Promise<void> {
+  await sql`insert into performance_frozen_facts select * from performance_case_facts where month = ${month}`.execute(trx);
+  await sql`insert into performance_frozen_rollups select * from performance_rollups where month = ${month}`.execute(trx);
+  if (satisfaction.length)
+    await p(trx)
+      .insertInto('performance_frozen_satisfaction')
+      .values(satisfaction.map((s) => ({ month, provider_code: s.provider, mean_rating: s.meanRating, responses: s.responses })))
+      .execute();
+  await p(trx).insertInto('performance_closed_periods').values({ month, closed_by: by, closed_at: at }).execute();
+}
+
+/** Frozen satisfaction of closed months. */
+export async function findFrozenSatisfaction(db: Db, months: string[]) {
+  if (!months.length) return [];
+  return p(db).selectFrom('performance_frozen_satisfaction').selectAll().where('month', 'in', months).execute();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Aggregates
+
+/** Which cases count: filters of the view and the viewer's scope, all optional. */
+export interface FactFilter {
+  provider?: string | undefined;
+  entity?: string | undefined;
+  serviceLine?: string | undefined;
+  region?: string | undefined;
+}
+
+/** SQL of a period label from the `month` column: month, quarter, half-year, year, or one label for all. */
+export function periodSql(granularity: string, label?: string): RawBuilder<string> {
+  if (granularity === 'quarter') return sql<string>`substr(month, 1, 4) || '-Q' || ((cast(substr(month, 6, 2) as int) + 2) / 3)`;
+  if (granularity === 'half-year')
+    return sql<string>`substr(month, 1, 4) || '-H' || (case when cast(substr(month, 6, 2) as int) <= 6 then 1 else 2 end)`;
+  if (granularity === 'year') return sql<string>`substr(month, 1, 4)`;
+  if (granularity === 'range') return sql<string>`${label ?? 'range'}::text`;
+  return sql<string>`month`;
+}
+
+/** The rows of `table` in the live months and of its frozen copy in the closed ones, filtered. */
+function source(kind: 'facts' | 'rollups', open: string[], closed: string[], f: FactFilter): RawBuilder<unknown> {
+  const live = kind === 'facts' ? sql.table('performance_case_facts') : sql.table('performance_rollups');
+  const frozen = kind === 'facts' ? sql.table('performance_frozen_facts') : sql.table('performance_frozen_rollups');
+  const none = ['-'];
+  const where = sql.join(
+    [
+      sql`true`,
+      f.provider ? sql`provider_code = ${f.provider}` : sql`true`,
+      f.entity ? sql`entity_code = ${f.entity}` : sql`true`,
+      f.serviceLine ? sql`service_code in (select code from services where service_line_code = ${f.serviceLine})` : sql`true`,
+      f.region
+        ? sql`entity_code in (select e.code from client_entities e join duty_stations d on d.code = e.duty_station_code where d.region = ${f.region})`
+        : sql`true`,
+    ],
+    sql` and `,
+  );
+  return sql`(select * from ${live} where month in (${sql.join(open.length ? open : none)}) and ${where}
+    union all select * from ${frozen} where month in (${sql.join(closed.length ? closed : none)}) and ${where})`;
+}
+
+/** Roll-up sums per provider and period. Counters as numbers. */
+export async function rollupSums(
+  db: Db,
+  q: { open: string[]; closed: string[]; filter: FactFilter; granularity: string; label?: string },
+): Promise<({ provider: string; period: string } & Record<RollupCounter, number>)[]> {
+  const sums = sql.join(ROLLUP_COUNTERS.map((k) => sql`coalesce(sum(${sql.ref(k)}), 0) as ${sql.ref(k)}`));
+  const r = await sql<Record<string, string>>`
+    select provider_code as provider, ${periodSql(q.granularity, q.label)} as period, ${sums}
+    from ${source('rollups', q.open, q.closed, q.filter)} r
+    group by 1, 2`.execute(db);
+  return r.rows.map((row) => {
+    const out: Record<string, string | number> = { provider: row.provider as string, period: row.period as string };
+    for (const k of ROLLUP_COUNTERS) out[k] = Number(row[k]);
+    return out as { provider: string; period: string } & Record<RollupCounter, number>;
+  });
+}
+
+/** The p-th percentile (percentile_cont) of a business-time column over decided clocks, per provider and period. */
+export async function percentiles(
+  db: Db,
+  q: {
+    open: string[];
+    closed: string[];
+    filter: FactFilter;
+    granularity: string;
+    label?: string;
+    subject: 'first-response' | 'resolution';
+    p: number;
+  },
+): Promise<{ provider: string; period: string; value: number | null; n: number }[]> {
+  const [state, ms] = q.subject === 'resolution' ? ['res_state', 'res_ms'] : ['fr_state', 'fr_ms'];
+  const r = await sql<{ provider: string; period: string; value: string | number | null; n: string }>`
+    select provider_code as provider, ${periodSql(q.granularity, q.label)} as period,
+      percentile_cont(${q.p / 100}) within group (order by ${sql.ref(ms)}) as value, count(*) as n
+    from ${source('facts', q.open, q.closed, q.filter)} f
+    where ${sql.ref(state)} in ('met', 'breached')
+    group by 1, 2`.execute(db);
+  return r.rows.map((x) => ({
+    provider: x.provider,
+    period: x.period,
+    value: x.value === null ? null : Number(x.value),
+    n: Number(x.n),
+  }));
+}
+
+/** The cases behind a figure: facts joined to their cases, at most `limit`, with the total. */
+export async function factsOfCases(
+  db: Db,
+  q: {
+    open: string[];
+    closed: string[];
+    filter: FactFilter;
+    where: RawBuilder<boolean>;
+    order: RawBuilder<unknown>;
+    limit: number;
+  },
+) {
+  const r = await sql<CaseFactRow & { reference: string; title: string; state: string; total: string }>`
+    select f.*, c.reference, c.title, c.state, count(*) over () as total
+    from ${source('facts', q.open, q.closed, q.filter)} f join cases c on c.id = f.case_id
+    where ${q.where}
+    order by ${q.order}, c.reference
+    limit ${q.limit}`.execute(db);
+  return { rows: r.rows, total: Number(r.rows[0]?.total ?? 0) };
+}
+
+/** Per-provider flow figures of Meridian's own cases over months (handoffs, ping-pong, end-to-end time). */
+export async function providerFlow(db: Db, q: { open: string[]; closed: string[]; filter: FactFilter }) {
+  const r = await sql<{
+    provider: string;
+    cases: string;
+    provider_handoffs: string;
+    team_handoffs: string;
+    ping_pong: string;
+    mean_e2e_ms: string | null;
+  }>`
+    select provider_code as provider, count(*) as cases, sum(provider_handoffs) as provider_handoffs,
+      sum(team_handoffs) as team_handoffs, count(*) filter (where ping_pong) as ping_pong, avg(end_to_end_ms) as mean_e2e_ms
+    from ${source('facts', q.open, q.closed, q.filter)} f group by 1 order by 1`.execute(db);
+  return r.rows.map((x) => ({
+    provider: x.provider,
+    cases: Number(x.cases),
+    providerHandoffs: Number(x.provider_handoffs),
+    teamHandoffs: Number(x.team_handoffs),
+    pingPongCases: Number(x.ping_pong),
+    meanEndToEndMs: x.mean_e2e_ms === null ? null : Math.round(Number(x.mean_e2e_ms)),
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Analytics logs
+
+/** A loaded log by name. */
+export async function findLog(db: Db, name: string) {
+  return p(db).selectFrom('analytics_logs').selectAll().where('name', '=', name).executeTakeFirst();
+}
+
+/** Every loaded log, by name. */
+export async function listLogs(db: Db) {
+  return p(db).selectFrom('analytics_logs').selectAll().orderBy('name').execute();
+}
+
+/** Deletes a log and its events. */
+export async function deleteLog(db: Db, id: number): Promise<void> {
+  await p(db).deleteFrom('analytics_events').where('log_id', '=', id).execute();
+  await p(db).deleteFrom('analytics_logs').where('id', '=', id).execute();
+}
+
+/** Inserts a log's row. @returns its id. */
+export async function insertLog(db: Db, v: Omit<PerformanceTables['analytics_logs'], 'id'>): Promise<number> {
+  const r = await p(db).insertInto('analytics_logs').values(v).returning('id').executeTakeFirstOrThrow();
+  return r.id;
+}
+
+/** One event to store: times as UTC ms. */
+export interface LogEventRow {
+  seq: number;
+  caseId: string;
+  at: number;
+  activity: string;
+  team: string | null;
+  resource: string | null;
+  level: string | null;
+  slaMet: boolean | null;
+}
+
+/**
+ * Inserts events with one array parameter per column (`unnest`), `chunk` rows per statement: a few
+ * statements for a whole log instead of one bind parameter per value.
+ */
+export async function insertLogEvents(db: Db, logId: number, events: readonly LogEventRow[], chunk = 20_000): Promise<void> {
+  for (let i = 0; i < events.length; i += chunk) {
+    const part = events.slice(i, i + chunk);
+    await sql`insert into analytics_events (log_id, seq, case_id, at, activity, team, resource, level, sla_met)
+      select ${logId}, * from unnest(
+        ${part.map((e) => e.seq)}::int[], ${part.map((e) => e.caseId)}::text[],
+        ${part.map((e) => new Date(e.at).toISOString())}::timestamptz[], ${part.map((e) => e.activity)}::text[],
+        ${part.map((e) => e.team)}::text[], ${part.map((e) => e.resource)}::text[], ${part.map((e) => e.level)}::text[],
+        ${part.map((e) => e.slaMet)}::boolean[])`.execute(db);
+  }
+}
+
+/** A log's events for flow analytics, by case, in time order, ties in file order. Times as UTC ms. */
+export async function logEvents(db: Db, logId: number) {
+  const rows = await p(db)
+    .selectFrom('analytics_events')
+    .select(['case_id', 'seq', 'at', 'team', 'level', 'sla_met'])
+    .where('log_id', '=', logId)
+    .orderBy('case_id')
+    .orderBy('at')
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({
+    caseId: r.case_id,
+    seq: r.seq,
+    at: new Date(r.at).getTime(),
+    team: r.team,
+    level: r.level,
+    slaMet: r.sla_met,
+  }));
+}

@@ -1,0 +1,112 @@
+/**
+ * Keeping the figures current: `refreshCasePerformance` re-derives one case's facts (clock outcomes and
+ * business time, reopen, handoffs, ping-pong, end-to-end time) and moves the roll-ups by the difference
+ * between its old and new facts, in the transaction of the case change (it is called at the end of
+ * `refreshCaseClocks`, after the clocks are stored). Nothing is ever recomputed over all cases.
+ *
+ * A case counts for its current provider, service and client entity, in the local month of its creation in
+ * the zone of its end-to-end clocks' calendar (the resolution clock's, else any clock's, else the
+ * provider's duty station's, else UTC) — the same month as the SLA report.
+ */
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/types.ts';
+import {
+  addToRollup,
+  type CaseFactRow,
+  deleteFact,
+  findFact,
+  loadFactInputs,
+  ROLLUP_COUNTERS,
+  type RollupCounter,
+  saveFact,
+} from './performance.repository.ts';
+
+/** The local month `YYYY-MM` of an instant in an IANA zone. */
+export function localMonth(at: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(at);
+  const get = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}`;
+}
+
+const DECIDED = new Set(['met', 'breached']);
+
+/** A fact row's contribution to its roll-up row (`sign` -1 to take it away). */
+export function contribution(f: CaseFactRow, sign: 1 | -1): Record<RollupCounter, number> {
+  const b = (x: boolean) => (x ? sign : 0);
+  return {
+    cases: sign,
+    fr_met: b(f.fr_state === 'met'),
+    fr_decided: b(DECIDED.has(f.fr_state ?? '')),
+    nr_met: b(f.nr_state === 'met'),
+    nr_decided: b(DECIDED.has(f.nr_state ?? '')),
+    res_met: b(f.res_state === 'met'),
+    res_decided: b(DECIDED.has(f.res_state ?? '')),
+    resolved: b(f.resolved),
+    reopened: b(f.reopened),
+    provider_handoffs: sign * f.provider_handoffs,
+    team_handoffs: sign * f.team_handoffs,
+    ping_pong: b(f.ping_pong),
+  };
+}
+
+const keyOf = (f: CaseFactRow) => ({
+  provider_code: f.provider_code,
+  service_code: f.service_code,
+  entity_code: f.entity_code,
+  month: f.month,
+});
+
+/** Number of changes between consecutive values. */
+const changes = (xs: readonly string[]) => xs.reduce((n, x, i) => n + (i > 0 && x !== xs[i - 1] ? 1 : 0), 0);
+
+/**
+ * Re-derives the facts of case `caseId` and moves its roll-ups by the difference. A case without a
+ * provider has no facts. Call inside the transaction of the case change, after its clocks are stored.
+ * Sources: `cases`, `case_sla_clocks` (scope `case`), `case_events` (`reopened`), `case_segments`.
+ */
+export async function refreshCasePerformance(trx: Transaction<Database>, caseId: string, now: Date): Promise<void> {
+  const [inputs, old] = await Promise.all([loadFactInputs(trx, caseId), findFact(trx, caseId)]);
+  let next: CaseFactRow | null = null;
+  if (inputs?.case.provider_code) {
+    const c = inputs.case;
+    const clock = (metric: string) => inputs.clocks.find((k) => k.metric === metric);
+    const zone = clock('resolution')?.time_zone ?? inputs.clocks[0]?.time_zone ?? c.time_zone ?? 'UTC';
+    const segs = inputs.segments;
+    const providers = segs.map((s) => s.provider_code ?? '');
+    const teams = segs.filter((s) => s.team_id !== null).map((s) => `${s.provider_code}/${s.team_id}`);
+    const runs = segs.map((s) => `${s.provider_code}/${s.team_id ?? ''}`).filter((x, i, a) => i === 0 || x !== a[i - 1]);
+    const ended = c.resolved_at ?? c.closed_at;
+    const fr = clock('first-response');
+    const nr = clock('next-response');
+    const res = clock('resolution');
+    next = {
+      case_id: String(c.id),
+      provider_code: c.provider_code as string,
+      service_code: c.service_code,
+      entity_code: c.entity_code,
+      month: localMonth(new Date(c.created_at), zone),
+      time_zone: zone,
+      fr_state: fr?.state ?? null,
+      fr_ms: fr ? String(fr.elapsed_business_ms) : null,
+      nr_state: nr?.state ?? null,
+      nr_ms: nr ? String(nr.elapsed_business_ms) : null,
+      res_state: res?.state ?? null,
+      res_ms: res ? String(res.elapsed_business_ms) : null,
+      resolved: c.resolved_at !== null || inputs.reopens > 0,
+      reopened: inputs.reopens > 0,
+      provider_handoffs: changes(providers),
+      team_handoffs: changes(teams),
+      ping_pong: new Set(runs).size < runs.length,
+      end_to_end_ms: ended ? String(new Date(ended).getTime() - new Date(c.created_at).getTime()) : null,
+      updated_at: now,
+    };
+  }
+  if (old) await addToRollup(trx, keyOf(old), contribution(old, -1));
+  if (next) {
+    await saveFact(trx, next);
+    await addToRollup(trx, keyOf(next), contribution(next, 1));
+  } else if (old) await deleteFact(trx, caseId);
+}
+
+/** Zero counters (tests and benchmarks). */
+export const ZERO = Object.fromEntries(ROLLUP_COUNTERS.map((k) => [k, 0])) as Record<RollupCounter, number>;

@@ -1,0 +1,93 @@
+/**
+ * Pure helpers of the performance screens: the page's search parameters, a figure in its unit, the trend
+ * of a figure against the previous period (better or worse by the standard's direction), met or not.
+ */
+import { compact, optOneOf, optString } from '../../lib/search-params.ts';
+import { type Cell, GRANULARITIES, type Granularity, type Standard } from './performance.api.ts';
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const optMonth = (v: unknown) => {
+  const s = optString(v);
+  return s && MONTH.test(s) ? s : undefined;
+};
+
+export interface PerformanceSearch {
+  from?: string;
+  to?: string;
+  granularity?: Granularity;
+  serviceLine?: string;
+  entity?: string;
+  region?: string;
+  /** Compare: the second range. */
+  compareFrom?: string;
+  compareTo?: string;
+}
+
+/** Reads the dashboard's search parameters, dropping anything malformed. */
+export function validatePerformanceSearch(raw: Record<string, unknown>): PerformanceSearch {
+  return compact({
+    from: optMonth(raw.from),
+    to: optMonth(raw.to),
+    granularity: optOneOf(raw.granularity, GRANULARITIES),
+    serviceLine: optString(raw.serviceLine)?.toUpperCase(),
+    entity: optString(raw.entity)?.toUpperCase(),
+    region: optString(raw.region),
+    compareFrom: optMonth(raw.compareFrom),
+    compareTo: optMonth(raw.compareTo),
+  });
+}
+
+export interface DrilldownSearch {
+  standard: string;
+  provider: string;
+  period: string;
+  from: string;
+  to: string;
+  serviceLine?: string;
+  entity?: string;
+  region?: string;
+}
+
+/** Reads the drill-down's search parameters (standard, provider and period required; else null). */
+export function validateDrilldownSearch(raw: Record<string, unknown>): Partial<DrilldownSearch> {
+  return compact({
+    standard: optString(raw.standard)?.toUpperCase(),
+    provider: optString(raw.provider)?.toUpperCase(),
+    period: optString(raw.period),
+    from: optMonth(raw.from),
+    to: optMonth(raw.to),
+    serviceLine: optString(raw.serviceLine)?.toUpperCase(),
+    entity: optString(raw.entity)?.toUpperCase(),
+    region: optString(raw.region),
+  });
+}
+
+/** A value in its unit for display: share as percent, hours, per case, rating; null as an em dash. */
+export function formatValue(value: number | null, unit: Standard['unit'], lang: string): string {
+  if (value === null) return '—';
+  const nf = (d: number) => new Intl.NumberFormat(lang, { maximumFractionDigits: d });
+  if (unit === 'share') return `${nf(1).format(value * 100)} %`;
+  if (unit === 'business-hours') return `${nf(1).format(value)} h`;
+  return nf(2).format(value);
+}
+
+/** The target of a standard for display (`≥ 90 %`, `≤ 40 h`). */
+export function formatTarget(s: Pick<Standard, 'comparator' | 'target' | 'unit'>, lang: string): string {
+  return `${s.comparator === '>=' ? '≥' : '≤'} ${formatValue(s.target, s.unit, lang)}`;
+}
+
+/** Trend of a cell against the same standard and provider in the previous period: better, worse, same, or null. */
+export function trendOf(
+  cells: readonly Cell[],
+  periods: readonly string[],
+  cell: Cell,
+  comparator: '>=' | '<=',
+): 'better' | 'worse' | 'same' | null {
+  const i = periods.indexOf(cell.period);
+  if (i <= 0 || cell.value === null) return null;
+  const prev = cells.find((c) => c.standard === cell.standard && c.provider === cell.provider && c.period === periods[i - 1]);
+  if (!prev || prev.value === null) return null;
+  const d = cell.value - prev.value;
+  if (Math.abs(d) < 1e-9) return 'same';
+  return d > 0 === (comparator === '>=') ? 'better' : 'worse';
+}
