@@ -158,7 +158,10 @@ export async function refreshCaseClocks(trx: Transaction<Database>, caseId: stri
   if (existing.length === 0) {
     // The case's first clocks (a new case or child task): none to update or withdraw, and no job yet, so
     // the clocks and their jobs go in two statements rather than three per clock (same rows, same order).
-    if (clocks.length === 0) return clocks;
+    if (clocks.length === 0) {
+      await refreshCasePerformance(trx, caseId, now);
+      return clocks;
+    }
     const inserted = await trx
       .insertInto('case_sla_clocks')
       .values(clocks.map((c) => ({ ...valuesOf(c), case_id: caseId, scope: c.scope, segment_id: c.segmentId, metric: c.metric })))
@@ -180,6 +183,7 @@ export async function refreshCaseClocks(trx: Transaction<Database>, caseId: stri
       })),
     );
     if (jobs.length) await trx.insertInto('sla_jobs').values(jobs).execute();
+    await refreshCasePerformance(trx, caseId, now);
     return clocks;
   }
   const keep = new Set<string>();
