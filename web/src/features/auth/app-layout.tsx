@@ -32,7 +32,8 @@ type NavPath =
   | '/surveys/campaigns'
   | '/surveys/template'
   | '/performance'
-  | '/performance/flow';
+  | '/performance/flow'
+  | '/performance/standards';
 
 interface NavItem {
   to: NavPath;
@@ -107,6 +108,12 @@ const NAV: Array<{ section: string; items: NavItem[] }> = [
         to: '/performance/flow',
         label: 'nav.performanceFlow',
         testId: 'nav-performance-flow',
+        show: (u) => can(u, 'performance:read'),
+      },
+      {
+        to: '/performance/standards',
+        label: 'nav.performanceStandards',
+        testId: 'nav-performance-standards',
         show: (u) => can(u, 'performance:read'),
       },
     ],
