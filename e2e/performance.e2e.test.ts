@@ -10,7 +10,8 @@
  *    files hold those cases;
  * 4. the dashboard exports as CSV and XLSX with one row per figure; filtering on another client entity
  *    empties it; the quarter view still shows the figure;
- * 5. flow analytics lists UNON's cases; a provider agent of another provider sees no UNON figure.
+ * 5. flow analytics lists UNON's cases; a provider agent of another provider sees no UNON figure;
+ * 6. a provider manager captures a manual standard's value with its evidence on the standards page.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,6 +24,7 @@ const SCREENSHOTS = screenshotsDir();
 const REQUESTER = 'requester.rco-cl@meridian.test';
 const COORDINATOR = 'coordinator@meridian.test';
 const KJSO = 'agent.kjso@meridian.test';
+const MANAGER = 'manager.rsce@meridian.test';
 const STEP = 240_000;
 
 let server: TestServer;
@@ -178,6 +180,42 @@ describe('performance screens', () => {
       await kjso.page.getByTestId('nav-performance').click();
       await kjso.page.getByTestId('dashboard-empty').waitFor();
       expect(await kjso.page.locator('[data-provider="UNON"]').count()).toBe(0);
+    },
+    STEP,
+  );
+
+  it(
+    'a provider manager captures a manual value with its evidence',
+    async () => {
+      const coordinator = await signedIn(COORDINATOR);
+      const std = await coordinator.page.request.post(`${baseUrl}/api/performance/standards`, {
+        data: {
+          code: 'MSS-PAYACC',
+          name: { en: 'Payroll accuracy', fr: 'Exactitude de la paie' },
+          measure: 'manual',
+          subject: 'payroll-accuracy',
+          comparator: '>=',
+          target: 0.99,
+          unit: 'share',
+          effectiveFrom: '2020-01',
+          basis: 'e2e',
+        },
+      });
+      expect(std.status()).toBe(201);
+      const { page } = await signedIn(MANAGER);
+      await page.getByTestId('nav-performance-standards').click();
+      await page
+        .getByTestId('standards-table')
+        .getByText(/MSS-PAYACC/)
+        .waitFor();
+      const form = page.getByTestId('capture-form');
+      await form.getByRole('textbox', { name: 'Standard' }).click();
+      await page.getByRole('option', { name: /MSS-PAYACC/ }).click();
+      await form.getByRole('textbox', { name: 'Value' }).fill('0.995');
+      await form.getByRole('textbox', { name: 'Evidence', exact: true }).fill('Sample audit of 400 payslips');
+      await form.getByRole('button', { name: 'Save the value' }).click();
+      await page.getByTestId('manual-values').getByText('Sample audit of 400 payslips').waitFor();
+      expect(await page.getByTestId('manual-values').textContent()).toContain('RSCE');
       expect(sessions.pageErrors).toEqual([]);
       expect(sessions.consoleErrors).toEqual([]);
     },

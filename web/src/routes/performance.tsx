@@ -1,7 +1,8 @@
 /**
  * The performance screens: the dashboard of minimum service standards (`/performance`), the cases behind a
  * figure (`/performance/drilldown?standard=&provider=&period=&from=&to=`) and flow analytics
- * (`/performance/flow?log=`). All need `performance:read`.
+ * (`/performance/flow?log=`), the standards and captured values (`/performance/standards`). All need
+ * `performance:read`; capturing a value `performance:capture`.
  */
 import { Alert, Stack } from '@mantine/core';
 import { createRoute } from '@tanstack/react-router';
@@ -17,6 +18,7 @@ import {
   validateDrilldownSearch,
   validatePerformanceSearch,
 } from '../features/performance/performance-format.ts';
+import { StandardsPage } from '../features/performance/standards-page.tsx';
 import { compact, optString } from '../lib/search-params.ts';
 import { appRoute } from './app.tsx';
 
@@ -88,6 +90,18 @@ export const performanceFlowRoute = createRoute({
     return (
       <RequireRead>
         <FlowPage log={log} setLog={(l) => void navigate({ search: compact({ log: l }), replace: true })} />
+      </RequireRead>
+    );
+  },
+});
+
+export const performanceStandardsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/performance/standards',
+  component: function PerformanceStandardsRoute() {
+    return (
+      <RequireRead>
+        <StandardsPage />
       </RequireRead>
     );
   },

@@ -10,7 +10,7 @@ import { entitiesRoute } from './entities.tsx';
 import { homeRoute } from './home.tsx';
 import { peaceOperationsMapRoute, providersMapRoute } from './maps.tsx';
 import { matrixRoute } from './matrix.tsx';
-import { performanceDrilldownRoute, performanceFlowRoute, performanceRoute } from './performance.tsx';
+import { performanceDrilldownRoute, performanceFlowRoute, performanceRoute, performanceStandardsRoute } from './performance.tsx';
 import { coLocationRoute, planningRoute, planningScenarioRoute } from './planning.tsx';
 import { providersRoute } from './providers.tsx';
 import { rootRoute } from './root.tsx';
@@ -54,6 +54,7 @@ export const routeTree = rootRoute.addChildren([
     performanceRoute,
     performanceDrilldownRoute,
     performanceFlowRoute,
+    performanceStandardsRoute,
     surveyTemplateRoute,
     planningRoute,
     planningScenarioRoute,

@@ -39,7 +39,8 @@ type NavPath =
   | '/price-lists'
   | '/billing'
   | '/performance'
-  | '/performance/flow';
+  | '/performance/flow'
+  | '/performance/standards';
 
 interface NavItem {
   to: NavPath;
@@ -114,6 +115,12 @@ const NAV: Array<{ section: string; items: NavItem[] }> = [
         to: '/performance/flow',
         label: 'nav.performanceFlow',
         testId: 'nav-performance-flow',
+        show: (u) => can(u, 'performance:read'),
+      },
+      {
+        to: '/performance/standards',
+        label: 'nav.performanceStandards',
+        testId: 'nav-performance-standards',
         show: (u) => can(u, 'performance:read'),
       },
     ],

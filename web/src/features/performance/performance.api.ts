@@ -146,3 +146,39 @@ export function exportUrl(
 ): string {
   return withQuery('/api/performance/export', { view, format, lang: lang.startsWith('fr') ? 'fr' : 'en', ...params });
 }
+
+export const standardsQuery = queryOptions({
+  queryKey: ['performance', 'standards'],
+  queryFn: ({ signal }) => api<{ items: Standard[] }>('/api/performance/standards', { signal }).then((r) => r.items),
+});
+
+export interface ManualValue {
+  id: string;
+  standard: string;
+  provider: string;
+  period: string;
+  value: number;
+  evidence: string;
+  evidenceUrl: string | null;
+  enteredBy: string;
+  enteredAt: string;
+}
+
+export const manualValuesQuery = queryOptions({
+  queryKey: ['performance', 'manual-values'],
+  queryFn: ({ signal }) => api<{ items: ManualValue[] }>('/api/performance/manual-values', { signal }).then((r) => r.items),
+});
+
+export interface ManualValueInput {
+  standard: string;
+  provider: string;
+  period: string;
+  value: number;
+  evidence: string;
+  evidenceUrl: string | null;
+}
+
+/** Captures (or corrects) a manual value. */
+export function saveManualValue(input: ManualValueInput): Promise<{ id: string }> {
+  return api('/api/performance/manual-values', { method: 'POST', body: input });
+}
