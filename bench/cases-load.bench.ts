@@ -167,7 +167,8 @@ await m.close(); // PGlite is one process's: the server takes it over
 const server = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'cases-load.server.ts'), [], {
   execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [])],
   env: { ...process.env, ...(bench ? { BENCH_DATABASE_URL: bench.url } : { BENCH_DATA_DIR: dir }) },
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  // The server's log (BENCH_LOG_LEVEL) goes to /dev/null: written, not shown.
+  stdio: ['ignore', process.env.BENCH_LOG_LEVEL ? 'ignore' : 'inherit', 'inherit', 'ipc'],
 });
 const port = await new Promise<number>((resolve, reject) => {
   server.once('message', (msg) => resolve((msg as { port: number }).port));

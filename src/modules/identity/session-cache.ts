@@ -1,7 +1,7 @@
 /**
  * A short-lived in-process cache of live sessions, so that a burst of requests on one session (a page
  * opening its queue, counts and profile at once; a client polling) does not look the session up in the
- * database on every request. Decision record: docs/decisions/0012-session-cache.md.
+ * database on every request. Decision record: docs/decisions/0012-request-cost.md.
  *
  * Semantics kept from the uncached look-up (`resolveSession`):
  * - a session past its absolute or idle expiry is refused at once (both are checked on every hit);
