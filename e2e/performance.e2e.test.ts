@@ -209,10 +209,10 @@ describe('performance screens', () => {
         .getByText(/MSS-PAYACC/)
         .waitFor();
       const form = page.getByTestId('capture-form');
-      await form.getByRole('textbox', { name: 'Standard' }).click();
+      await page.getByTestId('capture-standard').click();
       await page.getByRole('option', { name: /MSS-PAYACC/ }).click();
-      await form.getByRole('textbox', { name: 'Value' }).fill('0.995');
-      await form.getByRole('textbox', { name: 'Evidence', exact: true }).fill('Sample audit of 400 payslips');
+      await page.getByTestId('capture-value').fill('0.995');
+      await page.getByTestId('capture-evidence').fill('Sample audit of 400 payslips');
       await form.getByRole('button', { name: 'Save the value' }).click();
       await page.getByTestId('manual-values').getByText('Sample audit of 400 payslips').waitFor();
       expect(await page.getByTestId('manual-values').textContent()).toContain('RSCE');

@@ -13,7 +13,8 @@ import {
 } from '../modules/cases/event-log-import.ts';
 import { print, withMeridian } from './cli-helpers.ts';
 
-function parsePreset(v: string): EventLogPreset {
+/** Reads `--preset` (commander argument parser). @throws InvalidArgumentError naming the presets. */
+export function parsePreset(v: string): EventLogPreset {
   if (!(EVENT_LOG_PRESETS as readonly string[]).includes(v))
     throw new InvalidArgumentError(`one of ${EVENT_LOG_PRESETS.join(', ')}`);
   return v as EventLogPreset;

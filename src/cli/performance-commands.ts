@@ -3,16 +3,11 @@
  * analytics, all or nothing) and `analytics summary --log NAME [--json]`, `analytics flow --log NAME`.
  * Wired into the program by `registerPerformanceCommands(program)` after the case commands.
  */
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { EVENT_LOG_PRESETS, type EventLogPreset } from '../modules/cases/event-log-import.ts';
 import { importAnalyticsLog, logFlow, logSummary } from '../modules/performance/event-log.service.ts';
+import { parsePreset } from './cases-commands.ts';
 import { print, withMeridian } from './cli-helpers.ts';
-
-function parsePreset(v: string): EventLogPreset {
-  if (!(EVENT_LOG_PRESETS as readonly string[]).includes(v))
-    throw new InvalidArgumentError(`one of ${EVENT_LOG_PRESETS.join(', ')}`);
-  return v as EventLogPreset;
-}
 
 interface ImportLogOptions {
   log: string;

@@ -9,6 +9,19 @@ import zlib from 'node:zlib';
 import { SHARED_DATA } from '../../../tests/helpers/shared-data.ts';
 
 export const BPIC = path.join(SHARED_DATA, 'event-logs', 'bpic2013-incidents.csv.gz');
+/** The keys `meridian analytics summary --json` prints, in order (issue 6). */
+export const SUMMARY_KEYS = [
+  'cases',
+  'events',
+  'medianCaseDays',
+  'meanCaseDays',
+  'teamHandoffs',
+  'pingPongCases',
+  'level1OnlyCases',
+  'pushToFrontViolations',
+  'slaMetShare',
+];
+
 export const SERVICENOW = path.join(SHARED_DATA, 'event-logs', 'servicenow-incident-event-log.csv.gz');
 
 /** The independent computation: straight from the file's lines. */

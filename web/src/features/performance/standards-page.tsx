@@ -67,6 +67,7 @@ function CaptureForm() {
             data={manual.map((s) => ({ value: s.code, label: `${s.code} — ${l(s.name as never)}` }))}
             value={form.standard || null}
             onChange={(v) => setForm((f) => ({ ...f, standard: v ?? '' }))}
+            data-testid="capture-standard"
           />
           <Select
             w={200}
@@ -92,6 +93,7 @@ function CaptureForm() {
             decimalScale={6}
             value={form.value}
             onChange={(v) => setForm((f) => ({ ...f, value: typeof v === 'number' ? v : '' }))}
+            data-testid="capture-value"
           />
         </Group>
         <TextInput
@@ -99,6 +101,7 @@ function CaptureForm() {
           required
           value={form.evidence}
           onChange={(e) => setForm((f) => ({ ...f, evidence: e.currentTarget.value }))}
+          data-testid="capture-evidence"
         />
         <TextInput
           label={t('performance.capture.evidenceUrl')}
