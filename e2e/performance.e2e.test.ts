@@ -208,12 +208,13 @@ describe('performance screens', () => {
         .getByTestId('standards-table')
         .getByText(/MSS-PAYACC/)
         .waitFor();
-      const form = page.getByTestId('capture-form');
+      await page.getByTestId('capture-form').waitFor();
       await page.getByTestId('capture-standard').click();
       await page.getByRole('option', { name: /MSS-PAYACC/ }).click();
       await page.getByTestId('capture-value').fill('0.995');
       await page.getByTestId('capture-evidence').fill('Sample audit of 400 payslips');
-      await form.getByRole('button', { name: 'Save the value' }).click();
+      await expect.poll(() => page.getByTestId('capture-standard').inputValue()).toMatch(/MSS-PAYACC/);
+      await page.getByTestId('capture-save').click();
       await page.getByTestId('manual-values').getByText('Sample audit of 400 payslips').waitFor();
       expect(await page.getByTestId('manual-values').textContent()).toContain('RSCE');
       expect(sessions.pageErrors).toEqual([]);

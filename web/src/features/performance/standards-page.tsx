@@ -84,7 +84,10 @@ function CaptureForm() {
             label={t('performance.capture.period')}
             required
             value={form.period}
-            onChange={(e) => setForm((f) => ({ ...f, period: e.currentTarget.value }))}
+            onChange={(e) => {
+              const v = e.currentTarget.value;
+              setForm((f) => ({ ...f, period: v }));
+            }}
           />
           <NumberInput
             w={140}
@@ -100,18 +103,24 @@ function CaptureForm() {
           label={t('performance.drilldown.evidence')}
           required
           value={form.evidence}
-          onChange={(e) => setForm((f) => ({ ...f, evidence: e.currentTarget.value }))}
+          onChange={(e) => {
+            const v = e.currentTarget.value;
+            setForm((f) => ({ ...f, evidence: v }));
+          }}
           data-testid="capture-evidence"
         />
         <TextInput
           label={t('performance.capture.evidenceUrl')}
           type="url"
           value={form.evidenceUrl}
-          onChange={(e) => setForm((f) => ({ ...f, evidenceUrl: e.currentTarget.value }))}
+          onChange={(e) => {
+            const v = e.currentTarget.value;
+            setForm((f) => ({ ...f, evidenceUrl: v }));
+          }}
         />
         <ErrorAlert error={save.error} />
         <Group>
-          <Button type="submit" loading={save.isPending}>
+          <Button type="submit" loading={save.isPending} data-testid="capture-save">
             {t('performance.capture.save')}
           </Button>
           {save.isSuccess && (
