@@ -9,3 +9,9 @@ export function containsPattern(term: string): string {
 export function fromJson<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
+
+/** Whether `e` is a unique-constraint violation (SQLSTATE 23505) from pg or PGlite. */
+export function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: string })?.code;
+  return code === '23505' || /duplicate key|unique constraint/i.test(String((e as Error)?.message));
+}

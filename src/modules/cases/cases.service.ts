@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { isUniqueViolation } from '../../db/sql-helpers.ts';
 import type { Database } from '../../db/types.ts';
 import { AppError } from '../../server/errors.ts';
 import { findAssignmentInForce } from '../agreements/assignments.repository.ts';
@@ -105,11 +106,6 @@ async function summary(db: Db, actor: User | null, reference: string): Promise<C
 
 function requestHash(input: unknown): string {
   return createHash('sha256').update(JSON.stringify(input)).digest('hex');
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  const code = (e as { code?: string })?.code;
-  return code === '23505' || /duplicate key|unique constraint/i.test(String((e as Error)?.message));
 }
 
 /**

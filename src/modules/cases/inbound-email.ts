@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import type { Kysely, Transaction } from 'kysely';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { isUniqueViolation } from '../../db/sql-helpers.ts';
 import type { Database } from '../../db/types.ts';
 import type { User } from '../identity/identity.schema.ts';
 import { roleHas } from '../identity/permissions.ts';
@@ -155,11 +156,6 @@ export function stripQuotedReply(text: string): string {
     kept.pop();
   }
   return kept.join('\n').trim();
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  const code = (e as { code?: string })?.code;
-  return code === '23505' || /duplicate key|unique constraint/i.test(String((e as Error)?.message));
 }
 
 class VersionRace extends Error {}

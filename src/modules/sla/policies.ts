@@ -11,7 +11,7 @@
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
-import { fromJson } from '../../db/sql-helpers.ts';
+import { fromJson, isUniqueViolation } from '../../db/sql-helpers.ts';
 import type { Database, SlaPolicyTable } from '../../db/types.ts';
 import { AppError } from '../../server/errors.ts';
 import { appendAuditEvent } from '../identity/identity.repository.ts';
@@ -144,10 +144,6 @@ async function checkScope(db: Db, p: PolicyInput): Promise<void> {
       issues: [{ field: 'service', message: 'unknown service code' }],
     });
   }
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  return (e as { code?: string })?.code === '23505' || /duplicate key|unique/i.test(String((e as Error)?.message));
 }
 
 const rowOf = (p: PolicyInput) => ({
