@@ -376,6 +376,34 @@ function zonedToUtc(fmt: Intl.DateTimeFormat | null, wall: number): number {
   return early ?? late ?? wall - before;
 }
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * `zonedToUtc` for one zone, with the offset cached per wall-clock hour: an hour whose offset is the same a
+ * day before its start and a day after its end (no change near it, the assumption `zonedToUtc` makes) maps
+ * every time in it by that one offset, so the `Intl` formatting runs once per distinct hour of the log, not
+ * once per row. Hours near an offset change are computed in full each time. The cache holds at most 100,000
+ * hours (about 11 years), then starts again.
+ */
+function zoneConverter(fmt: Intl.DateTimeFormat | null): (wall: number) => number {
+  if (!fmt) return (wall) => wall;
+  const offsets = new Map<number, number | null>();
+  return (wall) => {
+    const hour = Math.floor(wall / HOUR_MS);
+    let offset = offsets.get(hour);
+    if (offset === undefined) {
+      const start = hour * HOUR_MS;
+      const a = start - zonedToUtc(fmt, start);
+      const b = start + HOUR_MS - 1 - zonedToUtc(fmt, start + HOUR_MS - 1);
+      const edges = [start - 86_400_000, start + HOUR_MS + 86_400_000].map((t) => t - zonedToUtc(fmt, t));
+      offset = a === b && edges[0] === a && edges[1] === a ? a : null;
+      if (offsets.size >= 100_000) offsets.clear();
+      offsets.set(hour, offset);
+    }
+    return offset === null ? zonedToUtc(fmt, wall) : wall - offset;
+  };
+}
+
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /**
@@ -401,11 +429,15 @@ export function timestampParser(format: string, timeZone: string): (raw: string)
           minute: 'numeric',
           second: 'numeric',
         });
+  const toUtc = zoneConverter(fmt);
+  // Logs repeat timestamps (opened-at on every row of a ticket): remembered, at most 50,000 at a time so that
+  // a log of millions of distinct times does not grow the cache without bound.
   const cache = new Map<string, number | null>();
   const memo = (f: (raw: string) => number | null) => (raw: string) => {
     let v = cache.get(raw);
     if (v === undefined) {
       v = f(raw);
+      if (cache.size >= 50_000) cache.clear();
       cache.set(raw, v);
     }
     return v;
@@ -414,19 +446,17 @@ export function timestampParser(format: string, timeZone: string): (raw: string)
     return memo((raw) => {
       const m = ISO.exec(raw.trim());
       if (!m) return null;
-      const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
+      const y = +(m[1] as string);
+      const mo = +(m[2] as string);
+      const d = +(m[3] as string);
+      const h = m[4] === undefined ? 0 : +m[4];
+      const mi = m[5] === undefined ? 0 : +m[5];
+      const s = m[6] === undefined ? 0 : +m[6];
       if (!validFields(y, mo, d, h, mi, s)) return null;
       const ms = m[7] ? Number(`0.${m[7]}`) * 1000 : 0;
       const wall = Date.UTC(y, mo - 1, d, h, mi, s) + Math.floor(ms);
       const zone = m[8];
-      if (!zone) return zonedToUtc(fmt, wall);
+      if (!zone) return toUtc(wall);
       if (zone.toUpperCase() === 'Z') return wall;
       const digits = zone.slice(1).replace(':', '');
       const oh = Number(digits.slice(0, 2));
@@ -469,11 +499,9 @@ export function timestampParser(format: string, timeZone: string): (raw: string)
     const m = re.exec(raw.trim());
     if (!m) return null;
     const v = { y: 0, mo: 1, d: 1, h: 0, mi: 0, s: 0 };
-    fields.forEach((f, i) => {
-      v[f] = Number(m[i + 1]);
-    });
+    for (let i = 0; i < fields.length; i++) v[fields[i] as (typeof fields)[number]] = +(m[i + 1] as string);
     if (!validFields(v.y, v.mo, v.d, v.h, v.mi, v.s)) return null;
-    return zonedToUtc(fmt, Date.UTC(v.y, v.mo - 1, v.d, v.h, v.mi, v.s));
+    return toUtc(Date.UTC(v.y, v.mo - 1, v.d, v.h, v.mi, v.s));
   });
 }
 
@@ -553,7 +581,7 @@ export function casePriority(priority: Priority | null, impact: Scale | null, ur
 // ---------------------------------------------------------------------------------------------------------
 // Reading
 
-function checkHeader(header: string[], spec: EventLogSpec, what: string): void {
+export function checkHeader(header: readonly string[], spec: EventLogSpec, what: string): void {
   const c = spec.columns;
   const wanted: [string, string | undefined][] = [
     ['case', c.case],
@@ -593,6 +621,121 @@ function checkHeader(header: string[], spec: EventLogSpec, what: string): void {
 }
 
 /**
+ * The per-row checks of a log with this header (the header already checked by `checkHeader`), shared by the
+ * in-memory reader (`parseEventLog`) and the streaming one (event-log-stream.ts). The returned function
+ * takes a row's cells and its line (1-based, the header is line 1) and returns the checked event, or null
+ * after pushing the row's issues to `rejected`: a wrong number of fields; no case id; no activity; no or an
+ * unparsable timestamp (event, opened, resolved, closed); a priority, impact or urgency it cannot read.
+ * Indexes, the timestamp parser and the messages are prepared once; a row allocates its event only.
+ */
+export function rowChecker(
+  header: readonly string[],
+  spec: EventLogSpec,
+): (cells: readonly string[], line: number, rejected: EventLogIssue[]) => LogEvent | null {
+  const index = new Map<string, number>();
+  header.forEach((h, i) => {
+    if (!index.has(h)) index.set(h, i);
+  });
+  const missing = new Set(spec.format.missing);
+  const c = spec.columns;
+  const at = (col: string | undefined) => (col === undefined ? -1 : (index.get(col) ?? -1));
+  const iCase = at(c.case);
+  const iActivity = at(c.activity);
+  const iTimestamp = at(c.timestamp);
+  const iTeam = at(c.team);
+  const iResource = at(c.resource);
+  const iLevel = at(c.level);
+  const iPriority = at(c.priority);
+  const iImpact = at(c.impact);
+  const iUrgency = at(c.urgency);
+  const iOpened = at(c.openedAt);
+  const iResolved = at(c.resolvedAt);
+  const iClosed = at(c.closedAt);
+  const titleIdx = (c.title ?? []).map(at);
+  const fieldIdx = Object.entries(c.fields ?? {}).map(([k, col]) => [k, at(col)] as const);
+  const parseTime = timestampParser(spec.format.timestampFormat, spec.format.timeZone);
+  const expected = spec.format.timestampFormat.toLowerCase() === 'iso' ? 'an ISO 8601 timestamp' : spec.format.timestampFormat;
+  const width = header.length;
+  const value = (cells: readonly string[], k: number): string | null => {
+    if (k < 0) return null;
+    const v = cells[k] ?? '';
+    return missing.has(v) ? null : v;
+  };
+  const issue = (line: number, caseId: string | null, field: string | undefined, message: string): EventLogIssue =>
+    caseId ? { line, field: field ?? '*', message, case: caseId } : { line, field: field ?? '*', message };
+  // A time column: undefined when it has no value, null when it does not parse.
+  const time = (cells: readonly string[], k: number): number | null | undefined => {
+    const raw = value(cells, k);
+    return raw === null ? undefined : parseTime(raw);
+  };
+  const badTime = (cells: readonly string[], k: number) =>
+    `${JSON.stringify(value(cells, k))} is not a valid timestamp as ${expected}`;
+  const scales = [
+    [iPriority, c.priority, priorityOfValue, 'priority (1-4, or critical/high/medium/low)'],
+    [iImpact, c.impact, scaleOfValue, 'impact (1-3, or high/medium/low)'],
+    [iUrgency, c.urgency, scaleOfValue, 'urgency (1-3, or high/medium/low)'],
+  ] as const;
+  return (cells, line, rejected) => {
+    const caseId = value(cells, iCase);
+    if (cells.length !== width) {
+      rejected.push(issue(line, caseId, '*', `has ${cells.length} fields, the header has ${width}`));
+      return null;
+    }
+    const before = rejected.length;
+    if (!caseId) rejected.push(issue(line, caseId, c.case, 'no case id'));
+    const activity = value(cells, iActivity);
+    if (!activity) rejected.push(issue(line, caseId, c.activity, 'no activity'));
+    const eventAt = time(cells, iTimestamp);
+    if (eventAt === undefined) rejected.push(issue(line, caseId, c.timestamp, 'no timestamp'));
+    else if (eventAt === null) rejected.push(issue(line, caseId, c.timestamp, badTime(cells, iTimestamp)));
+    const openedAt = iOpened < 0 ? undefined : time(cells, iOpened);
+    if (openedAt === null) rejected.push(issue(line, caseId, c.openedAt, badTime(cells, iOpened)));
+    const resolvedAt = iResolved < 0 ? undefined : time(cells, iResolved);
+    if (resolvedAt === null) rejected.push(issue(line, caseId, c.resolvedAt, badTime(cells, iResolved)));
+    const closedAt = iClosed < 0 ? undefined : time(cells, iClosed);
+    if (closedAt === null) rejected.push(issue(line, caseId, c.closedAt, badTime(cells, iClosed)));
+    let priority: Priority | null = null;
+    let impact: Scale | null = null;
+    let urgency: Scale | null = null;
+    for (let s = 0; s < scales.length; s++) {
+      const [k, col, fn, what] = scales[s] as (typeof scales)[number];
+      const raw = value(cells, k);
+      if (raw === null) continue;
+      const v = fn(raw);
+      if (v === null) rejected.push(issue(line, caseId, col, `${JSON.stringify(raw)} is not a ${what}`));
+      else if (s === 0) priority = v as Priority;
+      else if (s === 1) impact = v as Scale;
+      else urgency = v as Scale;
+    }
+    if (rejected.length > before) return null;
+    const fields: Record<string, string> = {};
+    for (const [k, fi] of fieldIdx) {
+      const v = value(cells, fi);
+      if (v !== null) fields[k] = v;
+    }
+    const title: (string | null)[] = new Array(titleIdx.length);
+    for (let t = 0; t < titleIdx.length; t++) title[t] = value(cells, titleIdx[t] as number);
+    return {
+      line,
+      caseId: caseId as string,
+      at: eventAt as number,
+      activity: activity as string,
+      team: value(cells, iTeam),
+      resource: value(cells, iResource),
+      level: value(cells, iLevel),
+      priority,
+      impact,
+      urgency,
+      openedAt: openedAt ?? null,
+      resolvedAt: resolvedAt ?? null,
+      closedAt: closedAt ?? null,
+      title,
+      fields,
+    };
+  };
+}
+
+/**
  * Parses and checks an event log without writing anything.
  * @param text the file's text (a UTF-8 BOM is stripped); `spec` from `resolveEventLogSpec`.
  * @returns the events in file order, the rows read (header excluded) and the rejected rows (by line).
@@ -629,106 +772,15 @@ export function parseEventLog(
   const header = head.record;
   checkHeader(header, spec, opts.source);
   const [, ...rows] = run({});
-
-  const index = new Map<string, number>();
-  header.forEach((h, i) => {
-    if (!index.has(h)) index.set(h, i);
-  });
-  const missing = new Set(spec.format.missing);
-  const c = spec.columns;
-  const at = (col: string | undefined) => (col === undefined ? -1 : (index.get(col) ?? -1));
-  const idx = {
-    case: at(c.case),
-    activity: at(c.activity),
-    timestamp: at(c.timestamp),
-    team: at(c.team),
-    resource: at(c.resource),
-    level: at(c.level),
-    priority: at(c.priority),
-    impact: at(c.impact),
-    urgency: at(c.urgency),
-    openedAt: at(c.openedAt),
-    resolvedAt: at(c.resolvedAt),
-    closedAt: at(c.closedAt),
-  };
-  const titleIdx = (c.title ?? []).map(at);
-  const fieldIdx = Object.entries(c.fields ?? {}).map(([k, col]) => [k, at(col)] as const);
-  const parseTime = timestampParser(spec.format.timestampFormat, spec.format.timeZone);
-  const expected = spec.format.timestampFormat.toLowerCase() === 'iso' ? 'an ISO 8601 timestamp' : spec.format.timestampFormat;
-
+  const check = rowChecker(header, spec);
   const events: LogEvent[] = [];
   const rejected: EventLogIssue[] = [];
-  rows.forEach(({ record: cells, info }, i) => {
+  for (let i = 0; i < rows.length; i++) {
     if (i % 5000 === 0) opts.onProgress?.(i, rows.length);
-    const line = info.lines;
-    const value = (k: number): string | null => {
-      if (k < 0) return null;
-      const v = cells[k] ?? '';
-      return missing.has(v) ? null : v;
-    };
-    const caseId = value(idx.case);
-    const issues: EventLogIssue[] = [];
-    const reject = (field: string | undefined, message: string) =>
-      issues.push({ line, field: field ?? '*', message, ...(caseId ? { case: caseId } : {}) });
-    if (cells.length !== header.length) {
-      reject('*', `has ${cells.length} fields, the header has ${header.length}`);
-      rejected.push(...issues);
-      return;
-    }
-    if (!caseId) reject(c.case, 'no case id');
-    const activity = value(idx.activity);
-    if (!activity) reject(c.activity, 'no activity');
-    const time = (k: number, col: string | undefined, required: boolean): number | null => {
-      const raw = value(k);
-      if (raw === null) {
-        if (required) reject(col, 'no timestamp');
-        return null;
-      }
-      const t = parseTime(raw);
-      if (t === null) reject(col, `${JSON.stringify(raw)} is not a valid timestamp as ${expected}`);
-      return t;
-    };
-    const eventAt = time(idx.timestamp, c.timestamp, true);
-    const openedAt = time(idx.openedAt, c.openedAt, false);
-    const resolvedAt = time(idx.resolvedAt, c.resolvedAt, false);
-    const closedAt = time(idx.closedAt, c.closedAt, false);
-    const scale = <T>(k: number, col: string | undefined, fn: (raw: string) => T | null, what: string): T | null => {
-      const raw = value(k);
-      if (raw === null) return null;
-      const v = fn(raw);
-      if (v === null) reject(col, `${JSON.stringify(raw)} is not a ${what}`);
-      return v;
-    };
-    const priority = scale(idx.priority, c.priority, priorityOfValue, 'priority (1-4, or critical/high/medium/low)');
-    const impact = scale(idx.impact, c.impact, scaleOfValue, 'impact (1-3, or high/medium/low)');
-    const urgency = scale(idx.urgency, c.urgency, scaleOfValue, 'urgency (1-3, or high/medium/low)');
-    if (issues.length) {
-      rejected.push(...issues);
-      return;
-    }
-    const fields: Record<string, string> = {};
-    for (const [k, fi] of fieldIdx) {
-      const v = value(fi);
-      if (v !== null) fields[k] = v;
-    }
-    events.push({
-      line,
-      caseId: caseId as string,
-      at: eventAt as number,
-      activity: activity as string,
-      team: value(idx.team),
-      resource: value(idx.resource),
-      level: value(idx.level),
-      priority,
-      impact,
-      urgency,
-      openedAt,
-      resolvedAt,
-      closedAt,
-      title: titleIdx.map(value),
-      fields,
-    });
-  });
+    const { record, info } = rows[i] as Rec;
+    const e = check(record, info.lines, rejected);
+    if (e) events.push(e);
+  }
   opts.onProgress?.(rows.length, rows.length);
   return { rowsRead: rows.length, events, rejected };
 }

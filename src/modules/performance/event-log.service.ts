@@ -10,25 +10,24 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import { AppError } from '../../server/errors.ts';
-import { readTextFile } from '../../server/files.ts';
-import {
-  type EventLogColumns,
-  type EventLogFormat,
-  type EventLogPreset,
-  parseEventLog,
-  resolveEventLogSpec,
-} from '../cases/event-log-import.ts';
+import { type EventLogColumns, type EventLogFormat, type EventLogPreset, resolveEventLogSpec } from '../cases/event-log-import.ts';
+import { NotUtf8Error, streamEventLog } from '../cases/event-log-stream.ts';
 import { recordImportRun } from '../reference/import-runs.repository.ts';
 import { type CaseFlow, caseFlow, flowsByTeam, type LogSummary, summarizeFlows } from './flow.ts';
 import {
+  countLogCases,
   deleteLog,
   findLog,
   insertLog,
-  insertLogEvents,
   type LogEventRow,
   listLogs,
+  logEventCopier,
   logEvents,
+  setLogCounts,
 } from './performance.repository.ts';
+
+/** Distinct case ids counted in memory during an import; beyond, they are counted in SQL after loading. */
+const MAX_CASE_IDS_IN_MEMORY = 1_000_000;
 
 /** The SLA column of each preset (ServiceNow's `made_sla`; BPIC 2013 has none). */
 export const PRESET_SLA_COLUMN: Record<EventLogPreset, string | null> = { bpic2013: null, servicenow: 'made_sla' };
@@ -42,6 +41,8 @@ export interface AnalyticsImportOptions {
   format?: Partial<EventLogFormat>;
   /** Replace a log of the same name (else ANALYTICS_LOG_EXISTS). */
   replace?: boolean;
+  /** Checked events per COPY write (default 50,000; tests use small batches). */
+  batchSize?: number;
 }
 
 /** Reads an SLA flag: true/yes/1/met/y, false/no/0/breached/n (case-insensitive); null otherwise. */
@@ -91,38 +92,15 @@ export async function importAnalyticsLog(db: Kysely<Database>, opts: AnalyticsIm
     throw new AppError('VALIDATION_FAILED', `Log name ${JSON.stringify(opts.log)}: letters, digits, . _ - only`, {
       issues: [{ field: 'log', message: 'bad name' }],
     });
+  const existing = await findLog(db, opts.log);
+  if (existing && !opts.replace)
+    throw new AppError(
+      'ANALYTICS_LOG_EXISTS',
+      `A log named ${opts.log} is already loaded (${existing.file}); use --replace or another --log`,
+    );
   let rowsRead = 0;
-  try {
-    const parsed = parseEventLog(readTextFile(opts.file), spec, { source: file });
-    rowsRead = parsed.rowsRead;
-    if (parsed.rejected.length) {
-      const lines = new Set(parsed.rejected.map((i) => i.line)).size;
-      throw new AppError(
-        'IMPORT_REJECTED',
-        `${file}: ${lines} row(s) rejected (first on line ${parsed.rejected[0]?.line}); nothing was imported`,
-        {
-          issues: parsed.rejected.slice(0, 1000),
-        },
-      );
-    }
-    const rows: LogEventRow[] = parsed.events.map((e) => ({
-      seq: e.line,
-      caseId: e.caseId,
-      at: e.at,
-      activity: e.activity,
-      team: e.team,
-      resource: e.resource,
-      level: e.level,
-      slaMet: slaFlag(e.fields.sla),
-    }));
-    const cases = new Set(rows.map((r) => r.caseId)).size;
-    const existing = await findLog(db, opts.log);
-    if (existing && !opts.replace)
-      throw new AppError(
-        'ANALYTICS_LOG_EXISTS',
-        `A log named ${opts.log} is already loaded (${existing.file}); use --replace or another --log`,
-      );
-    await db.transaction().execute(async (trx) => {
+  const load = (encoding: 'utf-8' | 'windows-1252') =>
+    db.transaction().execute(async (trx) => {
       if (existing) await deleteLog(trx, existing.id);
       const id = await insertLog(trx, {
         name: opts.log,
@@ -130,26 +108,81 @@ export async function importAnalyticsLog(db: Kysely<Database>, opts: AnalyticsIm
         preset: opts.preset ?? null,
         has_levels: !!spec.columns.level,
         has_sla: !!slaColumn,
-        cases,
-        events: rows.length,
+        cases: 0,
+        events: 0,
         imported_at: new Date(),
       });
-      await insertLogEvents(trx, id, rows);
+      const copier = await logEventCopier(trx, id);
+      // distinct case ids in memory up to a bound; a larger log counts them in SQL once loaded
+      let caseIds: Set<string> | null = new Set();
+      let read: Awaited<ReturnType<typeof streamEventLog>>;
+      try {
+        read = await streamEventLog(opts.file, spec, {
+          source: file,
+          encoding,
+          batchSize: opts.batchSize ?? 50_000,
+          onBatch: (events) => {
+            const rows: LogEventRow[] = new Array(events.length);
+            for (let i = 0; i < events.length; i++) {
+              const e = events[i] as (typeof events)[number];
+              rows[i] = {
+                seq: e.line,
+                caseId: e.caseId,
+                at: e.at,
+                activity: e.activity,
+                team: e.team,
+                resource: e.resource,
+                level: e.level,
+                slaMet: slaColumn ? slaFlag(e.fields.sla) : null,
+              };
+              if (caseIds) {
+                caseIds.add(e.caseId);
+                if (caseIds.size > MAX_CASE_IDS_IN_MEMORY) caseIds = null;
+              }
+            }
+            return copier.write(rows);
+          },
+        });
+      } catch (e) {
+        await copier.abort();
+        throw e;
+      }
+      rowsRead = read.rowsRead;
+      if (read.rejectedRows) {
+        await copier.abort();
+        throw new AppError(
+          'IMPORT_REJECTED',
+          `${file}: ${read.rejectedRows} row(s) rejected (first on line ${read.rejected[0]?.line}); nothing was imported`,
+          { issues: read.rejected },
+        );
+      }
+      const events = await copier.end();
+      const cases = caseIds ? caseIds.size : await countLogCases(trx, id);
+      await setLogCounts(trx, id, { cases, events });
       await recordImportRun(trx, {
         kind: 'event-log',
         file,
         status: 'succeeded',
         rowsRead,
-        written: rows.length,
+        written: events,
         issues: [],
         startedAt: started,
       });
+      return { cases, events };
     });
+  try {
+    let loaded: { cases: number; events: number };
+    try {
+      loaded = await load('utf-8');
+    } catch (e) {
+      if (!(e instanceof NotUtf8Error)) throw e;
+      loaded = await load('windows-1252');
+    }
     return {
       log: opts.log,
       file,
-      cases,
-      events: rows.length,
+      cases: loaded.cases,
+      events: loaded.events,
       hasLevels: !!spec.columns.level,
       hasSla: !!slaColumn,
       durationMs: Date.now() - started.getTime(),

@@ -5,6 +5,7 @@
  * `withTables`) beside migration 20261129T2100-performance.
  */
 import { type ColumnType, type Generated, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { copyRows, copyText } from '../../db/copy.ts';
 import type { Database } from '../../db/types.ts';
 import type { Measure, Unit } from './measures.ts';
 
@@ -511,6 +512,41 @@ export async function insertLogEvents(db: Db, logId: number, events: readonly Lo
         ${part.map((e) => e.team)}::text[], ${part.map((e) => e.resource)}::text[], ${part.map((e) => e.level)}::text[],
         ${part.map((e) => e.slaMet)}::boolean[])`.execute(db);
   }
+}
+
+/** The columns a log's events are copied into, in the order `logEventCopier` writes them. */
+const EVENT_COLUMNS = ['log_id', 'seq', 'case_id', 'at', 'activity', 'team', 'resource', 'level', 'sla_met'] as const;
+
+/**
+ * Starts a bulk load of a log's events with COPY (src/db/copy.ts) on `db`'s connection (give the
+ * transaction): `write(rows)` any number of times, then `end()` (rows copied) or `abort()` (nothing kept).
+ * Each row is one line of COPY text; times go as ISO 8601 UTC.
+ */
+export async function logEventCopier(db: Db, logId: number) {
+  const copier = await copyRows(db as Kysely<unknown>, 'analytics_events', EVENT_COLUMNS);
+  const prefix = `${logId}\t`;
+  return {
+    write(rows: readonly LogEventRow[]): Promise<void> {
+      let text = '';
+      for (const r of rows) {
+        text += `${prefix}${r.seq}\t${copyText(r.caseId)}\t${new Date(r.at).toISOString()}\t${copyText(r.activity)}\t${copyText(r.team)}\t${copyText(r.resource)}\t${copyText(r.level)}\t${copyText(r.slaMet)}\n`;
+      }
+      return copier.write(text);
+    },
+    end: () => copier.end(),
+    abort: () => copier.abort(),
+  };
+}
+
+/** Distinct case ids of a log's stored events. */
+export async function countLogCases(db: Db, logId: number): Promise<number> {
+  const r = await sql<{ n: string }>`select count(distinct case_id) as n from analytics_events where log_id = ${logId}`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+/** Sets a log's case and event counts (after its events are loaded). */
+export async function setLogCounts(db: Db, id: number, counts: { cases: number; events: number }): Promise<void> {
+  await p(db).updateTable('analytics_logs').set(counts).where('id', '=', id).execute();
 }
 
 /** A log's events for flow analytics, by case, in time order, ties in file order. Times as UTC ms. */
