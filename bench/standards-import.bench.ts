@@ -9,10 +9,11 @@
  * Run: npx tsx bench/standards-import.bench.ts [--cases 50000] [--events-per-case 8] [--skip-synthetic]
  *      (PostgreSQL: set DATABASE_URL to an empty database)
  */
+
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
 import zlib from 'node:zlib';
 import { migrateToLatest, openDatabase } from '../src/db/database.ts';
 import { importAnalyticsLog } from '../src/modules/performance/event-log.service.ts';
@@ -62,7 +63,9 @@ async function writeSyntheticLog(file: string): Promise<void> {
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-bench-import-'));
-const h = await openDatabase(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : { dataDir: path.join(dir, 'db') });
+const h = await openDatabase(
+  process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : { dataDir: path.join(dir, 'db') },
+);
 await migrateToLatest(h.db);
 const out: string[] = [`event-log import on ${kind}, ${machine()}`];
 
@@ -104,7 +107,9 @@ if (!skipSynthetic) {
 }
 const bpic = path.join(SHARED_DATA, 'event-logs', 'bpic2013-incidents.csv.gz');
 for (const run of [1, 2]) {
-  await timed(`BPIC 2013 whole log, run ${run}`, () => importAnalyticsLog(h.db, { file: bpic, preset: 'bpic2013', log: `bpic2013-${run}` }));
+  await timed(`BPIC 2013 whole log, run ${run}`, () =>
+    importAnalyticsLog(h.db, { file: bpic, preset: 'bpic2013', log: `bpic2013-${run}` }),
+  );
 }
 await h.close();
 fs.rmSync(dir, { recursive: true, force: true });

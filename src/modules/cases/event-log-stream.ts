@@ -1,6 +1,7 @@
 /**
  * Streaming reader of service-desk event logs: the file is read in chunks (gzip inflated as a stream,
- * detected by its magic bytes), parsed by csv-parse's stream API, and each row checked by the same
+ * detected by its magic bytes), parsed by csv-parse's stream parser (`Parser`, a Transform), and each row
+ * checked by the same
  * `rowChecker` as the in-memory reader (`parseEventLog` in event-log-import.ts), so memory stays bounded by
  * one batch of checked events whatever the size of the log (40M events is about 4 GB of text). Same
  * contract as `parseEventLog`: a UTF-8 byte-order mark is skipped; a structural problem (not CSV, empty, a
@@ -14,7 +15,7 @@ import fs from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import { parse } from 'csv-parse';
+import { Parser } from 'csv-parse';
 import { AppError } from '../../server/errors.ts';
 import { checkHeader, type EventLogIssue, type EventLogSpec, type LogEvent, rowChecker } from './event-log-import.ts';
 
@@ -105,6 +106,42 @@ function isGzip(file: string): boolean {
 }
 
 /**
+ * csv-parse's stream parser, handing each record with its line to `onRecord` as it is parsed instead of
+ * queueing it on the readable side: the line is the parser's own counter at that moment (what its
+ * `info: true` option reports, without building two info objects per record), and no object-mode queue
+ * sits between parsing and checking. While a promise set in `pending` (a batch being written) is not
+ * settled, the parser takes no new input, so the file is read no faster than the database takes it.
+ */
+class RecordParser extends Parser {
+  pending: Promise<void> | null = null;
+  constructor(
+    options: ConstructorParameters<typeof Parser>[0],
+    private readonly onRecord: (record: string[], line: number) => void,
+  ) {
+    super(options);
+  }
+  override push(record: unknown): boolean {
+    if (record === null) return super.push(null);
+    this.onRecord(record as string[], this.info.lines);
+    return true;
+  }
+  private settle(cb: TransformCallback): TransformCallback {
+    return (err) => {
+      const p = this.pending;
+      if (err || !p) return cb(err);
+      this.pending = null;
+      p.then(() => cb(), cb);
+    };
+  }
+  override _transform(chunk: Buffer, enc: BufferEncoding, cb: TransformCallback): void {
+    super._transform(chunk, enc, this.settle(cb));
+  }
+  override _flush(cb: TransformCallback): void {
+    super._flush(this.settle(cb));
+  }
+}
+
+/**
  * Reads and checks an event log as a stream (see the module comment), handing checked events to
  * `opts.onBatch` in batches.
  * @param file path of the log (plain or gzip); `spec` from `resolveEventLogSpec`.
@@ -113,7 +150,11 @@ function isGzip(file: string): boolean {
  *   header); NotUtf8Error (see the module comment); Error when the file cannot be read; whatever `onBatch`
  *   throws.
  */
-export async function streamEventLog(file: string, spec: EventLogSpec, opts: EventLogStreamOptions): Promise<EventLogStreamResult> {
+export async function streamEventLog(
+  file: string,
+  spec: EventLogSpec,
+  opts: EventLogStreamOptions,
+): Promise<EventLogStreamResult> {
   const encoding = opts.encoding ?? 'utf-8';
   const batchSize = Math.max(1, opts.batchSize ?? 50_000);
   const maxIssues = opts.maxIssues ?? 1000;
@@ -123,22 +164,6 @@ export async function streamEventLog(file: string, spec: EventLogSpec, opts: Eve
   } catch (e) {
     throw new Error(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const parser = parse({
-    bom: true,
-    delimiter: spec.format.delimiter,
-    info: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    trim: true,
-  });
-  const stages: NodeJS.ReadWriteStream[] = [];
-  if (gzip) stages.push(zlib.createGunzip({ chunkSize: 256 * 1024 }));
-  stages.push(encoding === 'utf-8' ? new Utf8Check(opts.source) : new Windows1252ToUtf8());
-  const input = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
-  const feeding = pipeline([input, ...stages, parser] as unknown as readonly NodeJS.ReadWriteStream[]);
-  // the parser's errors come out of the iteration below; the pipeline's promise must not be left unhandled
-  feeding.catch(() => {});
-
   let check: ReturnType<typeof rowChecker> | null = null;
   let rowsRead = 0;
   let accepted = 0;
@@ -146,38 +171,61 @@ export async function streamEventLog(file: string, spec: EventLogSpec, opts: Eve
   const kept: EventLogIssue[] = [];
   let rejectedRows = 0;
   let batch: LogEvent[] = [];
+  let failure: unknown = null;
+  const parser = new RecordParser(
+    {
+      bom: true,
+      delimiter: spec.format.delimiter,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+    },
+    (record, line) => {
+      if (failure !== null) return;
+      try {
+        if (check === null) {
+          checkHeader(record, spec, opts.source);
+          check = rowChecker(record, spec);
+          return;
+        }
+        rowsRead++;
+        if (rowsRead % 50_000 === 0) opts.onProgress?.(rowsRead);
+        const e = check(record, line, issues);
+        if (e === null) {
+          rejectedRows++;
+          for (const i of issues) if (kept.length < maxIssues) kept.push(i);
+          issues.length = 0;
+          batch = [];
+          return;
+        }
+        accepted++;
+        if (rejectedRows > 0) return;
+        batch.push(e);
+        if (batch.length >= batchSize) {
+          const full = batch;
+          batch = [];
+          const before = parser.pending ?? Promise.resolve();
+          parser.pending = before.then(() => opts.onBatch(full));
+        }
+      } catch (err) {
+        failure = err;
+        parser.destroy(err as Error);
+      }
+    },
+  );
+  const stages: NodeJS.ReadWriteStream[] = [];
+  if (gzip) stages.push(zlib.createGunzip({ chunkSize: 256 * 1024 }));
+  stages.push(encoding === 'utf-8' ? new Utf8Check(opts.source) : new Windows1252ToUtf8());
+  const input = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
+  parser.resume(); // nothing is queued on its readable side; let it end
   try {
-    for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (check === null) {
-        checkHeader(rec.record, spec, opts.source);
-        check = rowChecker(rec.record, spec);
-        continue;
-      }
-      rowsRead++;
-      if (rowsRead % 50_000 === 0) opts.onProgress?.(rowsRead);
-      const e = check(rec.record, rec.info.lines, issues);
-      if (e === null) {
-        rejectedRows++;
-        for (const i of issues) if (kept.length < maxIssues) kept.push(i);
-        issues.length = 0;
-        batch = [];
-        continue;
-      }
-      accepted++;
-      if (rejectedRows > 0) continue;
-      batch.push(e);
-      if (batch.length >= batchSize) {
-        const full = batch;
-        batch = [];
-        await opts.onBatch(full);
-      }
-    }
-    await feeding;
-  } catch (e) {
+    await pipeline([input, ...stages, parser] as unknown as readonly NodeJS.ReadWriteStream[]);
+    if (failure !== null) throw failure;
+  } catch (e0) {
+    const e = failure ?? e0;
     input.destroy();
-    parser.destroy();
     if (e instanceof AppError || e instanceof NotUtf8Error) throw e;
-    const err = e as Error & { code?: string; lines?: number; cause?: unknown };
+    const err = e as Error & { code?: string; lines?: number };
     if (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR')
       throw new Error(`Cannot read ${file}: ${err.code}`);
     if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR')

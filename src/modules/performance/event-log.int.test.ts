@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
@@ -131,5 +132,81 @@ describe('malformed logs', () => {
     expect((await rejected(importAnalyticsLog(h.db, { ...opts, format: { delimiter: '\t' }, log: 'good', file }))).code).toBe(
       'ANALYTICS_LOG_EXISTS',
     );
+  });
+});
+
+describe('streaming import (batches of COPY)', () => {
+  const opts = { columns: { case: 'id', activity: 'act', timestamp: 'at', team: 'team', level: 'lvl' } };
+  /** A log of `cases` x 4 events; `bad` replaces the timestamp of those rows (0-based). */
+  const logText = (cases: number, d = ',', bad: Record<number, string> = {}) => {
+    const rows = [['id', 'act', 'at', 'team', 'lvl'].join(d)];
+    let i = 0;
+    for (let c = 0; c < cases; c++) {
+      for (let k = 0; k < 4; k++, i++) {
+        const at = bad[i] ?? new Date(Date.UTC(2024, 0, 1) + c * 60_000 + k * 3_600_000).toISOString();
+        rows.push([`C${c}`, k === 3 ? 'closed' : 'work', at, `T${(c + k) % 3}`, `L${1 + (k >> 1)}`].join(d));
+      }
+    }
+    return `${rows.join('\n')}\n`;
+  };
+  const count = async (log: string) =>
+    Number(
+      (
+        await sql<{ n: string }>`select count(*) as n from analytics_events e join analytics_logs l on l.id = e.log_id
+          where l.name = ${log}`.execute(h.db)
+      ).rows[0]?.n ?? 0,
+    );
+  const logs = async (log: string) =>
+    Number((await sql<{ n: string }>`select count(*) as n from analytics_logs where name = ${log}`.execute(h.db)).rows[0]?.n);
+
+  it('a log larger than one batch loads whole, with each row at its line', async () => {
+    const file = path.join(work, 'many.csv.gz');
+    fs.writeFileSync(file, zlib.gzipSync(`\ufeff${logText(1_000, ';')}`));
+    const r = await importAnalyticsLog(h.db, { ...opts, format: { delimiter: ';' }, log: 'many', file, batchSize: 300 });
+    expect([r.cases, r.events]).toEqual([1_000, 4_000]);
+    expect(await count('many')).toBe(4_000);
+    const rows = await sql<{ seq: number; case_id: string; at: Date; team: string; level: string }>`
+      select seq, case_id, at, team, level from analytics_events e join analytics_logs l on l.id = e.log_id
+      where l.name = 'many' and seq in (2, 1203, 4001) order by seq`.execute(h.db);
+    expect(rows.rows.map((x) => [x.seq, x.case_id, new Date(x.at).toISOString(), x.team, x.level])).toEqual([
+      [2, 'C0', '2024-01-01T00:00:00.000Z', 'T0', 'L1'],
+      [1203, 'C300', '2024-01-01T06:00:00.000Z', 'T1', 'L1'],
+      [4001, 'C999', '2024-01-01T19:39:00.000Z', 'T0', 'L2'],
+    ]);
+    const s = await logSummary(h.db, 'many');
+    expect([s.cases, s.events, s.teamHandoffs, s.level1OnlyCases, s.pushToFrontViolations]).toEqual([1_000, 4_000, 3_000, 0, 0]);
+  });
+
+  it('a bad row in the last batch writes nothing, and the issue has its line', async () => {
+    const file = path.join(work, 'late.csv');
+    fs.writeFileSync(file, logText(1_000, ',', { 3998: '2024-13-01T00:00Z' }));
+    const e = await rejected(importAnalyticsLog(h.db, { ...opts, log: 'late', file, batchSize: 300 }));
+    expect(e.code).toBe('IMPORT_REJECTED');
+    expect(e.issues).toEqual([expect.objectContaining({ line: 4_000, field: 'at', case: 'C999' })]);
+    expect(await count('late')).toBe(0);
+    expect(await logs('late')).toBe(0);
+  });
+
+  it('replacing a log with a bad file keeps the old one whole', async () => {
+    const good = path.join(work, 'keep.csv');
+    fs.writeFileSync(good, logText(100));
+    await importAnalyticsLog(h.db, { ...opts, log: 'keep', file: good, batchSize: 50 });
+    const bad = path.join(work, 'keep-bad.csv');
+    fs.writeFileSync(bad, logText(200, ',', { 10: 'soon', 799: 'later' }));
+    const e = await rejected(importAnalyticsLog(h.db, { ...opts, log: 'keep', file: bad, batchSize: 50, replace: true }));
+    expect(e.issues.map((i) => i.line)).toEqual([12, 801]);
+    expect(e.message).toMatch(/2 row\(s\) rejected \(first on line 12\)/);
+    expect(await count('keep')).toBe(400);
+  });
+
+  it('a log in Windows-1252 loads (read again after the UTF-8 attempt)', async () => {
+    const file = path.join(work, 'latin.csv');
+    fs.writeFileSync(file, Buffer.from(`${logText(300)}C9,work,2024-06-01T00:00Z,\xc9quipe,L1\n`, 'latin1'));
+    const r = await importAnalyticsLog(h.db, { ...opts, log: 'latin', file, batchSize: 100 });
+    expect(r.events).toBe(1_201);
+    const t = await sql<{ team: string }>`select team from analytics_events e join analytics_logs l on l.id = e.log_id
+      where l.name = 'latin' and seq = 1202`.execute(h.db);
+    expect(t.rows[0]?.team).toBe('Équipe');
+    expect(await count('latin')).toBe(1_201);
   });
 });

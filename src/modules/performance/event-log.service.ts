@@ -10,7 +10,12 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import { AppError } from '../../server/errors.ts';
-import { type EventLogColumns, type EventLogFormat, type EventLogPreset, resolveEventLogSpec } from '../cases/event-log-import.ts';
+import {
+  type EventLogColumns,
+  type EventLogFormat,
+  type EventLogPreset,
+  resolveEventLogSpec,
+} from '../cases/event-log-import.ts';
 import { NotUtf8Error, streamEventLog } from '../cases/event-log-stream.ts';
 import { recordImportRun } from '../reference/import-runs.repository.ts';
 import { type CaseFlow, caseFlow, flowsByTeam, type LogSummary, summarizeFlows } from './flow.ts';

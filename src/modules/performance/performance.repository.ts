@@ -540,7 +540,9 @@ export async function logEventCopier(db: Db, logId: number) {
 
 /** Distinct case ids of a log's stored events. */
 export async function countLogCases(db: Db, logId: number): Promise<number> {
-  const r = await sql<{ n: string }>`select count(distinct case_id) as n from analytics_events where log_id = ${logId}`.execute(db);
+  const r = await sql<{ n: string }>`select count(distinct case_id) as n from analytics_events where log_id = ${logId}`.execute(
+    db,
+  );
   return Number(r.rows[0]?.n ?? 0);
 }
 
