@@ -6,7 +6,7 @@
  * time, peak RSS sampled every 100 ms), then the whole BPIC 2013 log (`../shared/data`) twice (s). The
  * machine is shared: the load average is printed beside every figure, and the process CPU time (which on
  * PostgreSQL excludes the server's own work).
- * Run: npx tsx bench/standards-import.bench.ts [--cases 50000] [--events-per-case 8] [--skip-synthetic]
+ * Run: npx tsx bench/standards-import.bench.ts [--cases 50000] [--events-per-case 8] [--skip-synthetic] [--generate-only]
  *      (PostgreSQL: set DATABASE_URL to an empty database)
  */
 
@@ -27,6 +27,8 @@ const flag = (name: string, d: number) => {
 const N = flag('--cases', 50_000);
 const E = flag('--events-per-case', 8);
 const skipSynthetic = process.argv.includes('--skip-synthetic');
+/** Only write the synthetic log (kept for later runs) and stop. */
+const generateOnly = process.argv.includes('--generate-only');
 const kind = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const load = () =>
   os
@@ -62,6 +64,15 @@ async function writeSyntheticLog(file: string): Promise<void> {
   fs.renameSync(`${file}.part`, file);
 }
 
+const logFile = path.join(os.tmpdir(), `meridian-bench-import-${N}x${E}.csv.gz`);
+if (!skipSynthetic && !fs.existsSync(logFile)) {
+  const t0 = performance.now();
+  await writeSyntheticLog(logFile);
+  console.log(
+    `  (generated ${logFile}: ${(N * E).toLocaleString('en')} events, ${Math.round(fs.statSync(logFile).size / 2 ** 20)} MiB gzip, in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
+}
+if (generateOnly) process.exit(0);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-bench-import-'));
 const h = await openDatabase(
   process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : { dataDir: path.join(dir, 'db') },
@@ -89,14 +100,6 @@ async function timed(label: string, f: () => Promise<{ events: number; cases: nu
 }
 
 if (!skipSynthetic) {
-  const logFile = path.join(os.tmpdir(), `meridian-bench-import-${N}x${E}.csv.gz`);
-  if (!fs.existsSync(logFile)) {
-    const t0 = performance.now();
-    await writeSyntheticLog(logFile);
-    console.log(
-      `  (generated ${logFile}: ${(N * E).toLocaleString('en')} events, ${Math.round(fs.statSync(logFile).size / 2 ** 20)} MiB gzip, in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
-    );
-  }
   await timed(`synthetic log ${N.toLocaleString('en')} cases x ${E}`, () =>
     importAnalyticsLog(h.db, {
       file: logFile,

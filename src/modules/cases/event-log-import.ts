@@ -11,7 +11,9 @@
  * - `servicenow`: UCI dataset 498, "Incident management process enriched event log" (Amaral et al., 2018,
  *   CC BY 4.0); `d/M/yyyy H:mm` without zone (read as UTC), `?` for missing values; mapped to UNICTF / DMSPC.
  *
- * Any other log is read with an explicit column mapping. The import is all or nothing: a structural problem
+ * Any other log is read with an explicit column mapping. The file is read by the streaming reader
+ * (event-log-stream.ts, shared with the analytics import) and checked row by row by `rowChecker`; the checked
+ * events are kept in memory, since a case is built from all of its events. The import is all or nothing: a structural problem
  * (missing mapped column, wrong delimiter, not CSV) or any rejected row (no case id, bad timestamp, bad
  * priority, short row) rejects the file with every issue by line, and nothing is written. Accepted files are
  * written in one transaction with multi-row inserts; cases already imported (same source and external id)
@@ -22,8 +24,8 @@ import { parse } from 'csv-parse/sync';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import { AppError, type FieldIssue } from '../../server/errors.ts';
-import { readTextFile } from '../../server/files.ts';
 import { recordImportRun } from '../reference/import-runs.repository.ts';
+import { NotUtf8Error, streamEventLog } from './event-log-stream.ts';
 import { type CaseState, priorityOf } from './lifecycle.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -736,7 +738,8 @@ export function rowChecker(
 }
 
 /**
- * Parses and checks an event log without writing anything.
+ * Parses and checks an event log held in memory, without writing anything (the imports stream the file with
+ * `streamEventLog` instead; this form serves small texts and tests, with the same checks).
  * @param text the file's text (a UTF-8 BOM is stripped); `spec` from `resolveEventLogSpec`.
  * @returns the events in file order, the rows read (header excluded) and the rejected rows (by line).
  * @throws AppError IMPORT_REJECTED on a structural problem: not CSV, empty, or a mapped column missing from
@@ -1131,14 +1134,30 @@ export async function importEventLog(db: Kysely<Database>, opts: EventLogImportO
   await checkTarget(db, target);
   let rowsRead = 0;
   try {
-    const parsed = parseEventLog(readTextFile(opts.file), spec, {
-      source: file,
-      onProgress: (d, t) => opts.onProgress?.('reading', d, t),
-    });
+    // The streaming reader (event-log-stream.ts), its checked events kept: cases are built from all of them.
+    const events: LogEvent[] = [];
+    const read = (encoding: 'utf-8' | 'windows-1252') =>
+      streamEventLog(opts.file, spec, {
+        source: file,
+        encoding,
+        maxIssues: Number.POSITIVE_INFINITY,
+        onBatch: (batch) => {
+          for (const e of batch) events.push(e);
+        },
+        onProgress: (n) => opts.onProgress?.('reading', n, n),
+      });
+    let parsed: Awaited<ReturnType<typeof read>>;
+    try {
+      parsed = await read('utf-8');
+    } catch (e) {
+      if (!(e instanceof NotUtf8Error)) throw e;
+      events.length = 0;
+      parsed = await read('windows-1252');
+    }
     rowsRead = parsed.rowsRead;
     if (parsed.rejected.length) {
       const issues = capped(parsed.rejected);
-      const lines = new Set(parsed.rejected.map((i) => i.line)).size;
+      const lines = parsed.rejectedRows;
       const badTimes = parsed.rejected.filter((i) => i.field === spec.columns.timestamp).length;
       const hint =
         badTimes === rowsRead
@@ -1146,7 +1165,7 @@ export async function importEventLog(db: Kysely<Database>, opts: EventLogImportO
           : '';
       throw new AppError('IMPORT_REJECTED', `${file}: ${lines} row(s) rejected; nothing was imported${hint}`, { issues });
     }
-    const built = buildImportedCases(parsed.events, target);
+    const built = buildImportedCases(events, target);
     const existing = await findImportedExternalIds(db, target.source);
     const fresh = built.cases.filter((c) => !existing.has(c.externalId));
     const skipped = built.cases.filter((c) => existing.has(c.externalId)).map((c) => c.externalId);
