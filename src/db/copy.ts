@@ -20,7 +20,10 @@ type Db = Kysely<unknown> | Transaction<unknown>;
 
 /** A COPY in progress: `write` rows in COPY text format, then `end` (or `abort`). */
 export interface RowCopier {
-  /** Rows of the COPY text format, each ending in `\n` (see `copyText`). Waits when the database is behind. */
+  /**
+   * Rows of the COPY text format, each ending in `\n` (see `copyText`). On PostgreSQL returns once the
+   * previous write has been sent, so one write is in flight while the caller prepares the next.
+   */
   write(text: string): Promise<void>;
   /** Finishes the COPY. @returns the rows copied. @throws the database's error (constraint, bad value). */
   end(): Promise<number>;
@@ -127,16 +130,20 @@ function postgresCopier(
   done.catch(() => {});
   // node-postgres runs a submittable given as the query text; Kysely passes the text through unchanged.
   const started = conn.executeQuery({ sql: stream as unknown as string, parameters: [] } as unknown as CompiledQuery);
+  // One write in flight: the caller prepares the next rows while the server takes these (double buffering).
+  let drained: Promise<void> = Promise.resolve();
   return {
     async write(text) {
+      await drained;
       if (failure) throw failure;
       if (!stream.write(text)) {
-        await Promise.race([new Promise<void>((r) => stream.once('drain', () => r())), done]);
+        drained = Promise.race([new Promise<void>((r) => stream.once('drain', () => r())), done]);
       }
     },
     async end() {
       try {
         await started;
+        await drained;
         stream.end();
         await done;
         return stream.rowCount;
