@@ -16,7 +16,6 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 
-type Db = Kysely<unknown> | Transaction<unknown>;
 
 /** A COPY in progress: `write` rows in COPY text format, then `end` (or `abort`). */
 export interface RowCopier {
@@ -52,10 +51,10 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * (give the transaction, so that the rows go or stay with it).
  * @param opts.batchBytes PGlite only: bytes of rows per COPY statement (default 8 MiB).
  * @returns a `RowCopier`; call `end()` before anything else runs on the transaction.
- * @throws Error when the database is neither PGlite nor node-postgres.
+ * A connection that is not PGlite's is taken to be node-postgres's (the two kinds `openDatabase` opens).
  */
-export async function copyRows(
-  db: Db,
+export async function copyRows<DB>(
+  db: Kysely<DB> | Transaction<DB>,
   table: string,
   columns: readonly string[],
   opts: { batchBytes?: number } = {},

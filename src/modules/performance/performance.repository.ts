@@ -523,7 +523,7 @@ const EVENT_COLUMNS = ['log_id', 'seq', 'case_id', 'at', 'activity', 'team', 're
  * Each row is one line of COPY text; times go as ISO 8601 UTC.
  */
 export async function logEventCopier(db: Db, logId: number) {
-  const copier = await copyRows(db as Kysely<unknown>, 'analytics_events', EVENT_COLUMNS);
+  const copier = await copyRows(db, 'analytics_events', EVENT_COLUMNS);
   const prefix = `${logId}\t`;
   return {
     write(rows: readonly LogEventRow[]): Promise<void> {
