@@ -16,7 +16,6 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 
-
 /** A COPY in progress: `write` rows in COPY text format, then `end` (or `abort`). */
 export interface RowCopier {
   /**
