@@ -1,9 +1,11 @@
 /**
  * Real service-desk logs loaded for flow analytics (`meridian import event-log FILE --log NAME`): the file
- * is read and checked by the cases import's reader (src/modules/cases/event-log-import.ts: presets, column
- * mapping, timestamp formats and zones, delimiter, BOM, gzip, rejection by line), then stored as events
- * (case id, activity, time, team, resource, level, SLA flag) in `analytics_events`, all or nothing, in one
- * transaction. The SLA flag is a column read as a boolean (`true/false`, `yes/no`, `1/0`, `met/breached`);
+ * is streamed through the reader shared with the cases import (src/modules/cases/event-log-stream.ts, with the
+ * checks of event-log-import.ts: presets, column mapping, timestamp formats and zones, delimiter, BOM, gzip,
+ * rejection by line) and its events (case id, activity, time, team, resource, level, SLA flag) copied into
+ * `analytics_events` batch by batch with COPY (src/db/copy.ts), all or nothing, in one transaction: a
+ * rejected row stops the copy and rolls it back, after every rejected row has been read and reported
+ * (decision 0017). Memory stays bounded whatever the size of the log. The SLA flag is a column read as a boolean (`true/false`, `yes/no`, `1/0`, `met/breached`);
  * the ServiceNow preset reads `made_sla`.
  */
 import path from 'node:path';
@@ -60,7 +62,9 @@ export function slaFlag(raw: string | undefined): boolean | null {
 }
 
 /**
- * Loads a log for analytics, all or nothing.
+ * Loads a log for analytics, all or nothing (see the module comment), reading it as UTF-8 and, when it is not,
+ * again as Windows-1252.
+ * @param opts.batchSize events per COPY write (default 50,000).
  * @returns the log's name, cases, events, whether it has levels and an SLA flag, and the time taken (ms).
  * @throws AppError VALIDATION_FAILED (bad options: unknown preset, delimiter not one character, bad zone or
  *   timestamp format, missing case/activity/timestamp mapping), IMPORT_REJECTED (a mapped column missing

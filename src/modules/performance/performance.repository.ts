@@ -498,22 +498,6 @@ export interface LogEventRow {
   slaMet: boolean | null;
 }
 
-/**
- * Inserts events with one array parameter per column (`unnest`), `chunk` rows per statement: a few
- * statements for a whole log instead of one bind parameter per value.
- */
-export async function insertLogEvents(db: Db, logId: number, events: readonly LogEventRow[], chunk = 20_000): Promise<void> {
-  for (let i = 0; i < events.length; i += chunk) {
-    const part = events.slice(i, i + chunk);
-    await sql`insert into analytics_events (log_id, seq, case_id, at, activity, team, resource, level, sla_met)
-      select ${logId}, * from unnest(
-        ${part.map((e) => e.seq)}::int[], ${part.map((e) => e.caseId)}::text[],
-        ${part.map((e) => new Date(e.at).toISOString())}::timestamptz[], ${part.map((e) => e.activity)}::text[],
-        ${part.map((e) => e.team)}::text[], ${part.map((e) => e.resource)}::text[], ${part.map((e) => e.level)}::text[],
-        ${part.map((e) => e.slaMet)}::boolean[])`.execute(db);
-  }
-}
-
 /** The columns a log's events are copied into, in the order `logEventCopier` writes them. */
 const EVENT_COLUMNS = ['log_id', 'seq', 'case_id', 'at', 'activity', 'team', 'resource', 'level', 'sla_met'] as const;
 
