@@ -30,13 +30,14 @@ const COUNTERS = [
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`create function performance_hist_bucket(ms bigint) returns int language sql immutable strict as $$
-    select case when ms < 64 then greatest(ms, 0)::int
-      else 64 + (e - 6) * 32 + ((ms >> (e - 5)) - 32)::int end
-    from (select floor(ln(greatest(ms, 1)::float8) / ln(2::float8))::int as f) a,
-      lateral (select f - (case when (1::bigint << f) > ms then 1 else 0 end)
-        + (case when (1::bigint << (f + 1)) <= ms then 1 else 0 end) as e) b
-  $$`.execute(db);
+  // one expression (no FROM, not strict) so that PostgreSQL inlines it into bulk queries
+  const f = 'floor(ln(greatest(ms, 1)::float8) / ln(2::float8))::int';
+  const e = `(${f} - (case when (1::bigint << ${f}) > ms then 1 else 0 end) + (case when (1::bigint << (${f} + 1)) <= ms then 1 else 0 end))`;
+  await sql
+    .raw(`create function performance_hist_bucket(ms bigint) returns int language sql immutable as $$
+    select case when ms < 64 then greatest(ms, 0)::int else 64 + (${e} - 6) * 32 + ((ms >> (${e} - 5)) - 32)::int end
+  $$`)
+    .execute(db);
   await sql`create function performance_hist_add(h jsonb, d jsonb) returns jsonb language sql immutable as $$
     select coalesce(jsonb_object_agg(k, n) filter (where n <> 0), '{}'::jsonb)
     from (select k, sum(v::bigint) as n
