@@ -12,7 +12,9 @@
  * Beside each figure: this process's CPU time (`process.cpuUsage()`; PostgreSQL's own CPU is not in it) and
  * the load average. The import measurement moved to `bench/standards-import.bench.ts`.
  * The issue's full size is --cases 5000000; see docs/performance.md.
- * Run: npx tsx bench/standards.bench.ts [--cases 50000]   (PostgreSQL: set DATABASE_URL to an empty database)
+ * Run: npx tsx bench/standards.bench.ts [--cases 50000] [--data-dir DIR]
+ *   PostgreSQL: set DATABASE_URL to an empty database. A database already seeded by this bench (PostgreSQL,
+ *   or PGlite kept in --data-dir DIR) is measured again without seeding.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,8 +31,9 @@ const flag = (name: string, d: number) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : d;
 };
-const N = flag('--cases', 50_000);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-bench-standards-'));
+let N = flag('--cases', 50_000);
+const keep = process.argv.includes('--data-dir') ? process.argv[process.argv.indexOf('--data-dir') + 1] : undefined;
+const dir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-bench-standards-'));
 const m = await openMeridian({
   dataDir: path.join(dir, 'db'),
   databaseUrl: process.env.DATABASE_URL || undefined,
@@ -60,22 +63,32 @@ async function step(name: string, f: () => Promise<unknown>) {
   console.error(`seed: ${name} done in ${((performance.now() - s) / 1000).toFixed(1)} s (load ${load()})`);
 }
 
-// --- seed: cases, facts, roll-ups (five years ending last month)
+// --- seed: cases, facts, roll-ups (five years ending last month); a database already seeded is reused
 const now = new Date();
 const t0 = performance.now();
-const indexes = (
-  await sql<{ indexname: string; indexdef: string }>`select indexname, indexdef from pg_indexes
+const already = Number(
+  (await sql<{ n: string }>`select count(*) as n from cases where source = 'bench'`.execute(m.db)).rows[0]?.n ?? 0,
+);
+if (already > 0) {
+  N = already;
+  steps.push('reused: seeded by an earlier run');
+} else await seed();
+const seeded = performance.now() - t0;
+
+async function seed() {
+  const indexes = (
+    await sql<{ indexname: string; indexdef: string }>`select indexname, indexdef from pg_indexes
     where schemaname = current_schema() and tablename = 'cases'
       and indexname not in (select conname from pg_constraint where conrelid = 'cases'::regclass)`.execute(m.db)
-).rows;
-await step('drop secondary indexes of cases', async () => {
-  for (const i of indexes) await sql`drop index ${sql.id(i.indexname)}`.execute(m.db);
-});
-const CHUNK = 500_000;
-await step('cases', async () => {
-  for (let done = 0; done < N; done += CHUNK) {
-    const n = Math.min(CHUNK, N - done);
-    await sql`
+  ).rows;
+  await step('drop secondary indexes of cases', async () => {
+    for (const i of indexes) await sql`drop index ${sql.id(i.indexname)}`.execute(m.db);
+  });
+  const CHUNK = 500_000;
+  await step('cases', async () => {
+    for (let done = 0; done < N; done += CHUNK) {
+      const n = Math.min(CHUNK, N - done);
+      await sql`
       with p as (select array_agg(code order by code) a from (select code from providers order by code limit 15) x),
            s as (select array_agg(code order by code) a from (select code from services order by code limit 40) x),
            e as (select array_agg(code order by code) a from (select code from client_entities order by code limit 235) x)
@@ -88,13 +101,13 @@ await step('cases', async () => {
         ${now}::timestamptz - make_interval(mins => ((g * 2654435761::bigint) % (60 * 30 * 24 * 60))::int) - interval '31 days',
         ${now}::timestamptz, ${now}::timestamptz, 'bench', g::text
       from generate_series(${done + 1}::int, ${done + n}::int) g, p, s, e`.execute(m.db);
-  }
-});
-await step('re-create indexes of cases', async () => {
-  for (const i of indexes) await sql.raw(i.indexdef).execute(m.db);
-});
-await step('facts', () =>
-  sql`insert into performance_case_facts (case_id, provider_code, service_code, entity_code, month, time_zone,
+    }
+  });
+  await step('re-create indexes of cases', async () => {
+    for (const i of indexes) await sql.raw(i.indexdef).execute(m.db);
+  });
+  await step('facts', () =>
+    sql`insert into performance_case_facts (case_id, provider_code, service_code, entity_code, month, time_zone,
     fr_state, fr_ms, nr_state, nr_ms, res_state, res_ms, resolved, reopened, provider_handoffs, team_handoffs, ping_pong,
     end_to_end_ms, updated_at)
   select id, provider_code, service_code, entity_code, to_char(created_at at time zone 'UTC', 'YYYY-MM'), 'UTC',
@@ -102,9 +115,9 @@ await step('facts', () =>
     null, null, case when id % 20 = 0 then 'breached' else 'met' end, (id * 104729) % 180000000,
     true, id % 25 = 0, (id % 7 = 0)::int + (id % 49 = 0)::int, (id % 3)::int, id % 50 = 0, (id * 15485863) % 864000000, now()
   from cases where source = 'bench'`.execute(m.db),
-);
-await step('roll-up counters', () =>
-  sql`insert into performance_rollups (provider_code, service_code, entity_code, month, cases, fr_met, fr_decided, nr_met,
+  );
+  await step('roll-up counters', () =>
+    sql`insert into performance_rollups (provider_code, service_code, entity_code, month, cases, fr_met, fr_decided, nr_met,
     nr_decided, res_met, res_decided, resolved, reopened, provider_handoffs, team_handoffs, ping_pong)
   select provider_code, service_code, entity_code, month, count(*),
     count(*) filter (where fr_state = 'met'), count(*) filter (where fr_state in ('met','breached')),
@@ -112,11 +125,11 @@ await step('roll-up counters', () =>
     count(*) filter (where resolved), count(*) filter (where reopened), sum(provider_handoffs), sum(team_handoffs),
     count(*) filter (where ping_pong)
   from performance_case_facts group by 1, 2, 3, 4`.execute(m.db),
-);
-// the migration's own fill: histograms of the cells from the facts, then the provider x month level
-await step('histograms and provider level (fillHistograms)', () => fillHistograms(m.db as unknown as Kysely<unknown>));
-await step('analyze', () => sql`analyze`.execute(m.db));
-const seeded = performance.now() - t0;
+  );
+  // the migration's own fill: histograms of the cells from the facts, then the provider x month level
+  await step('histograms and provider level (fillHistograms)', () => fillHistograms(m.db as unknown as Kysely<unknown>));
+  await step('analyze', () => sql`analyze`.execute(m.db));
+}
 
 /** Median and p95 of `runs` timings (ms), with this process's CPU time per run (ms) and the load average. */
 async function time(runs: number, f: () => Promise<unknown>) {
@@ -196,4 +209,4 @@ const out = [
 ];
 console.log(out.join('\n'));
 await m.close();
-fs.rmSync(dir, { recursive: true, force: true });
+if (!keep) fs.rmSync(dir, { recursive: true, force: true });

@@ -481,7 +481,10 @@ export async function rollupAggregates(
 
 const ZERO_COUNTERS = () => Object.fromEntries(ROLLUP_COUNTERS.map((k) => [k, 0])) as Record<RollupCounter, number>;
 
-/** The cases behind a figure: facts joined to their cases, at most `limit`, with the total. */
+/**
+ * The cases behind a figure: facts in `order` (ties by case id), the first `limit` joined to their cases,
+ * with the total. Only the listed rows are joined to `cases` (the total is counted on the facts).
+ */
 export async function factsOfCases(
   db: Db,
   q: {
@@ -494,11 +497,11 @@ export async function factsOfCases(
   },
 ) {
   const r = await sql<CaseFactRow & { reference: string; title: string; state: string; total: string }>`
-    select f.*, c.reference, c.title, c.state, count(*) over () as total
-    from ${source('facts', q.open, q.closed, q.filter)} f join cases c on c.id = f.case_id
-    where ${q.where}
-    order by ${q.order}, c.reference
-    limit ${q.limit}`.execute(db);
+    select f.*, c.reference, c.title, c.state
+    from (select f.*, count(*) over () as total from ${source('facts', q.open, q.closed, q.filter)} f
+      where ${q.where} order by ${q.order}, f.case_id limit ${q.limit}) f
+    join cases c on c.id = f.case_id
+    order by ${q.order}, f.case_id`.execute(db);
   return { rows: r.rows, total: Number(r.rows[0]?.total ?? 0) };
 }
 
