@@ -436,7 +436,7 @@ export const providerLevel = (f: FactFilter) => !f.entity && !f.serviceLine && !
  * Counters and histograms per provider and period. Unfiltered (or by provider only) from the provider x
  * month level (`performance_provider_rollups`, frozen copy for closed months: one row per provider and
  * month), summed here; otherwise from the cells (`performance_rollups`), counters summed by `rollupSums` and
- * histogram buckets summed in SQL. Never reads the per-case facts.
+ * histogram buckets summed in SQL (one jsonb per provider and period). Never reads the per-case facts.
  */
 export async function rollupAggregates(
   db: Db,
@@ -469,13 +469,16 @@ export async function rollupAggregates(
     return [...out.values()];
   }
   for (const s of await rollupSums(db, q)) Object.assign(row(s.provider, s.period), s);
-  const h = await sql<{ provider: string; period: string; hist: RollupHistogram; bucket: string; n: string }>`
-    select provider_code as provider, ${periodSql(q.granularity, q.label)} as period, x.hist, x.bucket, sum(x.n::bigint) as n
-    from ${source('rollups', q.open, q.closed, q.filter)} r
-      cross join lateral (select 'fr_hist' as hist, key as bucket, value as n from jsonb_each_text(r.fr_hist)
-        union all select 'res_hist', key, value from jsonb_each_text(r.res_hist)) x
-    group by 1, 2, 3, 4`.execute(db);
-  for (const x of h.rows) addHistogram(row(x.provider, x.period)[x.hist], { [x.bucket]: Number(x.n) });
+  const h = await sql<{ provider: string; period: string; hist: RollupHistogram; h: Record<string, number> | string }>`
+    select provider, period, hist, jsonb_object_agg(bucket, n) as h
+    from (select provider_code as provider, ${periodSql(q.granularity, q.label)} as period, x.hist, x.bucket,
+        sum(x.n::bigint) as n
+      from ${source('rollups', q.open, q.closed, q.filter)} r
+        cross join lateral (select 'fr_hist' as hist, key as bucket, value as n from jsonb_each_text(r.fr_hist)
+          union all select 'res_hist', key, value from jsonb_each_text(r.res_hist)) x
+      group by 1, 2, 3, 4) b
+    group by 1, 2, 3`.execute(db);
+  for (const x of h.rows) addHistogram(row(x.provider, x.period)[x.hist], x.h);
   return [...out.values()];
 }
 
