@@ -1,8 +1,9 @@
 /**
  * All SQL of the performance module: standards (versioned), manual values, the per-case facts and their
- * roll-ups per provider x service x client entity x local month, closed (frozen) months, the aggregates the
- * dashboard and drill-down read, and the analytics logs. Tables typed here (`PerformanceTables`, added with
- * `withTables`) beside migration 20261129T2100-performance.
+ * roll-ups (counters and histograms of business time) per provider x service x client entity x local month
+ * and per provider x local month, closed (frozen) months, the aggregates the dashboard and drill-down read,
+ * and the analytics logs. Tables typed here (`PerformanceTables`, added with `withTables`) beside migrations
+ * 20261129T2100-performance and 20261130T0300-performance-histograms (decision 0018).
  */
 import { type ColumnType, type Generated, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
@@ -67,7 +68,7 @@ type RollupRow = { provider_code: string; service_code: string; entity_code: str
 type ProviderRollupRow = { provider_code: string; month: string } & Record<RollupCounter, Big> &
   Record<RollupHistogram, HistColumn>;
 
-/** Table types of the performance module (migration 20261129T2100-performance). */
+/** Table types of the performance module (migrations 20261129T2100-performance, 20261130T0300-performance-histograms). */
 export type PerformanceTables = {
   performance_standards: {
     id: Generated<number>;
