@@ -18,6 +18,9 @@
 import type { AssignmentVector, IndexedInstance } from './model.ts';
 
 const OWN = -1;
+/** The subgradient stops when the bound rose by less than STALL_RISE (relative) in STALL_WINDOW iterations. */
+const STALL_WINDOW = 60;
+const STALL_RISE = 1e-5;
 
 /**
  * The instance flattened for the relaxation: customers (a demand, or one entity's demands of one service
@@ -253,7 +256,7 @@ function solveUfl(f: FlatInstance, e: number, cc: Float64Array, pick: Int32Array
     for (let g = 0; g < G; g++) {
       const v = cost[g * m + j] as number;
       const nx = suffix[(i + 1) * G + g] as number;
-      suffix[i * G + g] = v < nx ? v : nx;
+      suffix[i * G + g] = Math.min(v, nx);
     }
   }
   // Incumbent: add facilities greedily (by order) while they pay, then drop those that do not.
@@ -313,9 +316,9 @@ function solveUfl(f: FlatInstance, e: number, cc: Float64Array, pick: Int32Array
       const so = stack[base + g] as number;
       const sfx = suffix[(i + 1) * G + g] as number;
       const cj = cost[g * m + j] as number;
-      const withJ = so < cj ? so : cj;
-      lbOpen += withJ < sfx ? withJ : sfx;
-      lbClosed += so < sfx ? so : sfx;
+      const withJ = Math.min(so, cj);
+      lbOpen += Math.min(withJ, sfx);
+      lbClosed += Math.min(so, sfx);
     }
     const next = (i + 1) * G;
     const goOpen = () => {
@@ -323,7 +326,7 @@ function solveUfl(f: FlatInstance, e: number, cc: Float64Array, pick: Int32Array
       for (let g = 0; g < G; g++) {
         const so = stack[base + g] as number;
         const cj = cost[g * m + j] as number;
-        stack[next + g] = so < cj ? so : cj;
+        stack[next + g] = Math.min(so, cj);
       }
       cur[i] = 1;
       dfs(i + 1, fixed + F);
@@ -464,7 +467,8 @@ function repair(f: FlatInstance, sol: Solution, customersOfRow: Int32Array[]): b
         for (const g of customersOfRow[r] as Int32Array) {
           const k0 = sol.pick[g] as number;
           let q = 0;
-          for (let t = f.termStart[k0] as number; t < (f.termStart[k0 + 1] as number); t++) if (f.termRow[t] === r) q += f.termQty[t] as number;
+          for (let t = f.termStart[k0] as number; t < (f.termStart[k0 + 1] as number); t++)
+            if (f.termRow[t] === r) q += f.termQty[t] as number;
           if (q === 0) continue;
           for (let k = f.choiceStart[g] as number; k < (f.choiceStart[g + 1] as number); k++) {
             if (k === k0 || !sol.fits(g, k)) continue;
@@ -485,17 +489,72 @@ function repair(f: FlatInstance, sol: Solution, customersOfRow: Int32Array[]): b
 }
 
 /**
+ * Re-optimises one entity's plan, the others fixed: with the loads of the other entities, a choice of
+ * the entity's customer is allowed when it fits the capacity left; the entity's facility-location problem
+ * over the allowed choices (base costs, fixed charge per provider) is solved exactly and applied when it
+ * is cheaper. An entity has one demand per service, so its choices never share a capacity row; the
+ * result is checked anyway and undone if it overloads a row.
+ */
+class EntityReoptimiser {
+  private cc: Float64Array;
+  private pick: Int32Array;
+  constructor(
+    private f: FlatInstance,
+    private scratch: UflScratch,
+  ) {
+    this.cc = new Float64Array(f.choiceProvider.length);
+    this.pick = new Int32Array(f.customerEntity.length);
+  }
+  run(sol: Solution, e: number): boolean {
+    const f = this.f;
+    const g0 = f.entityStart[e] as number;
+    const g1 = f.entityStart[e + 1] as number;
+    const P = f.providers.length;
+    let current = 0;
+    for (let g = g0; g < g1; g++) {
+      current += f.choiceBase[sol.pick[g] as number] as number;
+      for (let k = f.choiceStart[g] as number; k < (f.choiceStart[g + 1] as number); k++)
+        this.cc[k] = sol.fits(g, k) ? (f.choiceBase[k] as number) : Number.POSITIVE_INFINITY;
+    }
+    for (let p = 0; p < P; p++) if ((sol.relCount[e * P + p] as number) > 0) current += f.fixedUsd;
+    const v = solveUfl(f, e, this.cc, this.pick, this.scratch, 50_000);
+    if (!(v < current - 1e-6 * Math.max(1, Math.abs(current)))) return false;
+    const undo: Array<[number, number]> = [];
+    for (let g = g0; g < g1; g++) {
+      const k = this.pick[g] as number;
+      if (k < 0 || k === sol.pick[g]) continue;
+      undo.push([g, sol.pick[g] as number]);
+      sol.move(g, k);
+    }
+    if (sol.overloaded().length > 0) {
+      for (let u = undo.length - 1; u >= 0; u--) sol.move((undo[u] as [number, number])[0], (undo[u] as [number, number])[1]);
+      return false;
+    }
+    return undo.length > 0;
+  }
+}
+
+/**
  * Local search on a feasible solution, every move keeping every constraint: (1) move a customer to a
  * cheaper choice that fits; (2) close a relationship (entity, provider) by moving all its customers to
  * their best fitting alternatives; (3) swap two customers of the same service between providers when
  * both fit. Stops at a local optimum or at `deadline` (performance.now() ms).
  */
-function localSearch(f: FlatInstance, sol: Solution, customersOfRow: Int32Array[], deadline: number): void {
+function localSearch(
+  f: FlatInstance,
+  sol: Solution,
+  customersOfRow: Int32Array[],
+  deadline: number,
+  swaps: boolean,
+  reopt: EntityReoptimiser,
+): void {
   const G = f.customerEntity.length;
   const P = f.providers.length;
   let improved = true;
   while (improved && performance.now() < deadline) {
     improved = false;
+    // (0) re-optimise each entity's whole plan against the others' loads.
+    for (let e = 0; e < f.numEntities && performance.now() < deadline; e++) if (reopt.run(sol, e)) improved = true;
     // (1) single moves.
     for (let g = 0; g < G; g++) {
       let bk = -1;
@@ -543,18 +602,20 @@ function localSearch(f: FlatInstance, sol: Solution, customersOfRow: Int32Array[
           }
         }
         if (ok && sol.value < before - 1e-6) improved = true;
-        else for (let u = undo.length - 1; u >= 0; u--) sol.move((undo[u] as [number, number])[0], (undo[u] as [number, number])[1]);
+        else
+          for (let u = undo.length - 1; u >= 0; u--) sol.move((undo[u] as [number, number])[0], (undo[u] as [number, number])[1]);
       }
     }
     // (3) swaps within a capacity row pair: customer a on row r, customer b on another provider's row of
     // the same service; both single-row customers.
-    for (let r = 0; r < f.rowCap.length && performance.now() < deadline; r++) {
+    for (let r = 0; swaps && r < f.rowCap.length && performance.now() < deadline; r++) {
       if (!f.rowBinds[r]) continue;
       const list = customersOfRow[r] as Int32Array;
       for (const a of list) {
         if (performance.now() > deadline) break;
         const ka = sol.pick[a] as number;
-        if ((f.termStart[ka + 1] as number) - (f.termStart[ka] as number) !== 1 || f.termRow[f.termStart[ka] as number] !== r) continue;
+        if ((f.termStart[ka + 1] as number) - (f.termStart[ka] as number) !== 1 || f.termRow[f.termStart[ka] as number] !== r)
+          continue;
         const qa = f.termQty[f.termStart[ka] as number] as number;
         // Try b currently elsewhere whose choice set includes provider of r and a's choice set includes b's provider.
         const pa = f.choiceProvider[ka] as number;
@@ -565,11 +626,16 @@ function localSearch(f: FlatInstance, sol: Solution, customersOfRow: Int32Array[
           if (pb === pa) continue;
           // a -> pb, b -> pa.
           let ka2 = -1;
-          for (let k = f.choiceStart[a] as number; k < (f.choiceStart[a + 1] as number); k++) if (f.choiceProvider[k] === pb) ka2 = k;
+          for (let k = f.choiceStart[a] as number; k < (f.choiceStart[a + 1] as number); k++)
+            if (f.choiceProvider[k] === pb) ka2 = k;
           let kb2 = -1;
-          for (let k = f.choiceStart[b] as number; k < (f.choiceStart[b + 1] as number); k++) if (f.choiceProvider[k] === pa) kb2 = k;
+          for (let k = f.choiceStart[b] as number; k < (f.choiceStart[b + 1] as number); k++)
+            if (f.choiceProvider[k] === pa) kb2 = k;
           if (ka2 < 0 || kb2 < 0) continue;
-          const qb = (f.termStart[kb2 + 1] as number) - (f.termStart[kb2] as number) === 1 ? (f.termQty[f.termStart[kb2] as number] as number) : -1;
+          const qb =
+            (f.termStart[kb2 + 1] as number) - (f.termStart[kb2] as number) === 1
+              ? (f.termQty[f.termStart[kb2] as number] as number)
+              : -1;
           if (qb < 0) continue;
           // Capacity: row r gets -qa + qb; b's old row gets -qb + qa (if pb is a provider).
           if ((sol.load[r] as number) - qa + qb > (f.rowCap[r] as number) * (1 + 1e-12) + 1e-9) continue;
@@ -656,6 +722,7 @@ export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): L
   }
   const customersOfRow = rowLists.map((l) => Int32Array.from(l));
 
+  const reopt = new EntityReoptimiser(f, new UflScratch(f.providers.length));
   let best: Solution | null = null;
   const tryPrimal = (candidate: Int32Array, lsBudgetMs: number) => {
     const tp = performance.now();
@@ -668,10 +735,10 @@ export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): L
   const tryPrimalInner = (candidate: Int32Array, lsBudgetMs: number) => {
     const sol = new Solution(f, candidate);
     if (!repair(f, sol, customersOfRow)) return;
-    localSearch(f, sol, customersOfRow, Math.min(deadline, performance.now() + lsBudgetMs));
+    localSearch(f, sol, customersOfRow, Math.min(deadline, performance.now() + lsBudgetMs), false, reopt);
     if (!best || sol.value < best.value - 1e-6) best = sol;
   };
-  if (opts.start && opts.start.every((p) => p !== undefined)) {
+  if (opts.start?.every((p) => p !== undefined)) {
     const startPick = new Int32Array(G);
     let ok = true;
     for (let g = 0; g < G && ok; g++) {
@@ -685,7 +752,7 @@ export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): L
       if (found < 0) ok = false;
       else startPick[g] = found;
     }
-    if (ok) tryPrimal(startPick, opts.timeLimitMs / 4);
+    if (ok) tryPrimal(startPick, opts.timeLimitMs / 10);
   }
 
   let lower = Number.NEGATIVE_INFINITY;
@@ -701,11 +768,14 @@ export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): L
   const gradient = new Float64Array(R);
   const pooled = new Uint8Array(K);
   let lastPrimalAt = -1;
-  while (iterations < maxIt && performance.now() < deadline) {
+  // The last part of the budget goes to a thorough local search of the best solution.
+  const loopEnd = deadline - opts.timeLimitMs * 0.15;
+  while (iterations < maxIt && performance.now() < loopEnd) {
     iterations++;
     for (let k = 0; k < K; k++) {
       let v = f.choiceBase[k] as number;
-      for (let t = f.termStart[k] as number; t < (f.termStart[k + 1] as number); t++) v += (lambda[f.termRow[t] as number] as number) * (f.termQty[t] as number);
+      for (let t = f.termStart[k] as number; t < (f.termStart[k + 1] as number); t++)
+        v += (lambda[f.termRow[t] as number] as number) * (f.termQty[t] as number);
       cc[k] = v;
     }
     let L = 0;
@@ -722,7 +792,8 @@ export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): L
     gradient.fill(0);
     for (let g = 0; g < G; g++) {
       const k = pick[g] as number;
-      for (let t = f.termStart[k] as number; t < (f.termStart[k + 1] as number); t++) gradient[f.termRow[t] as number] = (gradient[f.termRow[t] as number] as number) + (f.termQty[t] as number);
+      for (let t = f.termStart[k] as number; t < (f.termStart[k + 1] as number); t++)
+        gradient[f.termRow[t] as number] = (gradient[f.termRow[t] as number] as number) + (f.termQty[t] as number);
     }
     let norm = 0;
     let violated = false;
@@ -753,7 +824,13 @@ export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): L
     trace.push({ ms: performance.now() - t0, lower, upper: ub });
     if (ub !== null && (ub - lower) / Math.abs(ub) <= opts.relativeGap) break;
     if (norm === 0) break;
-    if (sinceImprove >= 20) {
+    // Stalled: the bound rose by less than STALL_RISE (relative) over the last STALL_WINDOW iterations.
+    if (
+      iterations > STALL_WINDOW &&
+      lower - (trace[iterations - 1 - STALL_WINDOW]?.lower ?? lower) < STALL_RISE * Math.abs(lower)
+    )
+      break;
+    if (sinceImprove >= 30) {
       theta /= 2;
       sinceImprove = 0;
       if (theta < 1e-4) break;
@@ -762,17 +839,23 @@ export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): L
     const step = (theta * Math.max(target - L, 1e-6 * Math.abs(L))) / norm;
     for (let r = 0; r < R; r++) {
       const v = (lambda[r] as number) + step * (gradient[r] as number);
-      lambda[r] = v > 0 ? v : 0;
+      lambda[r] = Math.max(v, 0);
     }
   }
   const exact = lastUflExact;
   const sol = best as Solution | null;
+  if (sol && (sol.value - lower) / Math.abs(sol.value) > opts.relativeGap) {
+    const tp = performance.now();
+    localSearch(f, sol, customersOfRow, deadline, true, reopt);
+    stats.primalMs += performance.now() - tp;
+  }
   const assignment: AssignmentVector = sol ? ix.instance.demands.map(() => undefined) : [];
   if (sol) {
     for (let g = 0; g < G; g++) {
       const k = sol.pick[g] as number;
       const p = f.choiceProvider[k] as number;
-      for (let j = f.demandStart[g] as number; j < (f.demandStart[g + 1] as number); j++) assignment[f.demandIndex[j] as number] = p === OWN ? null : f.providers[p];
+      for (let j = f.demandStart[g] as number; j < (f.demandStart[g + 1] as number); j++)
+        assignment[f.demandIndex[j] as number] = p === OWN ? null : f.providers[p];
     }
   }
   // The pool: choices some relaxation or the incumbent used (for a restricted MIP).
@@ -794,7 +877,8 @@ export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): L
   if (sol && exact) {
     for (let k = 0; k < K; k++) {
       let v = f.choiceBase[k] as number;
-      for (let t = f.termStart[k] as number; t < (f.termStart[k + 1] as number); t++) v += (bestLambda[f.termRow[t] as number] as number) * (f.termQty[t] as number);
+      for (let t = f.termStart[k] as number; t < (f.termStart[k + 1] as number); t++)
+        v += (bestLambda[f.termRow[t] as number] as number) * (f.termQty[t] as number);
       cc[k] = v;
     }
     for (let g = 0; g < G; g++) {

@@ -36,7 +36,7 @@ export const MAX_MIP_COLUMNS = 150_000;
 /** Share of the time limit given to the Lagrangian stage when the MIP stages follow. */
 const LAGRANGIAN_SHARE = 0.4;
 /** Share of the remaining time given to the restricted MIP. */
-const RESTRICTED_SHARE = 0.3;
+const RESTRICTED_SHARE = 0.6;
 
 /** The HiGHS runtime, loaded on first use and kept for the life of the process. */
 export function highsRuntime(): Promise<Highs> {
@@ -292,6 +292,7 @@ function runModel(
   b: BuiltModel,
   solver: PlanOptions['solver'],
   start: Float64Array | null = null,
+  objectiveTarget: number | null = null,
 ): {
   status: number;
   statusText: string;
@@ -317,6 +318,8 @@ function runModel(
       output_flag: false,
       mip_rel_gap: solver.relativeGap,
       time_limit: solver.timeLimitSeconds,
+      // Stop as soon as the incumbent is within the gap of a bound proven elsewhere (the relaxation's).
+      ...(objectiveTarget !== null ? { objective_target: objectiveTarget } : {}),
     });
     const t0 = performance.now();
     // A feasible start (the greedy baseline's assignment) gives the search an incumbent from the outset.
@@ -451,7 +454,14 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
     const remaining = () => Math.max(0, (deadline - performance.now()) / 1000);
     const rb = buildModel(ix, highs.infinity, false, lag.pool);
     if (rb.numCols < b.numCols) {
-      const rr = runModel(highs, rb, { relativeGap: relGap / 4, timeLimitSeconds: remaining() * RESTRICTED_SHARE }, startFrom(ix, rb, bestAssignment));
+      const rr = runModel(
+        highs,
+        rb,
+        // On a short budget the restricted MIP gets all of it: the full MIP's root LP alone takes longer.
+        { relativeGap: relGap / 4, timeLimitSeconds: remaining() > 20 ? remaining() * RESTRICTED_SHARE : remaining() },
+        startFrom(ix, rb, bestAssignment),
+        Number.isFinite(lower) ? lower / (1 - relGap) : null,
+      );
       if (rr.colValue && rr.objective < upper - 1e-6) {
         const cand = decode(ix, rb, rr.colValue);
         if (checkFeasible(ix, cand).length === 0) {
@@ -462,9 +472,15 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
       stages.push(`restricted MIP (${rb.binaries} binaries: ${rr.statusText})`);
     }
     // 3. The full MIP from the best incumbent, with the Lagrangian bound as a row (objective >= bound).
-    if ((gapOf() as number) > relGap && remaining() > 0.5) {
+    if ((gapOf() as number) > relGap && remaining() > 5) {
       const fb = buildModel(ix, highs.infinity, false, null, lower - 1e-7 * Math.abs(lower) - 1e-6);
-      const fr = runModel(highs, fb, { relativeGap: relGap, timeLimitSeconds: remaining() }, startFrom(ix, fb, bestAssignment));
+      const fr = runModel(
+        highs,
+        fb,
+        { relativeGap: relGap, timeLimitSeconds: remaining() },
+        startFrom(ix, fb, bestAssignment),
+        Number.isFinite(lower) ? lower / (1 - relGap) : null,
+      );
       highsStatus = fr.status;
       if (fr.colValue && fr.objective < upper - 1e-6) {
         const cand = decode(ix, fb, fr.colValue);
@@ -474,7 +490,6 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
         }
       }
       if (Number.isFinite(fr.bound)) lower = Math.max(lower, Math.min(fr.bound, upper));
-      if (fr.status === codes.optimal) lower = Math.max(lower, upper * (1 - Math.max(relGap, Number.isFinite(fr.gap) ? fr.gap : 0)));
       stages.push(`HiGHS MIP (${fr.statusText})`);
     }
   }
