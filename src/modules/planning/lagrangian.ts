@@ -55,10 +55,14 @@ export interface FlatInstance {
   numEntities: number;
 }
 
+/** A customer (demand or line group) has no eligible choice: the instance is infeasible. */
+export class NoChoiceError extends Error {}
+
 /**
  * Flattens the indexed instance for the relaxation. Demands whose choices are empty (or whose line
  * group has no common choice) make the instance infeasible: `diagnose` reports them before this runs.
- * @throws Error when a customer has no choice.
+ * @throws NoChoiceError when a customer has no choice (e.g. kept providers that differ within a line
+ * under one provider per service line).
  */
 export function flatten(ix: IndexedInstance): FlatInstance {
   const { demands } = ix.instance;
@@ -131,7 +135,7 @@ export function flatten(ix: IndexedInstance): FlatInstance {
       }
       if (!common || common.size === 0) {
         const d = demands[ds[0] as number];
-        throw new Error(`Planning relaxation: ${d?.entity} ${d?.service} has no eligible choice`);
+        throw new NoChoiceError(`Planning relaxation: ${d?.entity} ${d?.service} has no eligible choice`);
       }
       for (const [p, v] of common) {
         choiceProvider.push(p === null ? OWN : (pIndex.get(p) as number));
@@ -673,8 +677,6 @@ export interface LagrangianResult {
   multipliers: Map<string, number>;
   /** Lower bound per iteration (for diagnostics), with the elapsed ms. */
   trace: Array<{ ms: number; lower: number; upper: number | null }>;
-  /** Reduced-cost view at the best multipliers: per demand, choices that cannot be in a solution better than the incumbent. */
-  excluded: Array<Set<string | null>>;
   /** Per demand, the choices used by some relaxed solution or the incumbent (candidates for a restricted MIP). */
   pool: Array<Set<string | null>>;
   /** Whether every subproblem was solved to optimality (otherwise lowerUsd is reported but not proven and is set to -Infinity). */
@@ -701,7 +703,24 @@ export interface LagrangianOptions {
 export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): LagrangianResult {
   const t0 = performance.now();
   const deadline = t0 + opts.timeLimitMs;
-  const f = flatten(ix);
+  let f: FlatInstance;
+  try {
+    f = flatten(ix);
+  } catch (e) {
+    if (!(e instanceof NoChoiceError)) throw e;
+    // Infeasible by construction: no bound or solution from here (the MIP explains the infeasibility).
+    const none = ix.instance.demands.map(() => new Set<string | null>());
+    return {
+      upperUsd: null,
+      lowerUsd: Number.NEGATIVE_INFINITY,
+      assignment: [],
+      iterations: 0,
+      multipliers: new Map(),
+      trace: [],
+      pool: none,
+      exact: false,
+    };
+  }
   const R = f.rowCap.length;
   const G = f.customerEntity.length;
   const K = f.choiceProvider.length;
@@ -870,29 +889,6 @@ export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): L
     }
   const multipliers = new Map<string, number>();
   for (let r = 0; r < R; r++) if ((bestLambda[r] as number) > 0) multipliers.set(f.rowKey[r] as string, bestLambda[r] as number);
-  // Reduced-cost exclusion at the best multipliers: forcing customer g to choice k costs at least
-  // cc[k] - min_k' cc[k'] more than the entity's subproblem optimum, so when lower + that exceeds the
-  // incumbent, no better solution uses k.
-  const excluded: Array<Set<string | null>> = ix.instance.demands.map(() => new Set());
-  if (sol && exact) {
-    for (let k = 0; k < K; k++) {
-      let v = f.choiceBase[k] as number;
-      for (let t = f.termStart[k] as number; t < (f.termStart[k + 1] as number); t++)
-        v += (bestLambda[f.termRow[t] as number] as number) * (f.termQty[t] as number);
-      cc[k] = v;
-    }
-    for (let g = 0; g < G; g++) {
-      let mn = Number.POSITIVE_INFINITY;
-      for (let k = f.choiceStart[g] as number; k < (f.choiceStart[g + 1] as number); k++) mn = Math.min(mn, cc[k] as number);
-      for (let k = f.choiceStart[g] as number; k < (f.choiceStart[g + 1] as number); k++) {
-        if (lower + (cc[k] as number) - mn > sol.value + 1e-6 * Math.abs(sol.value)) {
-          const p = f.choiceProvider[k] as number;
-          for (let j = f.demandStart[g] as number; j < (f.demandStart[g + 1] as number); j++)
-            (excluded[f.demandIndex[j] as number] as Set<string | null>).add(p === OWN ? null : (f.providers[p] as string));
-        }
-      }
-    }
-  }
   return {
     upperUsd: sol ? sol.value : null,
     lowerUsd: exact ? lower : Number.NEGATIVE_INFINITY,
@@ -900,7 +896,6 @@ export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): L
     iterations,
     multipliers,
     trace,
-    excluded,
     pool,
     exact,
   };
