@@ -118,16 +118,13 @@ class Rows {
 
 /**
  * Builds the MIP in CSR form. `restrict` (per demand, the providers allowed; null = own support) keeps
- * only those columns (a restricted MIP, for the heuristic); `objectiveLower` adds the row
- * objective >= that value (a proven lower bound from the Lagrangian relaxation, so no feasible solution
- * is cut off and the solver's bound starts there).
+ * only those columns (a restricted MIP, for the heuristic).
  */
 function buildModel(
   ix: IndexedInstance,
   inf: number,
   elastic: boolean,
   restrict: Array<Set<string | null>> | null = null,
-  objectiveLower: number | null = null,
 ): BuiltModel {
   const { demands } = ix.instance;
   const c = ix.options.constraints;
@@ -240,17 +237,6 @@ function buildModel(
       }
       for (const [p, lcol] of lc) if (!mc.has(p)) upper[lcol] = 0;
     });
-  }
-  if (objectiveLower !== null && Number.isFinite(objectiveLower)) {
-    const cols: number[] = [];
-    const vals: number[] = [];
-    costs.forEach((v, col) => {
-      if (v !== 0) {
-        cols.push(col);
-        vals.push(v);
-      }
-    });
-    rows.add(cols, vals, objectiveLower, inf);
   }
   return {
     numCols: costs.length,
@@ -445,7 +431,9 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
   let lower = lag.lowerUsd;
   let bestAssignment: AssignmentVector | null = lag.upperUsd !== null ? lag.assignment : null;
   let upper = lag.upperUsd ?? Number.POSITIVE_INFINITY;
-  const stages: string[] = [`Lagrangian relaxation (${lag.iterations} iterations)`];
+  const stages: string[] = [
+    `Lagrangian relaxation (${lag.iterations} iterations, ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  ];
   let highsStatus: number | null = null;
   const gapOf = () => (Number.isFinite(upper) ? Math.max(0, (upper - lower) / Math.max(1e-9, Math.abs(upper))) : null);
   if (bestAssignment && (gapOf() as number) > relGap && mipAllowed) {
@@ -469,28 +457,28 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
           upper = measure(ix, cand).objectiveUsd;
         }
       }
-      stages.push(`restricted MIP (${rb.binaries} binaries: ${rr.statusText})`);
+      stages.push(`restricted MIP (${rb.binaries} binaries, ${(rr.ms / 1000).toFixed(1)} s: ${rr.statusText})`);
     }
-    // 3. The full MIP from the best incumbent, with the Lagrangian bound as a row (objective >= bound).
+    // 3. The full MIP from the best incumbent; its bound counts when above the relaxation's, and it stops
+    // as soon as its incumbent is within the gap of the relaxation's bound (objective target).
     if ((gapOf() as number) > relGap && remaining() > 5) {
-      const fb = buildModel(ix, highs.infinity, false, null, lower - 1e-7 * Math.abs(lower) - 1e-6);
       const fr = runModel(
         highs,
-        fb,
+        b,
         { relativeGap: relGap, timeLimitSeconds: remaining() },
-        startFrom(ix, fb, bestAssignment),
+        startFrom(ix, b, bestAssignment),
         Number.isFinite(lower) ? lower / (1 - relGap) : null,
       );
       highsStatus = fr.status;
       if (fr.colValue && fr.objective < upper - 1e-6) {
-        const cand = decode(ix, fb, fr.colValue);
+        const cand = decode(ix, b, fr.colValue);
         if (checkFeasible(ix, cand).length === 0) {
           bestAssignment = cand;
           upper = measure(ix, cand).objectiveUsd;
         }
       }
       if (Number.isFinite(fr.bound)) lower = Math.max(lower, Math.min(fr.bound, upper));
-      stages.push(`HiGHS MIP (${fr.statusText})`);
+      stages.push(`HiGHS MIP (${(fr.ms / 1000).toFixed(1)} s: ${fr.statusText})`);
     }
   }
   if (bestAssignment) {
