@@ -34,7 +34,7 @@ let highsPromise: Promise<Highs> | undefined;
 /** Models with more columns than this are not handed to HiGHS whole (its root LP alone overran 240 s at 389k). */
 export const MAX_MIP_COLUMNS = 150_000;
 /** Share of the time limit given to the Lagrangian stage when the MIP stages follow. */
-const LAGRANGIAN_SHARE = 0.4;
+const LAGRANGIAN_SHARE = 0.7;
 /** Share of the remaining time given to the restricted MIP. */
 const RESTRICTED_SHARE = 0.6;
 
