@@ -36,7 +36,9 @@ export const MAX_MIP_COLUMNS = 150_000;
 /** Share of the time limit given to the Lagrangian stage when the MIP stages follow. */
 const LAGRANGIAN_SHARE = 0.7;
 /** Share of the remaining time given to the restricted MIP. */
-const RESTRICTED_SHARE = 0.6;
+const RESTRICTED_SHARE = 0.3;
+/** Share of the remaining time given to the per-service polish. */
+const POLISH_SHARE = 0.5;
 
 /** The HiGHS runtime, loaded on first use and kept for the life of the process. */
 export function highsRuntime(): Promise<Highs> {
@@ -273,6 +275,107 @@ function startFrom(ix: IndexedInstance, b: BuiltModel, assignment: AssignmentVec
   return v;
 }
 
+/**
+ * Polish with the relationships fixed: keeping the incumbent's (entity, provider) relationships (already
+ * paid) and own support where allowed, the assignment problem splits by service (a generalized assignment
+ * problem: each demand to one of its entity's providers or own support, within capacities), solved
+ * exactly by HiGHS service by service from the incumbent. Relationships left unused drop out of the
+ * objective. Not used under one provider per service line (services of a line are then linked).
+ * @returns the improved assignment (the incumbent when nothing improves), every constraint kept.
+ */
+function polishByService(highs: Highs, ix: IndexedInstance, incumbent: AssignmentVector, deadline: number): AssignmentVector {
+  const { demands } = ix.instance;
+  const c = ix.options.constraints;
+  if (c.oneProviderPerServiceLine) return incumbent;
+  const keptEntities = Array.isArray(c.keepCurrent) ? new Set(c.keepCurrent) : null;
+  const kept = (e: string) => c.keepCurrent === 'all' || (keptEntities?.has(e) ?? false);
+  const related = new Set<string>();
+  demands.forEach((d, i) => {
+    const p = incumbent[i];
+    if (p) related.add(`${d.entity}|${p}`);
+  });
+  const byService = new Map<string, number[]>();
+  demands.forEach((d, i) => {
+    const list = byService.get(d.service) ?? [];
+    list.push(i);
+    byService.set(d.service, list);
+  });
+  const out = [...incumbent];
+  for (const [service, list] of byService) {
+    if (performance.now() > deadline - 200) break;
+    const costs: number[] = [];
+    const colDemand: number[] = [];
+    const colProvider: Array<string | null> = [];
+    const rows = new Rows();
+    const capCols = new Map<string, { cols: number[]; vals: number[] }>();
+    const start: number[] = [];
+    let free = 0;
+    for (const i of list) {
+      const d = demands[i] as (typeof demands)[number];
+      const cols: number[] = [];
+      for (const ch of ix.eligible[i] ?? []) {
+        if (kept(d.entity) && ch.provider !== d.current) continue;
+        if (ch.provider !== null && !related.has(`${d.entity}|${ch.provider}`)) continue;
+        const col = costs.length;
+        costs.push(ch.coefficientUsd);
+        colDemand.push(i);
+        colProvider.push(ch.provider);
+        start.push(ch.provider === out[i] ? 1 : 0);
+        cols.push(col);
+        if (ch.provider !== null) {
+          const k = `${ch.provider}|${service}`;
+          const e = capCols.get(k) ?? { cols: [], vals: [] };
+          e.cols.push(col);
+          e.vals.push(d.quantity);
+          capCols.set(k, e);
+        }
+      }
+      if (cols.length > 1) free++;
+      rows.add(
+        cols,
+        cols.map(() => 1),
+        1,
+        1,
+      );
+    }
+    if (free === 0) continue;
+    for (const [k, e] of capCols) {
+      const o = ix.offer.get(k);
+      const cap = o ? ix.usable(o) : 0;
+      if (e.vals.reduce((a, v) => a + v, 0) > cap + 1e-9) rows.add(e.cols, e.vals, -highs.infinity, cap);
+    }
+    const n = costs.length;
+    const built: BuiltModel = {
+      numCols: n,
+      numRows: rows.count,
+      colCost: Float64Array.from(costs),
+      colLower: new Float64Array(n),
+      colUpper: new Float64Array(n).fill(1),
+      rowLower: Float64Array.from(rows.lower),
+      rowUpper: Float64Array.from(rows.upper),
+      starts: Int32Array.from(rows.starts),
+      indices: Int32Array.from(rows.indices),
+      values: Float64Array.from(rows.values),
+      integrality: new Int32Array(n).fill(1),
+      xDemand: Int32Array.from(colDemand),
+      xChoice: new Int32Array(n),
+      xCount: n,
+      binaries: n,
+      yOf: new Map(),
+    };
+    const before = start.reduce((a, v, col) => a + v * (costs[col] as number), 0);
+    const r = runModel(
+      highs,
+      built,
+      { relativeGap: 1e-5, timeLimitSeconds: Math.max(0.1, Math.min(5, (deadline - performance.now()) / 1000)) },
+      Float64Array.from(start),
+    );
+    if (!r.colValue || !(r.objective < before - 1e-6 * Math.max(1, Math.abs(before)))) continue;
+    for (let col = 0; col < n; col++) if ((r.colValue[col] as number) > 0.5) out[colDemand[col] as number] = colProvider[col];
+  }
+  return checkFeasible(ix, out).length === 0 ? out : incumbent;
+}
+
 function runModel(
   highs: Highs,
   b: BuiltModel,
@@ -436,6 +539,17 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
   ];
   let highsStatus: number | null = null;
   const gapOf = () => (Number.isFinite(upper) ? Math.max(0, (upper - lower) / Math.max(1e-9, Math.abs(upper))) : null);
+  if (bestAssignment && (gapOf() as number) > relGap) {
+    // 2a. Relationships fixed, the assignment service by service, exactly.
+    const tp = performance.now();
+    const polished = polishByService(highs, ix, bestAssignment, Math.min(deadline, tp + POLISH_SHARE * (deadline - tp)));
+    const pv = measure(ix, polished).objectiveUsd;
+    if (pv < upper - 1e-6) {
+      bestAssignment = polished;
+      upper = pv;
+    }
+    stages.push(`per-service polish (${((performance.now() - tp) / 1000).toFixed(1)} s, ${mUsd(upper)})`);
+  }
   if (bestAssignment && (gapOf() as number) > relGap && mipAllowed) {
     // 2. Restricted MIP over the choices the relaxation used: a better incumbent, fast (its bound is not
     // a bound of the full model and is not used).
@@ -446,7 +560,7 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
         highs,
         rb,
         // On a short budget the restricted MIP gets all of it: the full MIP's root LP alone takes longer.
-        { relativeGap: relGap / 4, timeLimitSeconds: remaining() > 20 ? remaining() * RESTRICTED_SHARE : remaining() },
+        { relativeGap: relGap, timeLimitSeconds: remaining() > 20 ? remaining() * RESTRICTED_SHARE : remaining() },
         startFrom(ix, rb, bestAssignment),
         Number.isFinite(lower) ? lower / (1 - relGap) : null,
       );
@@ -457,7 +571,7 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
           upper = measure(ix, cand).objectiveUsd;
         }
       }
-      stages.push(`restricted MIP (${rb.binaries} binaries, ${(rr.ms / 1000).toFixed(1)} s: ${rr.statusText})`);
+      stages.push(`restricted MIP (${rb.binaries} binaries, ${(rr.ms / 1000).toFixed(1)} s: ${rr.statusText}, ${mUsd(upper)})`);
     }
     // 3. The full MIP from the best incumbent; its bound counts when above the relaxation's, and it stops
     // as soon as its incumbent is within the gap of the relaxation's bound (objective target).
@@ -478,7 +592,7 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
         }
       }
       if (Number.isFinite(fr.bound)) lower = Math.max(lower, Math.min(fr.bound, upper));
-      stages.push(`HiGHS MIP (${(fr.ms / 1000).toFixed(1)} s: ${fr.statusText})`);
+      stages.push(`HiGHS MIP (${(fr.ms / 1000).toFixed(1)} s: ${fr.statusText}, ${mUsd(upper)}, bound ${mUsd(lower)})`);
     }
   }
   if (bestAssignment) {
