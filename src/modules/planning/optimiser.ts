@@ -534,8 +534,9 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
   let lower = lag.lowerUsd;
   let bestAssignment: AssignmentVector | null = lag.upperUsd !== null ? lag.assignment : null;
   let upper = lag.upperUsd ?? Number.POSITIVE_INFINITY;
+  const mUsd = (v: number) => `${(v / 1e6).toFixed(3)} M USD`;
   const stages: string[] = [
-    `Lagrangian relaxation (${lag.iterations} iterations, ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    `Lagrangian relaxation (${lag.iterations} iterations, ${((performance.now() - t0) / 1000).toFixed(1)} s, bound ${mUsd(lower)}, solution ${mUsd(upper)})`,
   ];
   let highsStatus: number | null = null;
   const gapOf = () => (Number.isFinite(upper) ? Math.max(0, (upper - lower) / Math.max(1e-9, Math.abs(upper))) : null);
