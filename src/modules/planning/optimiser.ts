@@ -1,6 +1,7 @@
 /**
- * The planning optimiser: a mixed-integer program solved in-process by HiGHS (the `highs` package,
- * WebAssembly, loaded once per process), and the greedy baseline it is measured against.
+ * The planning optimiser: a mixed-integer program, bounded by a Lagrangian relaxation and solved with
+ * it and HiGHS (the `highs` package, WebAssembly, loaded once per process or worker), and the greedy
+ * baseline it is measured against.
  *
  * Formulation (docs/decisions/0011-planning-optimiser.md): binary x[d,p] = demand d served by choice p
  * (a provider, or own support); continuous y[e,p] in [0,1] = entity e deals with provider p.
@@ -12,6 +13,12 @@
  *              x[d,p] = x[d',p] for d, d' of one entity and line   (one provider per line, optional)
  * coef[d,p] = cost (q x unit cost, USD) + footprint, distance and overlap penalties (USD).
  * Only eligible pairs get a column, so the on-site rule holds by construction.
+ *
+ * Solve (docs/decisions/0016-planning-lagrangian.md): a Lagrangian relaxation of the capacities gives a
+ * proven bound and, repaired and improved by local search, a solution (lagrangian.ts); while the gap is
+ * open, a per-service polish (relationships fixed, each service's assignment exact in HiGHS), then a
+ * restricted MIP over the columns the relaxation used and the full MIP (models up to MAX_MIP_COLUMNS).
+ * The reported gap is (objective - best proven bound) / objective.
  */
 
 import type { Highs, Model } from 'highs';
@@ -471,10 +478,13 @@ function decode(ix: IndexedInstance, b: BuiltModel, colValue: Float64Array): Ass
 const finite = (v: number) => (Number.isFinite(v) ? v : null);
 
 /**
- * Solves the planning MIP for `instance` under `options`. Runs the domain diagnosis first: when it finds
- * demands that cannot be met, returns status `infeasible` with those findings and does not call the
- * solver. When the solver itself proves infeasibility (capacity packing), solves the elastic model
- * (fewest unserved demands) to name the demands that cannot be placed.
+ * Solves the planning MIP for `instance` under `options` within `options.solver.timeLimitSeconds` (wall
+ * clock; HiGHS may overrun it while in one phase, which the worker in solve-in-worker.ts bounds). Runs the
+ * domain diagnosis first: when it finds demands that cannot be met, returns status `infeasible` with
+ * those findings and does not call the solver. Then the stages in the module comment; status `optimal`
+ * when the proven gap is within `options.solver.relativeGap`, `feasible` otherwise. When no stage finds a
+ * feasible assignment, the full MIP decides, and when it proves infeasibility (capacity packing), the
+ * elastic model (fewest unserved demands) names the demands that cannot be placed.
  * @returns the outcome; never throws for an infeasible or time-limited model.
  * @throws Error when HiGHS fails to load.
  */
