@@ -190,6 +190,8 @@ class UflScratch {
   stack: Float64Array = new Float64Array(0);
   open: Uint8Array;
   bestOpen: Uint8Array;
+  /** Set when a solve hit its node limit (its value is then not proven optimal). */
+  truncated = false;
   constructor(numProviders: number) {
     this.facilities = new Int32Array(numProviders);
     this.facOf = new Int32Array(numProviders).fill(-1);
@@ -367,11 +369,10 @@ function solveUfl(f: FlatInstance, e: number, cc: Float64Array, pick: Int32Array
   }
   for (let j = 0; j < m; j++) s.facOf[s.facilities[j] as number] = -1;
   // When the node limit cut the search short, the bound is not proven: report it so the caller can stop.
-  if (nodes > nodeLimit) lastUflExact = false;
+  if (nodes > nodeLimit) s.truncated = true;
   return best;
 }
 
-let lastUflExact = true;
 
 /** Time spent (ms) in the subproblems and in the primal heuristic by the last run (diagnostics). */
 export const stats = { uflMs: 0, primalMs: 0, nodes: 0 };
@@ -780,7 +781,6 @@ export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): L
   let iterations = 0;
   const maxIt = opts.maxIterations ?? 3000;
   const trace: LagrangianResult['trace'] = [];
-  lastUflExact = true;
   stats.uflMs = 0;
   stats.primalMs = 0;
   stats.nodes = 0;
@@ -861,7 +861,7 @@ export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): L
       lambda[r] = Math.max(v, 0);
     }
   }
-  const exact = lastUflExact;
+  const exact = !scratch.truncated;
   const sol = best as Solution | null;
   if (sol && (sol.value - lower) / Math.abs(sol.value) > opts.relativeGap) {
     const tp = performance.now();
