@@ -373,7 +373,6 @@ function solveUfl(f: FlatInstance, e: number, cc: Float64Array, pick: Int32Array
   return best;
 }
 
-
 /** Time spent (ms) in the subproblems and in the primal heuristic by the last run (diagnostics). */
 export const stats = { uflMs: 0, primalMs: 0, nodes: 0 };
 
