@@ -663,6 +663,72 @@ function localSearch(
   }
 }
 
+/** Customers that can load each capacity row. */
+function rowCustomers(f: FlatInstance): Int32Array[] {
+  const rowLists: number[][] = Array.from({ length: f.rowCap.length }, () => []);
+  for (let g = 0; g < f.customerEntity.length; g++) {
+    const seen = new Set<number>();
+    for (let k = f.choiceStart[g] as number; k < (f.choiceStart[g + 1] as number); k++)
+      for (let t = f.termStart[k] as number; t < (f.termStart[k + 1] as number); t++) seen.add(f.termRow[t] as number);
+    for (const r of seen) (rowLists[r] as number[]).push(g);
+  }
+  return rowLists.map((l) => Int32Array.from(l));
+}
+
+/** The choice per customer of an assignment vector, or null when some demand's provider is not a choice. */
+function pickOf(f: FlatInstance, assignment: AssignmentVector): Int32Array | null {
+  const pick = new Int32Array(f.customerEntity.length);
+  for (let g = 0; g < pick.length; g++) {
+    const want = assignment[f.demandIndex[f.demandStart[g] as number] as number];
+    if (want === undefined) return null;
+    let found = -1;
+    for (let k = f.choiceStart[g] as number; k < (f.choiceStart[g + 1] as number); k++) {
+      const p = f.choiceProvider[k] as number;
+      if ((p === OWN ? null : f.providers[p]) === want) found = k;
+    }
+    if (found < 0) return null;
+    pick[g] = found;
+  }
+  return pick;
+}
+
+/** The assignment vector (per demand) of a choice per customer. */
+function assignmentOf(f: FlatInstance, ix: IndexedInstance, pick: Int32Array): AssignmentVector {
+  const out: AssignmentVector = ix.instance.demands.map(() => undefined);
+  for (let g = 0; g < pick.length; g++) {
+    const p = f.choiceProvider[pick[g] as number] as number;
+    for (let j = f.demandStart[g] as number; j < (f.demandStart[g + 1] as number); j++)
+      out[f.demandIndex[j] as number] = p === OWN ? null : f.providers[p];
+  }
+  return out;
+}
+
+/**
+ * Improves a feasible assignment by the local search (entity re-optimisation, moves, closing
+ * relationships, swaps), every move keeping every constraint, within `timeLimitMs`.
+ * @returns the improved assignment, or null when `assignment` is not a feasible assignment of the instance.
+ */
+export function improveAssignment(
+  ix: IndexedInstance,
+  assignment: AssignmentVector,
+  timeLimitMs: number,
+): AssignmentVector | null {
+  const deadline = performance.now() + timeLimitMs;
+  let f: FlatInstance;
+  try {
+    f = flatten(ix);
+  } catch (e) {
+    if (e instanceof NoChoiceError) return null;
+    throw e;
+  }
+  const pick = pickOf(f, assignment);
+  if (!pick) return null;
+  const sol = new Solution(f, pick);
+  if (sol.overloaded().length > 0) return null;
+  localSearch(f, sol, rowCustomers(f), deadline, true, new EntityReoptimiser(f, new UflScratch(f.providers.length)));
+  return assignmentOf(f, ix, sol.pick);
+}
+
 /** Result of the relaxation and heuristic. Money in USD per year. */
 export interface LagrangianResult {
   /** Best feasible objective found (null: none). */
@@ -731,15 +797,7 @@ export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): L
   const entityVal = new Float64Array(f.numEntities);
   const scratch = new UflScratch(f.providers.length);
   const nodeLimit = opts.nodeLimit ?? 200_000;
-  // Customers that can load each row.
-  const rowLists: number[][] = Array.from({ length: R }, () => []);
-  for (let g = 0; g < G; g++) {
-    const seen = new Set<number>();
-    for (let k = f.choiceStart[g] as number; k < (f.choiceStart[g + 1] as number); k++)
-      for (let t = f.termStart[k] as number; t < (f.termStart[k + 1] as number); t++) seen.add(f.termRow[t] as number);
-    for (const r of seen) (rowLists[r] as number[]).push(g);
-  }
-  const customersOfRow = rowLists.map((l) => Int32Array.from(l));
+  const customersOfRow = rowCustomers(f);
 
   const reopt = new EntityReoptimiser(f, new UflScratch(f.providers.length));
   let best: Solution | null = null;
@@ -757,22 +815,8 @@ export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): L
     localSearch(f, sol, customersOfRow, Math.min(deadline, performance.now() + lsBudgetMs), false, reopt);
     if (!best || sol.value < best.value - 1e-6) best = sol;
   };
-  if (opts.start?.every((p) => p !== undefined)) {
-    const startPick = new Int32Array(G);
-    let ok = true;
-    for (let g = 0; g < G && ok; g++) {
-      const i = f.demandIndex[f.demandStart[g] as number] as number;
-      const want = opts.start[i];
-      let found = -1;
-      for (let k = f.choiceStart[g] as number; k < (f.choiceStart[g + 1] as number); k++) {
-        const p = f.choiceProvider[k] as number;
-        if ((p === OWN ? null : f.providers[p]) === want) found = k;
-      }
-      if (found < 0) ok = false;
-      else startPick[g] = found;
-    }
-    if (ok) tryPrimal(startPick, opts.timeLimitMs / 10);
-  }
+  const startPick = opts.start ? pickOf(f, opts.start) : null;
+  if (startPick) tryPrimal(startPick, opts.timeLimitMs / 10);
 
   let lower = Number.NEGATIVE_INFINITY;
   let theta = 2;
@@ -867,15 +911,7 @@ export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): L
     localSearch(f, sol, customersOfRow, deadline, true, reopt);
     stats.primalMs += performance.now() - tp;
   }
-  const assignment: AssignmentVector = sol ? ix.instance.demands.map(() => undefined) : [];
-  if (sol) {
-    for (let g = 0; g < G; g++) {
-      const k = sol.pick[g] as number;
-      const p = f.choiceProvider[k] as number;
-      for (let j = f.demandStart[g] as number; j < (f.demandStart[g + 1] as number); j++)
-        assignment[f.demandIndex[j] as number] = p === OWN ? null : f.providers[p];
-    }
-  }
+  const assignment: AssignmentVector = sol ? assignmentOf(f, ix, sol.pick) : [];
   // The pool: choices some relaxation or the incumbent used (for a restricted MIP).
   const pool: Array<Set<string | null>> = ix.instance.demands.map(() => new Set());
   if (sol) for (let g = 0; g < G; g++) pooled[sol.pick[g] as number] = 1;

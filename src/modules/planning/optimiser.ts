@@ -24,7 +24,7 @@
 import type { Highs, Model } from 'highs';
 import * as highsModule from 'highs';
 import { diagnose, explainPacking, type InfeasibilityFinding } from './diagnose.ts';
-import { lagrangianSolve } from './lagrangian.ts';
+import { improveAssignment, lagrangianSolve } from './lagrangian.ts';
 import {
   type AssignmentVector,
   checkFeasible,
@@ -44,8 +44,10 @@ export const MAX_MIP_COLUMNS = 150_000;
 const LAGRANGIAN_SHARE = 0.7;
 /** Share of the remaining time given to the restricted MIP. */
 const RESTRICTED_SHARE = 0.3;
-/** Share of the remaining time given to the per-service polish. */
+/** Share of the remaining time given to the per-service polish and local search, its rounds at most, and the local search's budget per round (ms). */
 const POLISH_SHARE = 0.5;
+const POLISH_ROUNDS = 4;
+const LOCAL_SEARCH_MS = 3000;
 
 /** The HiGHS runtime, loaded on first use and kept for the life of the process. */
 export function highsRuntime(): Promise<Highs> {
@@ -551,15 +553,29 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
   let highsStatus: number | null = null;
   const gapOf = () => (Number.isFinite(upper) ? Math.max(0, (upper - lower) / Math.max(1e-9, Math.abs(upper))) : null);
   if (bestAssignment && (gapOf() as number) > relGap) {
-    // 2a. Relationships fixed, the assignment service by service, exactly.
+    // 2. Alternately: relationships fixed, each service's assignment exactly (polish); then the local
+    // search, which opens and closes relationships; while either improves.
     const tp = performance.now();
-    const polished = polishByService(highs, ix, bestAssignment, Math.min(deadline, tp + POLISH_SHARE * (deadline - tp)));
-    const pv = measure(ix, polished).objectiveUsd;
-    if (pv < upper - 1e-6) {
-      bestAssignment = polished;
-      upper = pv;
+    const polishEnd = Math.min(deadline, tp + POLISH_SHARE * (deadline - tp));
+    const better = (cand: AssignmentVector | null): boolean => {
+      if (!cand || checkFeasible(ix, cand).length > 0) return false;
+      const v = measure(ix, cand).objectiveUsd;
+      if (!(v < upper - 1e-7 * Math.abs(upper))) return false;
+      bestAssignment = cand;
+      upper = v;
+      return true;
+    };
+    let rounds = 0;
+    while (rounds < POLISH_ROUNDS && performance.now() < polishEnd - 200 && (gapOf() as number) > relGap) {
+      rounds++;
+      const a = better(polishByService(highs, ix, bestAssignment, polishEnd));
+      if ((gapOf() as number) <= relGap) break;
+      const b = better(
+        improveAssignment(ix, bestAssignment, Math.max(0, Math.min(LOCAL_SEARCH_MS, polishEnd - performance.now()))),
+      );
+      if (!a && !b) break;
     }
-    stages.push(`per-service polish (${((performance.now() - tp) / 1000).toFixed(1)} s, ${mUsd(upper)})`);
+    stages.push(`polish and local search (${rounds} rounds, ${((performance.now() - tp) / 1000).toFixed(1)} s, ${mUsd(upper)})`);
   }
   if (bestAssignment && (gapOf() as number) > relGap && mipAllowed) {
     // 2. Restricted MIP over the choices the relaxation used: a better incumbent, fast (its bound is not
