@@ -758,6 +758,8 @@ export interface LagrangianOptions {
   maxIterations?: number;
   /** A feasible assignment to start from (e.g. greedy's), per demand. */
   start?: AssignmentVector;
+  /** Stop when no feasible solution is known after this long (ms; default: never). */
+  giveUpWithoutSolutionMs?: number;
   /** Per-entity branch-and-bound node limit (default 200,000). */
   nodeLimit?: number;
 }
@@ -886,6 +888,7 @@ export function lagrangianSolve(ix: IndexedInstance, opts: LagrangianOptions): L
     trace.push({ ms: performance.now() - t0, lower, upper: ub });
     if (ub !== null && (ub - lower) / Math.abs(ub) <= opts.relativeGap) break;
     if (norm === 0) break;
+    if (ub === null && opts.giveUpWithoutSolutionMs !== undefined && performance.now() - t0 > opts.giveUpWithoutSolutionMs) break;
     // Stalled: the bound rose by less than STALL_RISE (relative) over the last STALL_WINDOW iterations.
     if (
       iterations > STALL_WINDOW &&

@@ -42,6 +42,8 @@ let highsPromise: Promise<Highs> | undefined;
 export const MAX_MIP_COLUMNS = 150_000;
 /** Share of the time limit given to the Lagrangian stage when the MIP stages follow. */
 const LAGRANGIAN_SHARE = 0.7;
+/** Share of the time limit after which the relaxation stops when it has no feasible solution yet. */
+const NO_SOLUTION_SHARE = 0.15;
 /** Share of the remaining time given to the restricted MIP. */
 const RESTRICTED_SHARE = 0.3;
 /** Share of the remaining time given to the per-service polish and local search, its rounds at most, and the local search's budget per round (ms). */
@@ -541,6 +543,9 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
   const lag = lagrangianSolve(ix, {
     relativeGap: relGap,
     timeLimitMs: options.solver.timeLimitSeconds * 1000 * (mipAllowed ? LAGRANGIAN_SHARE : 1),
+    // Without a feasible solution by then (tight capacities the repair cannot meet), leave the time to
+    // the MIP, which finds one.
+    giveUpWithoutSolutionMs: options.solver.timeLimitSeconds * 1000 * NO_SOLUTION_SHARE,
     start: greedyStart,
   });
   let lower = lag.lowerUsd;
@@ -551,6 +556,32 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
     `Lagrangian relaxation (${lag.iterations} iterations, ${((performance.now() - t0) / 1000).toFixed(1)} s, bound ${mUsd(lower)}, solution ${mUsd(upper)})`,
   ];
   let highsStatus: number | null = null;
+  let fullRun: ReturnType<typeof runModel> | null = null;
+  const remainingS = () => Math.max(0.5, (deadline - performance.now()) / 1000);
+  if (!bestAssignment) {
+    // 1b. No feasible assignment from the relaxation: the full MIP with the rest of the time (its
+    // bound and the relaxation's both count; it also proves infeasibility, explained below).
+    const start = options.constraints.oneProviderPerServiceLine ? null : startFrom(ix, b, greedyStart);
+    fullRun = runModel(
+      highs,
+      b,
+      { relativeGap: relGap, timeLimitSeconds: remainingS() },
+      start,
+      Number.isFinite(lower) ? lower / (1 - relGap) : null,
+    );
+    highsStatus = fullRun.status;
+    if (fullRun.colValue) {
+      const cand = decode(ix, b, fullRun.colValue);
+      if (checkFeasible(ix, cand).length === 0) {
+        bestAssignment = cand;
+        upper = measure(ix, cand).objectiveUsd;
+      }
+    }
+    if (Number.isFinite(fullRun.bound) && bestAssignment) lower = Math.max(lower, Math.min(fullRun.bound, upper));
+    stages.push(
+      `HiGHS MIP (${(fullRun.ms / 1000).toFixed(1)} s: ${fullRun.statusText}${bestAssignment ? `, ${mUsd(upper)}, bound ${mUsd(lower)}` : ''})`,
+    );
+  }
   const gapOf = () => (Number.isFinite(upper) ? Math.max(0, (upper - lower) / Math.max(1e-9, Math.abs(upper))) : null);
   if (bestAssignment && (gapOf() as number) > relGap) {
     // 2. Alternately: relationships fixed, each service's assignment exactly (polish); then the local
@@ -577,7 +608,7 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
     }
     stages.push(`polish and local search (${rounds} rounds, ${((performance.now() - tp) / 1000).toFixed(1)} s, ${mUsd(upper)})`);
   }
-  if (bestAssignment && (gapOf() as number) > relGap && mipAllowed) {
+  if (bestAssignment && (gapOf() as number) > relGap && mipAllowed && fullRun === null) {
     // 2. Restricted MIP over the choices the relaxation used: a better incumbent, fast (its bound is not
     // a bound of the full model and is not used).
     const remaining = () => Math.max(0, (deadline - performance.now()) / 1000);
@@ -639,9 +670,8 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
       infeasibility: [],
     };
   }
-  // No feasible assignment found by the relaxation: the full MIP decides (and proves infeasibility).
-  const start = options.constraints.oneProviderPerServiceLine ? null : startFrom(ix, b, greedyStart);
-  const r = runModel(highs, b, options.solver, start);
+  // No feasible assignment at all: the full MIP's verdict (infeasible, or stopped without a solution).
+  const r = fullRun as ReturnType<typeof runModel>;
   if (r.colValue) {
     const assignment = decode(ix, b, r.colValue);
     return {
@@ -660,7 +690,7 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
   }
   if (r.status === codes.infeasible || r.status === codes.unboundedOrInfeasible) {
     const eb = buildModel(ix, highs.infinity, true);
-    const er = runModel(highs, eb, options.solver);
+    const er = runModel(highs, eb, { ...options.solver, timeLimitSeconds: remainingS() });
     const unserved: number[] = [];
     if (er.colValue) {
       // Slack columns follow each demand's x columns in order; a demand is unserved when none of its x is 1.
