@@ -551,7 +551,7 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
   let lower = lag.lowerUsd;
   let bestAssignment: AssignmentVector | null = lag.upperUsd !== null ? lag.assignment : null;
   let upper = lag.upperUsd ?? Number.POSITIVE_INFINITY;
-  const mUsd = (v: number) => `${(v / 1e6).toFixed(3)} M USD`;
+  const mUsd = (v: number) => (Number.isFinite(v) ? `${(v / 1e6).toFixed(3)} M USD` : 'none');
   const stages: string[] = [
     `Lagrangian relaxation (${lag.iterations} iterations, ${((performance.now() - t0) / 1000).toFixed(1)} s, bound ${mUsd(lower)}, solution ${mUsd(upper)})`,
   ];
@@ -606,7 +606,10 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
       );
       if (!a && !b) break;
     }
-    stages.push(`polish and local search (${rounds} rounds, ${((performance.now() - tp) / 1000).toFixed(1)} s, ${mUsd(upper)})`);
+    if (rounds > 0)
+      stages.push(
+        `polish and local search (${rounds} rounds, ${((performance.now() - tp) / 1000).toFixed(1)} s, ${mUsd(upper)})`,
+      );
   }
   if (bestAssignment && (gapOf() as number) > relGap && mipAllowed && fullRun === null) {
     // 2. Restricted MIP over the choices the relaxation used: a better incumbent, fast (its bound is not
