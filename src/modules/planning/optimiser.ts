@@ -612,7 +612,7 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
       );
   }
   if (bestAssignment && (gapOf() as number) > relGap && mipAllowed && fullRun === null) {
-    // 2. Restricted MIP over the choices the relaxation used: a better incumbent, fast (its bound is not
+    // 3. Restricted MIP over the choices the relaxation used: a better incumbent, fast (its bound is not
     // a bound of the full model and is not used).
     const remaining = () => Math.max(0, (deadline - performance.now()) / 1000);
     const rb = buildModel(ix, highs.infinity, false, lag.pool);
@@ -634,7 +634,7 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
       }
       stages.push(`restricted MIP (${rb.binaries} binaries, ${(rr.ms / 1000).toFixed(1)} s: ${rr.statusText}, ${mUsd(upper)})`);
     }
-    // 3. The full MIP from the best incumbent; its bound counts when above the relaxation's, and it stops
+    // 4. The full MIP from the best incumbent; its bound counts when above the relaxation's, and it stops
     // as soon as its incumbent is within the gap of the relaxation's bound (objective target).
     if ((gapOf() as number) > relGap && remaining() > 5) {
       const fr = runModel(
