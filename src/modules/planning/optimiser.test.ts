@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { exhaustive } from '../../../tests/helpers/planning-exhaustive.ts';
 import {
   type AssignmentVector,
   checkFeasible,
@@ -106,33 +107,6 @@ describe('the optimiser on random small instances (property)', () => {
     expect(solved).toBeGreaterThanOrEqual(15);
   });
 });
-
-/** Exhaustive search: every combination of eligible choices, the best feasible objective. */
-function exhaustive(instance: PlanInstance, options: PlanOptions): { best: number; vector: AssignmentVector } | null {
-  const ix = indexInstance(instance, options);
-  const n = instance.demands.length;
-  const current: AssignmentVector = new Array(n).fill(undefined);
-  let best = Number.POSITIVE_INFINITY;
-  let vector: AssignmentVector = [];
-  const walk = (i: number) => {
-    if (i === n) {
-      if (checkFeasible(ix, current).length) return;
-      const v = measure(ix, current).objectiveUsd;
-      if (v < best) {
-        best = v;
-        vector = [...current];
-      }
-      return;
-    }
-    for (const c of ix.eligible[i] ?? []) {
-      current[i] = c.provider;
-      walk(i + 1);
-    }
-    current[i] = undefined;
-  };
-  walk(0);
-  return Number.isFinite(best) ? { best, vector } : null;
-}
 
 describe('a small instance: the optimum equals exhaustive search', () => {
   it('matches the best of every assignment, with relationships, utilisation caps and the one-provider-per-line rule', async () => {

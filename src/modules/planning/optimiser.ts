@@ -1,6 +1,7 @@
 /**
- * The planning optimiser: a mixed-integer program solved in-process by HiGHS (the `highs` package,
- * WebAssembly, loaded once per process), and the greedy baseline it is measured against.
+ * The planning optimiser: a mixed-integer program, bounded by a Lagrangian relaxation and solved with
+ * it and HiGHS (the `highs` package, WebAssembly, loaded once per process or worker), and the greedy
+ * baseline it is measured against.
  *
  * Formulation (docs/decisions/0011-planning-optimiser.md): binary x[d,p] = demand d served by choice p
  * (a provider, or own support); continuous y[e,p] in [0,1] = entity e deals with provider p.
@@ -12,11 +13,18 @@
  *              x[d,p] = x[d',p] for d, d' of one entity and line   (one provider per line, optional)
  * coef[d,p] = cost (q x unit cost, USD) + footprint, distance and overlap penalties (USD).
  * Only eligible pairs get a column, so the on-site rule holds by construction.
+ *
+ * Solve (docs/decisions/0016-planning-lagrangian.md): a Lagrangian relaxation of the capacities gives a
+ * proven bound and, repaired and improved by local search, a solution (lagrangian.ts); while the gap is
+ * open, a per-service polish (relationships fixed, each service's assignment exact in HiGHS), then a
+ * restricted MIP over the columns the relaxation used and the full MIP (models up to MAX_MIP_COLUMNS).
+ * The reported gap is (objective - best proven bound) / objective.
  */
 
 import type { Highs, Model } from 'highs';
 import * as highsModule from 'highs';
 import { diagnose, explainPacking, type InfeasibilityFinding } from './diagnose.ts';
+import { improveAssignment, lagrangianSolve } from './lagrangian.ts';
 import {
   type AssignmentVector,
   checkFeasible,
@@ -29,6 +37,19 @@ import {
 } from './model.ts';
 
 let highsPromise: Promise<Highs> | undefined;
+
+/** Models with more columns than this are not handed to HiGHS whole (its root LP alone overran 240 s at 389k). */
+export const MAX_MIP_COLUMNS = 150_000;
+/** Share of the time limit given to the Lagrangian stage when the MIP stages follow. */
+const LAGRANGIAN_SHARE = 0.7;
+/** Share of the time limit after which the relaxation stops when it has no feasible solution yet. */
+const NO_SOLUTION_SHARE = 0.15;
+/** Share of the remaining time given to the restricted MIP. */
+const RESTRICTED_SHARE = 0.3;
+/** Share of the remaining time given to the per-service polish and local search, its rounds at most, and the local search's budget per round (ms). */
+const POLISH_SHARE = 0.5;
+const POLISH_ROUNDS = 4;
+const LOCAL_SEARCH_MS = 3000;
 
 /** The HiGHS runtime, loaded on first use and kept for the life of the process. */
 export function highsRuntime(): Promise<Highs> {
@@ -108,7 +129,16 @@ class Rows {
   }
 }
 
-function buildModel(ix: IndexedInstance, inf: number, elastic: boolean): BuiltModel {
+/**
+ * Builds the MIP in CSR form. `restrict` (per demand, the providers allowed; null = own support) keeps
+ * only those columns (a restricted MIP, for the heuristic).
+ */
+function buildModel(
+  ix: IndexedInstance,
+  inf: number,
+  elastic: boolean,
+  restrict: Array<Set<string | null>> | null = null,
+): BuiltModel {
   const { demands } = ix.instance;
   const c = ix.options.constraints;
   const relUsd = elastic ? 0 : ix.options.weights.providerRelationshipUsd;
@@ -122,6 +152,7 @@ function buildModel(ix: IndexedInstance, inf: number, elastic: boolean): BuiltMo
   demands.forEach((_, i) => {
     const m = new Map<string | null, number>();
     (ix.eligible[i] ?? []).forEach((ch, j) => {
+      if (restrict && !restrict[i]?.has(ch.provider)) return;
       m.set(ch.provider, costs.length);
       costs.push(elastic ? 0 : ch.coefficientUsd);
       lower.push(0);
@@ -255,11 +286,113 @@ function startFrom(ix: IndexedInstance, b: BuiltModel, assignment: AssignmentVec
   return v;
 }
 
+/**
+ * Polish with the relationships fixed: keeping the incumbent's (entity, provider) relationships (already
+ * paid) and own support where allowed, the assignment problem splits by service (a generalized assignment
+ * problem: each demand to one of its entity's providers or own support, within capacities), solved
+ * exactly by HiGHS service by service from the incumbent. Relationships left unused drop out of the
+ * objective. Not used under one provider per service line (services of a line are then linked).
+ * @returns the improved assignment (the incumbent when nothing improves), every constraint kept.
+ */
+function polishByService(highs: Highs, ix: IndexedInstance, incumbent: AssignmentVector, deadline: number): AssignmentVector {
+  const { demands } = ix.instance;
+  const c = ix.options.constraints;
+  if (c.oneProviderPerServiceLine) return incumbent;
+  const keptEntities = Array.isArray(c.keepCurrent) ? new Set(c.keepCurrent) : null;
+  const kept = (e: string) => c.keepCurrent === 'all' || (keptEntities?.has(e) ?? false);
+  const related = new Set<string>();
+  demands.forEach((d, i) => {
+    const p = incumbent[i];
+    if (p) related.add(`${d.entity}|${p}`);
+  });
+  const byService = new Map<string, number[]>();
+  demands.forEach((d, i) => {
+    const list = byService.get(d.service) ?? [];
+    list.push(i);
+    byService.set(d.service, list);
+  });
+  const out = [...incumbent];
+  for (const [service, list] of byService) {
+    if (performance.now() > deadline - 200) break;
+    const costs: number[] = [];
+    const colDemand: number[] = [];
+    const colProvider: Array<string | null> = [];
+    const rows = new Rows();
+    const capCols = new Map<string, { cols: number[]; vals: number[] }>();
+    const start: number[] = [];
+    let free = 0;
+    for (const i of list) {
+      const d = demands[i] as (typeof demands)[number];
+      const cols: number[] = [];
+      for (const ch of ix.eligible[i] ?? []) {
+        if (kept(d.entity) && ch.provider !== d.current) continue;
+        if (ch.provider !== null && !related.has(`${d.entity}|${ch.provider}`)) continue;
+        const col = costs.length;
+        costs.push(ch.coefficientUsd);
+        colDemand.push(i);
+        colProvider.push(ch.provider);
+        start.push(ch.provider === out[i] ? 1 : 0);
+        cols.push(col);
+        if (ch.provider !== null) {
+          const k = `${ch.provider}|${service}`;
+          const e = capCols.get(k) ?? { cols: [], vals: [] };
+          e.cols.push(col);
+          e.vals.push(d.quantity);
+          capCols.set(k, e);
+        }
+      }
+      if (cols.length > 1) free++;
+      rows.add(
+        cols,
+        cols.map(() => 1),
+        1,
+        1,
+      );
+    }
+    if (free === 0) continue;
+    for (const [k, e] of capCols) {
+      const o = ix.offer.get(k);
+      const cap = o ? ix.usable(o) : 0;
+      if (e.vals.reduce((a, v) => a + v, 0) > cap + 1e-9) rows.add(e.cols, e.vals, -highs.infinity, cap);
+    }
+    const n = costs.length;
+    const built: BuiltModel = {
+      numCols: n,
+      numRows: rows.count,
+      colCost: Float64Array.from(costs),
+      colLower: new Float64Array(n),
+      colUpper: new Float64Array(n).fill(1),
+      rowLower: Float64Array.from(rows.lower),
+      rowUpper: Float64Array.from(rows.upper),
+      starts: Int32Array.from(rows.starts),
+      indices: Int32Array.from(rows.indices),
+      values: Float64Array.from(rows.values),
+      integrality: new Int32Array(n).fill(1),
+      xDemand: Int32Array.from(colDemand),
+      xChoice: new Int32Array(n),
+      xCount: n,
+      binaries: n,
+      yOf: new Map(),
+    };
+    const before = start.reduce((a, v, col) => a + v * (costs[col] as number), 0);
+    const r = runModel(
+      highs,
+      built,
+      { relativeGap: 1e-5, timeLimitSeconds: Math.max(0.1, Math.min(5, (deadline - performance.now()) / 1000)) },
+      Float64Array.from(start),
+    );
+    if (!r.colValue || !(r.objective < before - 1e-6 * Math.max(1, Math.abs(before)))) continue;
+    for (let col = 0; col < n; col++) if ((r.colValue[col] as number) > 0.5) out[colDemand[col] as number] = colProvider[col];
+  }
+  return checkFeasible(ix, out).length === 0 ? out : incumbent;
+}
+
 function runModel(
   highs: Highs,
   b: BuiltModel,
   solver: PlanOptions['solver'],
   start: Float64Array | null = null,
+  objectiveTarget: number | null = null,
 ): {
   status: number;
   statusText: string;
@@ -285,6 +418,8 @@ function runModel(
       output_flag: false,
       mip_rel_gap: solver.relativeGap,
       time_limit: solver.timeLimitSeconds,
+      // Stop as soon as the incumbent is within the gap of a bound proven elsewhere (the relaxation's).
+      ...(objectiveTarget !== null ? { objective_target: objectiveTarget } : {}),
     });
     const t0 = performance.now();
     // A feasible start (the greedy baseline's assignment) gives the search an incumbent from the outset.
@@ -347,10 +482,13 @@ function decode(ix: IndexedInstance, b: BuiltModel, colValue: Float64Array): Ass
 const finite = (v: number) => (Number.isFinite(v) ? v : null);
 
 /**
- * Solves the planning MIP for `instance` under `options`. Runs the domain diagnosis first: when it finds
- * demands that cannot be met, returns status `infeasible` with those findings and does not call the
- * solver. When the solver itself proves infeasibility (capacity packing), solves the elastic model
- * (fewest unserved demands) to name the demands that cannot be placed.
+ * Solves the planning MIP for `instance` under `options` within `options.solver.timeLimitSeconds` (wall
+ * clock; HiGHS may overrun it while in one phase, which the worker in solve-in-worker.ts bounds). Runs the
+ * domain diagnosis first: when it finds demands that cannot be met, returns status `infeasible` with
+ * those findings and does not call the solver. Then the stages in the module comment; status `optimal`
+ * when the proven gap is within `options.solver.relativeGap`, `feasible` otherwise. When no stage finds a
+ * feasible assignment, the full MIP decides, and when it proves infeasibility (capacity packing), the
+ * elastic model (fewest unserved demands) names the demands that cannot be placed.
  * @returns the outcome; never throws for an infeasible or time-limited model.
  * @throws Error when HiGHS fails to load.
  */
@@ -393,9 +531,150 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
       infeasibility: [],
     };
   }
-  const start = options.constraints.oneProviderPerServiceLine ? null : startFrom(ix, b, greedyOn(ix).assignment);
-  const r = runModel(highs, b, options.solver, start);
+  const t0 = performance.now();
+  const deadline = t0 + options.solver.timeLimitSeconds * 1000;
+  const relGap = options.solver.relativeGap;
+  const greedyStart = greedyOn(ix).assignment;
   const codes = highs.constants.modelStatus;
+  // The MIP stages are run only on models HiGHS gets through in reasonable time (its root LP on the
+  // 10x benchmark instance, 389k columns, overran any limit); above that the relaxation alone answers.
+  const mipAllowed = b.numCols <= MAX_MIP_COLUMNS;
+  // 1. Lagrangian relaxation of the capacities: a proven lower bound and a feasible assignment.
+  const lag = lagrangianSolve(ix, {
+    relativeGap: relGap,
+    timeLimitMs: options.solver.timeLimitSeconds * 1000 * (mipAllowed ? LAGRANGIAN_SHARE : 1),
+    // Without a feasible solution by then (tight capacities the repair cannot meet), leave the time to
+    // the MIP, which finds one.
+    giveUpWithoutSolutionMs: options.solver.timeLimitSeconds * 1000 * NO_SOLUTION_SHARE,
+    start: greedyStart,
+  });
+  let lower = lag.lowerUsd;
+  let bestAssignment: AssignmentVector | null = lag.upperUsd !== null ? lag.assignment : null;
+  let upper = lag.upperUsd ?? Number.POSITIVE_INFINITY;
+  const mUsd = (v: number) => (Number.isFinite(v) ? `${(v / 1e6).toFixed(3)} M USD` : 'none');
+  const stages: string[] = [
+    `Lagrangian relaxation (${lag.iterations} iterations, ${((performance.now() - t0) / 1000).toFixed(1)} s, bound ${mUsd(lower)}, solution ${mUsd(upper)})`,
+  ];
+  let highsStatus: number | null = null;
+  let fullRun: ReturnType<typeof runModel> | null = null;
+  const remainingS = () => Math.max(0.5, (deadline - performance.now()) / 1000);
+  if (!bestAssignment) {
+    // 1b. No feasible assignment from the relaxation: the full MIP with the rest of the time (its
+    // bound and the relaxation's both count; it also proves infeasibility, explained below).
+    const start = options.constraints.oneProviderPerServiceLine ? null : startFrom(ix, b, greedyStart);
+    fullRun = runModel(
+      highs,
+      b,
+      { relativeGap: relGap, timeLimitSeconds: remainingS() },
+      start,
+      Number.isFinite(lower) ? lower / (1 - relGap) : null,
+    );
+    highsStatus = fullRun.status;
+    if (fullRun.colValue) {
+      const cand = decode(ix, b, fullRun.colValue);
+      if (checkFeasible(ix, cand).length === 0) {
+        bestAssignment = cand;
+        upper = measure(ix, cand).objectiveUsd;
+      }
+    }
+    if (Number.isFinite(fullRun.bound) && bestAssignment) lower = Math.max(lower, Math.min(fullRun.bound, upper));
+    stages.push(
+      `HiGHS MIP (${(fullRun.ms / 1000).toFixed(1)} s: ${fullRun.statusText}${bestAssignment ? `, ${mUsd(upper)}, bound ${mUsd(lower)}` : ''})`,
+    );
+  }
+  const gapOf = () => (Number.isFinite(upper) ? Math.max(0, (upper - lower) / Math.max(1e-9, Math.abs(upper))) : null);
+  if (bestAssignment && (gapOf() as number) > relGap) {
+    // 2. Alternately: relationships fixed, each service's assignment exactly (polish); then the local
+    // search, which opens and closes relationships; while either improves.
+    const tp = performance.now();
+    const polishEnd = Math.min(deadline, tp + POLISH_SHARE * (deadline - tp));
+    const better = (cand: AssignmentVector | null): boolean => {
+      if (!cand || checkFeasible(ix, cand).length > 0) return false;
+      const v = measure(ix, cand).objectiveUsd;
+      if (!(v < upper - 1e-7 * Math.abs(upper))) return false;
+      bestAssignment = cand;
+      upper = v;
+      return true;
+    };
+    let rounds = 0;
+    while (rounds < POLISH_ROUNDS && performance.now() < polishEnd - 200 && (gapOf() as number) > relGap) {
+      rounds++;
+      const a = better(polishByService(highs, ix, bestAssignment, polishEnd));
+      if ((gapOf() as number) <= relGap) break;
+      const b = better(
+        improveAssignment(ix, bestAssignment, Math.max(0, Math.min(LOCAL_SEARCH_MS, polishEnd - performance.now()))),
+      );
+      if (!a && !b) break;
+    }
+    if (rounds > 0)
+      stages.push(
+        `polish and local search (${rounds} rounds, ${((performance.now() - tp) / 1000).toFixed(1)} s, ${mUsd(upper)})`,
+      );
+  }
+  if (bestAssignment && (gapOf() as number) > relGap && mipAllowed && fullRun === null) {
+    // 3. Restricted MIP over the choices the relaxation used: a better incumbent, fast (its bound is not
+    // a bound of the full model and is not used).
+    const remaining = () => Math.max(0, (deadline - performance.now()) / 1000);
+    const rb = buildModel(ix, highs.infinity, false, lag.pool);
+    if (rb.numCols < b.numCols) {
+      const rr = runModel(
+        highs,
+        rb,
+        // On a short budget the restricted MIP gets all of it: the full MIP's root LP alone takes longer.
+        { relativeGap: relGap, timeLimitSeconds: remaining() > 20 ? remaining() * RESTRICTED_SHARE : remaining() },
+        startFrom(ix, rb, bestAssignment),
+        Number.isFinite(lower) ? lower / (1 - relGap) : null,
+      );
+      if (rr.colValue && rr.objective < upper - 1e-6) {
+        const cand = decode(ix, rb, rr.colValue);
+        if (checkFeasible(ix, cand).length === 0) {
+          bestAssignment = cand;
+          upper = measure(ix, cand).objectiveUsd;
+        }
+      }
+      stages.push(`restricted MIP (${rb.binaries} binaries, ${(rr.ms / 1000).toFixed(1)} s: ${rr.statusText}, ${mUsd(upper)})`);
+    }
+    // 4. The full MIP from the best incumbent; its bound counts when above the relaxation's, and it stops
+    // as soon as its incumbent is within the gap of the relaxation's bound (objective target).
+    if ((gapOf() as number) > relGap && remaining() > 5) {
+      const fr = runModel(
+        highs,
+        b,
+        { relativeGap: relGap, timeLimitSeconds: remaining() },
+        startFrom(ix, b, bestAssignment),
+        Number.isFinite(lower) ? lower / (1 - relGap) : null,
+      );
+      highsStatus = fr.status;
+      if (fr.colValue && fr.objective < upper - 1e-6) {
+        const cand = decode(ix, b, fr.colValue);
+        if (checkFeasible(ix, cand).length === 0) {
+          bestAssignment = cand;
+          upper = measure(ix, cand).objectiveUsd;
+        }
+      }
+      if (Number.isFinite(fr.bound)) lower = Math.max(lower, Math.min(fr.bound, upper));
+      stages.push(`HiGHS MIP (${(fr.ms / 1000).toFixed(1)} s: ${fr.statusText}, ${mUsd(upper)}, bound ${mUsd(lower)})`);
+    }
+  }
+  if (bestAssignment) {
+    const gap = gapOf() as number;
+    const optimal = gap <= relGap + 1e-12;
+    return {
+      status: optimal ? 'optimal' : 'feasible',
+      solverStatus: `${optimal ? 'Optimal' : highsStatus === codes.timeLimit || performance.now() >= deadline ? 'Time limit reached' : 'Stopped'}: ${stages.join(', ')}`,
+      objectiveUsd: upper,
+      boundUsd: Number.isFinite(lower) ? lower : null,
+      gap: Number.isFinite(lower) ? gap : null,
+      solveTimeMs: performance.now() - t0,
+      buildTimeMs,
+      model: modelSize,
+      assignment: bestAssignment,
+      measures: measure(ix, bestAssignment),
+      infeasibility: [],
+    };
+  }
+  // No feasible assignment at all: the full MIP's verdict (infeasible, or stopped without a solution).
+  const r = fullRun as ReturnType<typeof runModel>;
   if (r.colValue) {
     const assignment = decode(ix, b, r.colValue);
     return {
@@ -414,7 +693,7 @@ export async function optimise(instance: PlanInstance, options: PlanOptions): Pr
   }
   if (r.status === codes.infeasible || r.status === codes.unboundedOrInfeasible) {
     const eb = buildModel(ix, highs.infinity, true);
-    const er = runModel(highs, eb, options.solver);
+    const er = runModel(highs, eb, { ...options.solver, timeLimitSeconds: remainingS() });
     const unserved: number[] = [];
     if (er.colValue) {
       // Slack columns follow each demand's x columns in order; a demand is unserved when none of its x is 1.

@@ -24,7 +24,7 @@ import {
   type PlanInstance,
   type PlanOptions,
 } from './model.ts';
-import { greedy, optimise } from './optimiser.ts';
+import { greedy } from './optimiser.ts';
 import {
   deleteDemandOverride,
   ensurePlanningData,
@@ -44,6 +44,7 @@ import {
 } from './planning.repository.ts';
 import type { CoLocation, PlannedAssignment, Proposal, Scenario, ScenarioInputs, ScenarioResult } from './planning.schema.ts';
 import { ScenarioInputsSchema } from './planning.schema.ts';
+import { optimiseInWorker } from './solve-in-worker.ts';
 
 /** Default planning levels of a duty station without a planning record. */
 const DEFAULT_LEVELS = { securityLevel: 2, hardship: 'B' as const };
@@ -230,7 +231,8 @@ export async function solveScenario(
   const snap = await readSnapshot(db, referenceDate);
   const instance = buildInstance(snap, inputs, referenceDate);
   const options = optionsOf(inputs);
-  const outcome = await optimise(instance, options);
+  // In a worker thread: a long solve leaves the API's event loop free for other requests.
+  const outcome = await optimiseInWorker(instance, options);
   const ix = indexInstance(instance, options);
   const today = measure(ix, currentAssignment(instance));
   const solved = outcome.status === 'optimal' || outcome.status === 'feasible';
