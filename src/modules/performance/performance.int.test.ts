@@ -10,6 +10,7 @@ import type { DatabaseHandle } from '../../db/database.ts';
 import { countAuditEvents } from '../identity/identity.repository.ts';
 import { PAYROLL, type SurveyTestApp, surveyTestApp } from '../surveys/surveys.test-fixtures.ts';
 import { ROLLUP_COUNTERS } from './performance.repository.ts';
+import { drainPerformanceQueue } from './queue.service.ts';
 import { closeMonth } from './standards.service.ts';
 
 let h: DatabaseHandle;
@@ -74,6 +75,7 @@ afterAll(async () => {
 
 describe('roll-ups', () => {
   it('follow each case change and equal a recomputation from the facts', async () => {
+    await drainPerformanceQueue(h.db); // the case changes queued their refresh (decision 0019)
     const facts = await sql<{ n: string }>`select count(*) as n from performance_case_facts`.execute(h.db);
     expect(Number(facts.rows[0]?.n)).toBe(3);
     const r = await rollupsRecomputed();

@@ -11,7 +11,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { fromJson } from '../../db/sql-helpers.ts';
 import type { Database } from '../../db/types.ts';
-import { refreshCasePerformance } from '../performance/rollups.service.ts';
+import { queueCasePerformance } from '../performance/queue.service.ts';
 import type { BusinessCalendar } from './business-calendar.ts';
 import { calendarOfEntity, calendarOfProvider, compiledCalendar, type ResolvedCalendar } from './calendars.ts';
 import { type CaseHistory, type ClockCaseState, type ClockPolicy, type DerivedClock, deriveCaseClocks } from './case-clocks.ts';
@@ -159,7 +159,7 @@ export async function refreshCaseClocks(trx: Transaction<Database>, caseId: stri
     // The case's first clocks (a new case or child task): none to update or withdraw, and no job yet, so
     // the clocks and their jobs go in two statements rather than three per clock (same rows, same order).
     if (clocks.length === 0) {
-      await refreshCasePerformance(trx, caseId, now);
+      await queueCasePerformance(trx, caseId);
       return clocks;
     }
     const inserted = await trx
@@ -183,7 +183,7 @@ export async function refreshCaseClocks(trx: Transaction<Database>, caseId: stri
       })),
     );
     if (jobs.length) await trx.insertInto('sla_jobs').values(jobs).execute();
-    await refreshCasePerformance(trx, caseId, now);
+    await queueCasePerformance(trx, caseId);
     return clocks;
   }
   const keep = new Set<string>();
@@ -213,7 +213,7 @@ export async function refreshCaseClocks(trx: Transaction<Database>, caseId: stri
       .execute();
     await trx.deleteFrom('case_sla_clocks').where('id', 'in', gone).execute();
   }
-  await refreshCasePerformance(trx, caseId, now);
+  await queueCasePerformance(trx, caseId);
   return clocks;
 }
 
