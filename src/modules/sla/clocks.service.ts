@@ -13,8 +13,9 @@ import { fromJson } from '../../db/sql-helpers.ts';
 import type { Database } from '../../db/types.ts';
 import { queueCasePerformance } from '../performance/queue.service.ts';
 import type { BusinessCalendar } from './business-calendar.ts';
-import { calendarOfEntity, calendarOfProvider, compiledCalendar, type ResolvedCalendar } from './calendars.ts';
+import { caseCalendars } from './calendars.ts';
 import { type CaseHistory, type ClockCaseState, type ClockPolicy, type DerivedClock, deriveCaseClocks } from './case-clocks.ts';
+import { findCaseHistory } from './clocks.repository.ts';
 import { policiesFor } from './policies.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -33,46 +34,19 @@ export interface LoadedCase {
   history: CaseHistory;
 }
 
-/** Reads the history of a case (states from its events, segments, public replies with their authors). */
+/**
+ * Reads the history of a case (states from its events, segments, public replies with their authors), in
+ * one statement (`findCaseHistory`).
+ */
 export async function loadCaseHistory(db: Db, caseId: string): Promise<LoadedCase | undefined> {
-  const c = await db
-    .selectFrom('cases')
-    .select(['id', 'reference', 'entity_code', 'service_code', 'priority', 'state', 'created_at'])
-    .where('id', '=', caseId)
-    .executeTakeFirst();
+  const c = await findCaseHistory(db, caseId);
   if (!c) return undefined;
-  const [events, segments, replies] = await Promise.all([
-    db
-      .selectFrom('case_events')
-      .select(['at', 'type', 'after'])
-      .where('case_id', '=', caseId)
-      .where('type', 'in', ['created', 'state-changed', 'reopened', 'merged'])
-      .orderBy('at')
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('case_segments')
-      .select(['id', 'provider_code', 'started_at', 'ended_at', 'end_reason'])
-      .where('case_id', '=', caseId)
-      .orderBy('started_at')
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('case_messages as m')
-      .leftJoin('users as u', 'u.id', 'm.author_user_id')
-      .select(['m.created_at', 'u.role', 'u.provider_code'])
-      .where('m.case_id', '=', caseId)
-      .where('m.visibility', '=', 'public')
-      .orderBy('m.created_at')
-      .orderBy('m.id')
-      .execute(),
-  ]);
-  const createdAt = new Date(c.created_at).getTime();
+  const createdAt = Number(c.created_ms);
   const states: CaseHistory['states'] = [{ at: createdAt, state: 'new' }];
-  for (const e of events) {
+  for (const e of c.events ?? []) {
     if (e.type === 'created') continue;
     const after = fromJson<{ state?: string } | null>(e.after);
-    if (after?.state) states.push({ at: new Date(e.at).getTime(), state: after.state as ClockCaseState });
+    if (after?.state) states.push({ at: Number(e.at), state: after.state as ClockCaseState });
   }
   return {
     id: String(c.id),
@@ -84,16 +58,16 @@ export async function loadCaseHistory(db: Db, caseId: string): Promise<LoadedCas
     history: {
       createdAt,
       states,
-      segments: segments.map((s) => ({
+      segments: (c.segments ?? []).map((s) => ({
         id: String(s.id),
         provider: s.provider_code,
-        startedAt: new Date(s.started_at).getTime(),
-        endedAt: s.ended_at ? new Date(s.ended_at).getTime() : null,
+        startedAt: Number(s.started),
+        endedAt: s.ended === null ? null : Number(s.ended),
         endReason: s.end_reason,
       })),
       // A message with no author (e-mail from an unknown sender) or from a client role counts as the client's.
-      replies: replies.map((r) => ({
-        at: new Date(r.created_at).getTime(),
+      replies: (c.replies ?? []).map((r) => ({
+        at: Number(r.at),
         by: r.role && STAFF_ROLES.has(r.role) ? ('staff' as const) : ('client' as const),
         provider: r.provider_code ?? null,
       })),
@@ -101,20 +75,20 @@ export async function loadCaseHistory(db: Db, caseId: string): Promise<LoadedCas
   };
 }
 
-/** Resolves the policies and calendars a case's clocks need, then derives them as of `now`. */
+/**
+ * Resolves the policies (one statement) and calendars (`caseCalendars`: one statement, two when a stored
+ * calendar is not yet compiled in this process) a case's clocks need, then derives them as of `now`.
+ */
 export async function deriveClocksOf(db: Db, c: LoadedCase, now: number): Promise<DerivedClock[]> {
-  const policyFor = await policiesFor(db, c.service, c.priority);
   const providers = [...new Set(c.history.segments.map((s) => s.provider).filter((p): p is string => p !== null))];
-  const providerCalendars = new Map<string, ResolvedCalendar>();
-  for (const p of providers) providerCalendars.set(p, await calendarOfProvider(db, p));
-  const clientCalendar = await calendarOfEntity(db, c.entity);
-  const calendarFor = (provider: string | null, policy: ClockPolicy): BusinessCalendar => {
-    const cal =
-      policy.calendarBasis === 'client' || provider === null
-        ? clientCalendar
-        : (providerCalendars.get(provider) ?? clientCalendar);
-    return compiledCalendar(cal);
-  };
+  const [policyFor, calendars] = await Promise.all([
+    policiesFor(db, c.service, c.priority),
+    caseCalendars(db, c.entity, providers),
+  ]);
+  const calendarFor = (provider: string | null, policy: ClockPolicy): BusinessCalendar =>
+    policy.calendarBasis === 'client' || provider === null
+      ? calendars.client
+      : (calendars.providers.get(provider) ?? calendars.client);
   return deriveCaseClocks(c.history, { policyFor, calendarFor }, now);
 }
 
