@@ -95,18 +95,23 @@ export async function deriveClocksOf(db: Db, c: LoadedCase, now: number): Promis
 const keyOf = (c: { metric: string; segmentId: string | null }) => `${c.metric}|${c.segmentId ?? ''}`;
 
 /**
- * Re-derives and stores the clocks of case `caseId` as of `now`, and reconciles its escalation jobs.
- * Call inside the transaction of the change.
+ * Re-derives and stores the clocks of case `caseId` as of `now`, reconciles its escalation jobs, and
+ * queues the refresh of its performance facts and roll-ups (drained after commit, decision 0019).
+ * Call inside the transaction of the change; `opts.newCase` when the case was created in that transaction
+ * (it has no clocks yet, so none are read).
  */
-export async function refreshCaseClocks(trx: Transaction<Database>, caseId: string, now: Date): Promise<DerivedClock[]> {
+export async function refreshCaseClocks(
+  trx: Transaction<Database>,
+  caseId: string,
+  now: Date,
+  opts: { newCase?: boolean } = {},
+): Promise<DerivedClock[]> {
   const loaded = await loadCaseHistory(trx, caseId);
   if (!loaded) return [];
   const clocks = await deriveClocksOf(trx, loaded, now.getTime());
-  const existing = await trx
-    .selectFrom('case_sla_clocks')
-    .select(['id', 'metric', 'segment_id'])
-    .where('case_id', '=', caseId)
-    .execute();
+  const existing = opts.newCase
+    ? []
+    : await trx.selectFrom('case_sla_clocks').select(['id', 'metric', 'segment_id']).where('case_id', '=', caseId).execute();
   const idByKey = new Map(
     existing.map((e) => [
       keyOf({ metric: e.metric, segmentId: e.segment_id === null ? null : String(e.segment_id) }),

@@ -64,6 +64,25 @@ export interface Policy extends PolicyInput {
   updatedAt: string;
 }
 
+const POLICY_COLUMNS = [
+  'id',
+  'provider_code',
+  'service_code',
+  'priority',
+  'first_response',
+  'next_response',
+  'resolution',
+  'calendar_basis',
+  'pause_states',
+  'warn_at',
+  'escalate_outside_hours',
+  'basis',
+  'active',
+  'version',
+  'updated_by',
+  'updated_at',
+] as const;
+
 function toPolicy(r: Selectable<SlaPolicyTable>): Policy {
   return {
     id: r.id,
@@ -110,9 +129,10 @@ export async function policiesFor(
   service: string,
   priority: string,
 ): Promise<(provider: string | null) => ClockPolicy | null> {
+  // the columns by name rather than `*`, so that the statement is prepared once per connection (decision 0012)
   const rows = await db
     .selectFrom('sla_policies')
-    .selectAll()
+    .select(POLICY_COLUMNS)
     .where('active', '=', true)
     .where((eb) => eb.or([eb('service_code', 'is', null), eb('service_code', '=', service)]))
     .where((eb) => eb.or([eb('priority', 'is', null), eb('priority', '=', priority)]))
