@@ -221,7 +221,19 @@ export async function caseCalendars(
   entity: string,
   providers: readonly string[],
 ): Promise<{ client: BusinessCalendar; providers: Map<string, BusinessCalendar> }> {
-  const owners = await findCalendarOwners(db, entity, providers);
+  return calendarsOfOwners(db, entity, providers, await findCalendarOwners(db, entity, providers));
+}
+
+/**
+ * As `caseCalendars`, from the owners already read (`findCalendarOwners`, or `findCaseHistory` with the
+ * case): no statement unless a stored calendar is not compiled yet in this process.
+ */
+export async function calendarsOfOwners(
+  db: Db,
+  entity: string,
+  providers: readonly string[],
+  owners: readonly CalendarOwnerRow[],
+): Promise<{ client: BusinessCalendar; providers: Map<string, BusinessCalendar> }> {
   const keyOf = (o: CalendarOwnerRow) =>
     o.calendar_id !== null ? `cal:${o.calendar_id}:v${o.newest_version}` : `default:${o.duty_station_code}`;
   const missing = [

@@ -1,11 +1,12 @@
 /**
- * The reads of `refreshCaseClocks` and the case view's clocks, each in one statement: a case's history
- * (the case, its state events, segments and public replies with their authors' roles) and the calendars
- * of its client entity and providers (owner, stored calendar and newest version, or the duty station's
- * default data), plus the versions of stored calendars not yet compiled in this process.
+ * The reads of `refreshCaseClocks` and the case view's clocks: in one statement, a case's history (the
+ * case, its state events, segments and public replies with their authors' roles), the SLA policies that
+ * may apply to it, and the calendar owners of its client entity and providers (stored calendar and newest
+ * version, or the duty station's default data); plus, when needed, the versions of stored calendars not
+ * yet compiled in this process.
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database } from '../../db/types.ts';
+import { type Kysely, type RawBuilder, type Selectable, sql, type Transaction } from 'kysely';
+import type { Database, SlaPolicyTable } from '../../db/types.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -26,6 +27,10 @@ export interface CaseHistoryRow {
     | null;
   /** Public messages by time then id, with the author's role and provider (null: no author). */
   replies: { at: number; role: string | null; provider_code: string | null }[] | null;
+  /** The active SLA policies for the case's service and priority (any provider), as rows (JSON). */
+  policies: Selectable<SlaPolicyTable>[] | null;
+  /** The calendar owners of the case's client entity and of the providers of its segments. */
+  calendars: CalendarOwnerRow[] | null;
 }
 
 const ms = (col: ReturnType<typeof sql.ref>) => sql`floor(extract(epoch from ${col}) * 1000)::bigint`;
@@ -43,9 +48,50 @@ export async function findCaseHistory(db: Db, caseId: string): Promise<CaseHisto
       (select json_agg(json_build_object('at', ${ms(sql.ref('m.created_at'))}, 'role', u.role, 'provider_code', u.provider_code)
                        order by m.created_at, m.id)
          from case_messages m left join users u on u.id = m.author_user_id
-         where m.case_id = c.id and m.visibility = 'public') as replies
+         where m.case_id = c.id and m.visibility = 'public') as replies,
+      (select json_agg(json_build_object(${sql.join(POLICY_COLUMNS.map((k) => sql`${sql.lit(k)}, ${sql.ref(`p.${k}`)}`))}))
+         from sla_policies p
+         where p.active and (p.service_code is null or p.service_code = c.service_code)
+           and (p.priority is null or p.priority = c.priority)) as policies,
+      (select json_agg(json_build_object('kind', o.kind, 'code', o.code, 'duty_station_code', o.duty_station_code,
+                                         'ds_code', o.ds_code, 'city', o.city, 'country', o.country, 'time_zone', o.time_zone,
+                                         'calendar_id', o.calendar_id, 'newest_version', o.newest_version))
+         from ${ownersOf(sql`c.entity_code`, sql`(select s.provider_code from case_segments s where s.case_id = c.id)`)} o) as calendars
     from cases c where c.id = ${caseId}`.execute(db);
   return r.rows[0];
+}
+
+/** The columns of `sla_policies` (by name, so that statements reading them can be prepared). */
+export const POLICY_COLUMNS = [
+  'id',
+  'provider_code',
+  'service_code',
+  'priority',
+  'first_response',
+  'next_response',
+  'resolution',
+  'calendar_basis',
+  'pause_states',
+  'warn_at',
+  'escalate_outside_hours',
+  'basis',
+  'active',
+  'version',
+  'updated_by',
+  'updated_at',
+] as const;
+
+/** The calendar owners (see `CalendarOwnerRow`) of client entity `entity` and of the providers `providers` (a list or subquery). */
+function ownersOf(entity: RawBuilder<unknown>, providers: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(select w.kind, w.code, w.duty_station_code, d.code as ds_code, d.city, d.country, d.time_zone,
+      coalesce(pc.id, dc.id) as calendar_id,
+      (select max(v.version) from business_calendar_versions v where v.calendar_id = coalesce(pc.id, dc.id)) as newest_version
+    from (select 'entity' as kind, e.code, e.duty_station_code from client_entities e where e.code = ${entity}
+          union all
+          select 'provider' as kind, p.code, p.duty_station_code from providers p where p.code in ${providers}) w
+    left join business_calendars pc on w.kind = 'provider' and pc.provider_code = w.code
+    left join business_calendars dc on dc.duty_station_code = w.duty_station_code
+    left join duty_stations d on d.code = w.duty_station_code)`;
 }
 
 /** How one calendar owner (the client entity, or a provider) resolves. */
@@ -70,15 +116,8 @@ export interface CalendarOwnerRow {
  */
 export async function findCalendarOwners(db: Db, entity: string, providers: readonly string[]): Promise<CalendarOwnerRow[]> {
   const r = await sql<CalendarOwnerRow>`
-    select w.kind, w.code, w.duty_station_code, d.code as ds_code, d.city, d.country, d.time_zone,
-      coalesce(pc.id, dc.id) as calendar_id,
-      (select max(v.version) from business_calendar_versions v where v.calendar_id = coalesce(pc.id, dc.id)) as newest_version
-    from (select 'entity' as kind, e.code, e.duty_station_code from client_entities e where e.code = ${entity}
-          union all
-          select 'provider' as kind, p.code, p.duty_station_code from providers p where p.code = any(${sql.val(providers)}::text[])) w
-    left join business_calendars pc on w.kind = 'provider' and pc.provider_code = w.code
-    left join business_calendars dc on dc.duty_station_code = w.duty_station_code
-    left join duty_stations d on d.code = w.duty_station_code`.execute(db);
+    select o.kind, o.code, o.duty_station_code, o.ds_code, o.city, o.country, o.time_zone, o.calendar_id, o.newest_version
+    from ${ownersOf(sql`${entity}`, sql`(select unnest(${sql.val(providers)}::text[]))`)} o`.execute(db);
   return r.rows;
 }
 

@@ -8,15 +8,15 @@
  * The clocks of a closed, cancelled or merged case are read as stored: later calendar or policy edits
  * never rewrite them. Open cases are derived live when read.
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { fromJson } from '../../db/sql-helpers.ts';
-import type { Database } from '../../db/types.ts';
+import type { Database, SlaPolicyTable } from '../../db/types.ts';
 import { queueCasePerformance } from '../performance/queue.service.ts';
 import type { BusinessCalendar } from './business-calendar.ts';
-import { caseCalendars } from './calendars.ts';
+import { calendarsOfOwners, caseCalendars } from './calendars.ts';
 import { type CaseHistory, type ClockCaseState, type ClockPolicy, type DerivedClock, deriveCaseClocks } from './case-clocks.ts';
-import { findCaseHistory } from './clocks.repository.ts';
-import { policiesFor } from './policies.ts';
+import { type CalendarOwnerRow, findCaseHistory } from './clocks.repository.ts';
+import { policiesFor, policyResolver } from './policies.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -32,11 +32,13 @@ export interface LoadedCase {
   priority: string;
   state: ClockCaseState;
   history: CaseHistory;
+  /** Read with the history: the active policies of the case's service and priority, and its calendars' owners. */
+  context?: { policies: Selectable<SlaPolicyTable>[]; calendars: CalendarOwnerRow[] };
 }
 
 /**
- * Reads the history of a case (states from its events, segments, public replies with their authors), in
- * one statement (`findCaseHistory`).
+ * Reads the history of a case (states from its events, segments, public replies with their authors) with
+ * the policies and calendar owners its clocks need, in one statement (`findCaseHistory`).
  */
 export async function loadCaseHistory(db: Db, caseId: string): Promise<LoadedCase | undefined> {
   const c = await findCaseHistory(db, caseId);
@@ -55,6 +57,7 @@ export async function loadCaseHistory(db: Db, caseId: string): Promise<LoadedCas
     service: c.service_code,
     priority: c.priority,
     state: c.state as ClockCaseState,
+    context: { policies: c.policies ?? [], calendars: c.calendars ?? [] },
     history: {
       createdAt,
       states,
@@ -76,15 +79,15 @@ export async function loadCaseHistory(db: Db, caseId: string): Promise<LoadedCas
 }
 
 /**
- * Resolves the policies (one statement) and calendars (`caseCalendars`: one statement, two when a stored
- * calendar is not yet compiled in this process) a case's clocks need, then derives them as of `now`.
+ * Resolves the policies and calendars a case's clocks need (as read with its history; else one statement
+ * each), then derives them as of `now`. A stored calendar not yet compiled in this process costs one more
+ * statement (its versions).
  */
 export async function deriveClocksOf(db: Db, c: LoadedCase, now: number): Promise<DerivedClock[]> {
   const providers = [...new Set(c.history.segments.map((s) => s.provider).filter((p): p is string => p !== null))];
-  const [policyFor, calendars] = await Promise.all([
-    policiesFor(db, c.service, c.priority),
-    caseCalendars(db, c.entity, providers),
-  ]);
+  const [policyFor, calendars] = c.context
+    ? [policyResolver(c.context.policies), await calendarsOfOwners(db, c.entity, providers, c.context.calendars)]
+    : await Promise.all([policiesFor(db, c.service, c.priority), caseCalendars(db, c.entity, providers)]);
   const calendarFor = (provider: string | null, policy: ClockPolicy): BusinessCalendar =>
     policy.calendarBasis === 'client' || provider === null
       ? calendars.client

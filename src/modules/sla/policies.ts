@@ -17,6 +17,7 @@ import { AppError } from '../../server/errors.ts';
 import { appendAuditEvent } from '../identity/identity.repository.ts';
 import { parseSlaTarget } from './business-calendar.ts';
 import type { ClockPolicy } from './case-clocks.ts';
+import { POLICY_COLUMNS } from './clocks.repository.ts';
 import { refreshCaseClocks } from './clocks.service.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -63,25 +64,6 @@ export interface Policy extends PolicyInput {
   version: number;
   updatedAt: string;
 }
-
-const POLICY_COLUMNS = [
-  'id',
-  'provider_code',
-  'service_code',
-  'priority',
-  'first_response',
-  'next_response',
-  'resolution',
-  'calendar_basis',
-  'pause_states',
-  'warn_at',
-  'escalate_outside_hours',
-  'basis',
-  'active',
-  'version',
-  'updated_by',
-  'updated_at',
-] as const;
 
 function toPolicy(r: Selectable<SlaPolicyTable>): Policy {
   return {
@@ -137,6 +119,14 @@ export async function policiesFor(
     .where((eb) => eb.or([eb('service_code', 'is', null), eb('service_code', '=', service)]))
     .where((eb) => eb.or([eb('priority', 'is', null), eb('priority', '=', priority)]))
     .execute();
+  return policyResolver(rows);
+}
+
+/**
+ * The policy resolver over `rows`, the active policies of one service and priority (any provider), as
+ * `policiesFor` reads them (or `findCaseHistory` with the case).
+ */
+export function policyResolver(rows: readonly Selectable<SlaPolicyTable>[]): (provider: string | null) => ClockPolicy | null {
   const policies = rows.map(toPolicy).sort((a, b) => rank(b) - rank(a));
   return (provider) => {
     const p = policies.find((x) => x.provider === null || x.provider === provider);
