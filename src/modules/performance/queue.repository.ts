@@ -48,7 +48,7 @@ export async function takeQueued(
 export async function requeue(trx: Transaction<Database>, rows: readonly QueuedRefresh[]): Promise<void> {
   if (!rows.length) return;
   await sql`insert into performance_queue (case_id, tx)
-    select * from unnest(${sql.val(rows.map((r) => r.caseId))}::bigint[], ${sql.val(rows.map((r) => r.tx))}::bigint[])
+    select c, t from unnest(${sql.val(rows.map((r) => r.caseId))}::bigint[], ${sql.val(rows.map((r) => r.tx))}::bigint[]) as r(c, t)
     on conflict do nothing`.execute(trx);
 }
 
