@@ -4,8 +4,9 @@
  * request the SQL round trips (statements, BEGIN and COMMIT included), the server's CPU milliseconds
  * (this process: Fastify, Kysely, node-postgres; requests by `app.inject`, so no HTTP socket), the
  * PostgreSQL backends' CPU milliseconds (Linux /proc, PostgreSQL on this machine), and the p50/p99
- * latency. These figures hardly move when other work shares the machine, unlike throughput under load
- * (`cases-load.bench.ts`); use them to compare changes.
+ * latency; after the creations, the same figures per case for draining their performance refreshes
+ * (`drainPerformanceQueue`, decision 0019). These figures move less than throughput under load when other
+ * work shares the machine (`cases-load.bench.ts`), though still by ±20%; use them to compare changes.
  *
  * Run: DATABASE_URL=postgres://user@127.0.0.1:5432/postgres npx tsx bench/cases-cost.bench.ts [--cases N] [--requests R] [--reuse] [--only creation,queue,case]
  *      npx tsx bench/cases-cost.bench.ts            (PGlite in a temp folder; no PostgreSQL CPU figure)
