@@ -3,7 +3,7 @@
  * placeholders, no empty text, and every key the code asks for exists (literal `t('a.b')` keys, the
  * navigation labels, and the families built from API values: kinds, regions, scopes, delivery, units, roles,
  * case states, transitions, priorities and timeline events, taken from the server's own schemas so that a
- * new value on the server shows up here).
+ * new value on the server shows up here), and every problem code the server throws (`new AppError('CODE'`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -126,5 +126,12 @@ describe('web UI translations', () => {
     ];
     const missing = [...new Set([...literal, ...navLabels, ...families])].filter((k) => !has(en, k) || !has(fr, k));
     expect(missing).toEqual([]);
+  });
+
+  it('every problem code the server throws has a text in each language (the UI shows it outside English)', () => {
+    const server = sources(path.resolve(WEB, '..', '..', 'src')).join('\n');
+    const codes = [...new Set([...server.matchAll(/new AppError\(\s*'([A-Z_]+)'/g)].map((m) => m[1] as string))];
+    expect(codes.length).toBeGreaterThan(40);
+    expect(codes.filter((c) => !has(en, `problems.${c}`) || !has(fr, `problems.${c}`))).toEqual([]);
   });
 });

@@ -27,7 +27,11 @@ export async function withMeridian<T>(
   try {
     return await fn(m);
   } finally {
+    // Closing the embedded database (PGlite's WebAssembly runtime) resets process.exitCode: keep the one
+    // the command set.
+    const code = process.exitCode;
     await m.close();
+    process.exitCode = code;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The figures: each standard for each provider and period (month, quarter, half-year, year, or one range),
- * from the roll-ups (shares, rates, means), the per-case facts (percentiles), the survey results
+ * from the roll-ups (shares, rates, means, and percentiles estimated from their histograms of business
+ * time; the provider x month level when the view is not filtered by entity, service line or region), the survey results
  * (satisfaction) and the manual values; closed months are read from their frozen copies. And the cases
  * behind any figure (drill-down). Viewer scope: a provider's staff see only their provider, an entity focal
  * point only their entity's cases (satisfaction is then not shown: it is not broken down by entity).
@@ -10,6 +11,7 @@ import type { Database } from '../../db/types.ts';
 import { AppError } from '../../server/errors.ts';
 import type { User } from '../identity/identity.schema.ts';
 import { satisfactionByProvider } from '../surveys/results.service.ts';
+import { countOf, histogramPercentile } from './histogram.ts';
 import { type Granularity, inForce, MS_PER_HOUR, meets, monthDates, monthsBetween, monthsOf, periodOf } from './measures.ts';
 import {
   type FactFilter,
@@ -17,10 +19,9 @@ import {
   findClosedMonths,
   findFrozenSatisfaction,
   findStandards,
-  percentiles,
   providerFlow,
   type RollupCounter,
-  rollupSums,
+  rollupAggregates,
 } from './performance.repository.ts';
 import type { Cell, Dashboard, Standard, ViewQuery } from './performance.schema.ts';
 import { drainPerformanceQueue } from './queue.service.ts';
@@ -106,27 +107,18 @@ export async function dashboard(db: Db, viewer: User, q: ViewQuery): Promise<Das
   // the service-line scopes needed (a standard's own line, unless the view filters on another one)
   const lineOf = (s: Standard): string | undefined | false =>
     s.serviceLine ? (filter.serviceLine && filter.serviceLine !== s.serviceLine ? false : s.serviceLine) : filter.serviceLine;
-  const sums = new Map<string, Awaited<ReturnType<typeof rollupSums>>>();
-  const pct = new Map<string, Awaited<ReturnType<typeof percentiles>>>();
+  // one read of the roll-ups per service-line scope: counters and histograms (the facts are never read)
+  const sums = new Map<string, Awaited<ReturnType<typeof rollupAggregates>>>();
   for (const s of used.values()) {
     const line = lineOf(s);
-    if (line === false) continue;
-    const f = { ...filter, serviceLine: line };
-    if (s.measure === 'share-met' || s.measure === 'rate' || (s.measure === 'mean' && s.subject !== 'satisfaction')) {
-      if (!sums.has(line ?? '')) sums.set(line ?? '', await rollupSums(db, { ...base, filter: f }));
-    } else if (s.measure === 'percentile') {
-      const k = `${line ?? ''}|${s.subject}|${s.percentile}`;
-      if (!pct.has(k))
-        pct.set(
-          k,
-          await percentiles(db, {
-            ...base,
-            filter: f,
-            subject: s.subject as 'resolution' | 'first-response',
-            p: s.percentile ?? 50,
-          }),
-        );
-    }
+    if (line === false || sums.has(line ?? '')) continue;
+    if (
+      s.measure === 'share-met' ||
+      s.measure === 'rate' ||
+      s.measure === 'percentile' ||
+      (s.measure === 'mean' && s.subject !== 'satisfaction')
+    )
+      sums.set(line ?? '', await rollupAggregates(db, { ...base, filter: { ...filter, serviceLine: line } }));
   }
   // satisfaction: per month (frozen copy for closed months), combined per period weighted by answers
   const satisfaction = new Map<string, { sum: number; n: number }>();
@@ -160,8 +152,8 @@ export async function dashboard(db: Db, viewer: User, q: ViewQuery): Promise<Das
   });
 
   const providers = new Set<string>();
-  for (const rows of sums.values()) for (const r of rows) if (r.cases > 0) providers.add(r.provider);
-  for (const rows of pct.values()) for (const r of rows) providers.add(r.provider);
+  for (const rows of sums.values())
+    for (const r of rows) if (r.cases > 0 || r.fr_hist.size > 0 || r.res_hist.size > 0) providers.add(r.provider);
   for (const k of satisfaction.keys()) providers.add(k.split('|')[0] as string);
   for (const m of manual) if (!filter.provider || m.provider === filter.provider) providers.add(m.provider);
 
@@ -183,13 +175,13 @@ export async function dashboard(db: Db, viewer: User, q: ViewQuery): Promise<Das
           else if (s.measure === 'mean' && s.subject !== 'satisfaction' && row)
             [numerator, denominator] = [row[MEAN[s.subject] as RollupCounter], row.cases];
           if (numerator !== null && denominator) value = numerator / denominator;
-          if (s.measure === 'percentile') {
-            const r = (pct.get(`${line ?? ''}|${s.subject}|${s.percentile}`) ?? []).find(
-              (x) => x.provider === provider && x.period === period,
-            );
-            if (r && r.value !== null) {
-              value = r.value / MS_PER_HOUR;
-              denominator = r.n;
+          if (s.measure === 'percentile' && row) {
+            // estimated from the roll-ups' histogram (histogram.ts: within 1/64 of percentile_cont)
+            const h = s.subject === 'resolution' ? row.res_hist : row.fr_hist;
+            const ms = histogramPercentile(h, s.percentile ?? 50);
+            if (ms !== null) {
+              value = ms / MS_PER_HOUR;
+              denominator = countOf(h);
             }
           }
           if (s.subject === 'satisfaction' && s.measure === 'mean') {

@@ -6,7 +6,7 @@
  *   (met + breached); running, paused and stopped clocks are not counted;
  * - `percentile` of `first-response` | `resolution` business time: the p-th percentile (linear
  *   interpolation, as PostgreSQL's `percentile_cont`) of the decided clocks' elapsed business time, in
- *   business hours;
+ *   business hours, estimated from the roll-ups' histograms within 1/64 (histogram.ts, decision 0018);
  * - `rate` of `reopened`: cases reopened at least once / cases resolved at least once;
  * - `mean` of `provider-handoffs` (handoffs between providers per case, over all cases), of `team-handoffs`,
  *   or of `satisfaction` (the survey's mean overall rating 1-5, per provider, from `satisfactionByProvider`);

@@ -9,8 +9,8 @@ import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { countAuditEvents } from '../identity/identity.repository.ts';
 import { PAYROLL, type SurveyTestApp, surveyTestApp } from '../surveys/surveys.test-fixtures.ts';
-import { ROLLUP_COUNTERS } from './performance.repository.ts';
 import { drainPerformanceQueue } from './queue.service.ts';
+import { rollupsRecomputed } from './rollups.test-fixtures.ts';
 import { closeMonth } from './standards.service.ts';
 
 let h: DatabaseHandle;
@@ -33,25 +33,6 @@ const cell = (
   d.cells.find((c) => c.standard === standard && c.provider === p && c.period === period) as
     | { value: number | null; numerator: number | null; denominator: number | null; met: boolean | null; frozen: boolean }
     | undefined;
-
-/** The roll-ups recomputed from the facts, to compare with the incrementally kept ones. */
-async function rollupsRecomputed() {
-  const sums = ROLLUP_COUNTERS.map(
-    (k) =>
-      `sum(${k === 'cases' ? '1' : ['resolved', 'reopened', 'ping_pong'].includes(k) ? `case when ${k} then 1 else 0 end` : k.endsWith('_met') ? `case when ${k.split('_')[0]}_state = 'met' then 1 else 0 end` : k.endsWith('_decided') ? `case when ${k.split('_')[0]}_state in ('met','breached') then 1 else 0 end` : k})::int as ${k}`,
-  );
-  const a = await sql
-    .raw<Record<string, unknown>>(
-      `select provider_code, service_code, entity_code, month, ${sums.join(', ')} from performance_case_facts group by 1,2,3,4 order by 1,2,3,4`,
-    )
-    .execute(h.db);
-  const b = await sql
-    .raw<Record<string, unknown>>(
-      `select provider_code, service_code, entity_code, month, ${ROLLUP_COUNTERS.map((k) => `${k}::int as ${k}`).join(', ')} from performance_rollups where cases <> 0 order by 1,2,3,4`,
-    )
-    .execute(h.db);
-  return { recomputed: a.rows, kept: b.rows };
-}
 
 beforeAll(async () => {
   h = await createTestDatabase();
@@ -78,9 +59,9 @@ describe('roll-ups', () => {
     await drainPerformanceQueue(h.db); // the case changes queued their refresh (decision 0019)
     const facts = await sql<{ n: string }>`select count(*) as n from performance_case_facts`.execute(h.db);
     expect(Number(facts.rows[0]?.n)).toBe(3);
-    const r = await rollupsRecomputed();
+    const r = await rollupsRecomputed(h.db);
     expect(r.kept).toEqual(r.recomputed);
-    expect(r.kept.find((x) => x.provider_code === provider)).toMatchObject({
+    expect(r.kept.providers.find((x) => x.provider_code === provider)).toMatchObject({
       cases: 3,
       resolved: 2,
       res_met: 2,
@@ -113,7 +94,7 @@ describe('dashboard', () => {
     );
     expect(dd.total).toBe(2);
     expect(dd.items[0]).toMatchObject({ reference: refs[0], outcome: 'reopened' });
-    const rr = await rollupsRecomputed();
+    const rr = await rollupsRecomputed(h.db);
     expect(rr.kept).toEqual(rr.recomputed);
   });
 
@@ -245,6 +226,9 @@ describe('standards, manual capture and closed months', () => {
     const after = await get('coordinator', `/api/performance/dashboard?from=${month}&to=${month}`);
     expect(cell(after, 'MSS-RES')).toMatchObject({ ...cell(before, 'MSS-RES'), frozen: true });
     expect(cell(after, 'MSS-REOPEN')?.value).toBe(cell(before, 'MSS-REOPEN')?.value);
+    // the percentile too (from the frozen provider-level histogram)
+    expect(cell(after, 'MSS-TTR')).toMatchObject({ ...cell(before, 'MSS-TTR'), frozen: true });
+    expect(cell(after, 'MSS-TTR')?.denominator).toBeGreaterThan(0);
     // the live roll-ups did move
     const live = await sql<{
       resolved: string;

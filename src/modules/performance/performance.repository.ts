@@ -1,11 +1,13 @@
 /**
  * All SQL of the performance module: standards (versioned), manual values, the per-case facts and their
- * roll-ups per provider x service x client entity x local month, closed (frozen) months, the aggregates the
- * dashboard and drill-down read, and the analytics logs. Tables typed here (`PerformanceTables`, added with
- * `withTables`) beside migration 20261129T2100-performance.
+ * roll-ups (counters and histograms of business time) per provider x service x client entity x local month
+ * and per provider x local month, closed (frozen) months, the aggregates the dashboard and drill-down read,
+ * and the analytics logs. Tables typed here (`PerformanceTables`, added with `withTables`) beside migrations
+ * 20261129T2100-performance and 20261130T0300-performance-histograms (decision 0018).
  */
 import { type ColumnType, type Generated, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
+import { addHistogram, type Histogram } from './histogram.ts';
 import type { Measure, Unit } from './measures.ts';
 
 type Big = ColumnType<string, string | number, string | number>;
@@ -52,9 +54,21 @@ export const ROLLUP_COUNTERS = [
 ] as const;
 export type RollupCounter = (typeof ROLLUP_COUNTERS)[number];
 
-type RollupRow = { provider_code: string; service_code: string; entity_code: string; month: string } & Record<RollupCounter, Big>;
+/** A sparse histogram as stored (jsonb `{"<bucket>": count}`, see histogram.ts); written as JSON text. */
+type HistColumn = ColumnType<Record<string, number>, string | undefined, string>;
+/** The histograms a roll-up row keeps: business time of decided first-response and resolution clocks. */
+export const ROLLUP_HISTOGRAMS = ['fr_hist', 'res_hist'] as const;
+export type RollupHistogram = (typeof ROLLUP_HISTOGRAMS)[number];
 
-/** Table types of the performance module (migration 20261129T2100-performance). */
+type RollupRow = { provider_code: string; service_code: string; entity_code: string; month: string } & Record<
+  RollupCounter,
+  Big
+> &
+  Record<RollupHistogram, HistColumn>;
+type ProviderRollupRow = { provider_code: string; month: string } & Record<RollupCounter, Big> &
+  Record<RollupHistogram, HistColumn>;
+
+/** Table types of the performance module (migrations 20261129T2100-performance, 20261130T0300-performance-histograms). */
 export type PerformanceTables = {
   performance_standards: {
     id: Generated<number>;
@@ -89,6 +103,8 @@ export type PerformanceTables = {
   performance_frozen_facts: CaseFactRow;
   performance_rollups: RollupRow;
   performance_frozen_rollups: RollupRow;
+  performance_provider_rollups: ProviderRollupRow;
+  performance_frozen_provider_rollups: ProviderRollupRow;
   performance_closed_periods: { month: string; closed_by: number; closed_at: Date };
   performance_frozen_satisfaction: { month: string; provider_code: string; mean_rating: number | null; responses: number };
   analytics_logs: {
@@ -269,20 +285,39 @@ export async function deleteFact(db: Db, caseId: string): Promise<void> {
   await p(db).deleteFrom('performance_case_facts').where('case_id', '=', caseId).execute();
 }
 
-/** Adds `delta` (may be negative) to the roll-up row of `key`, creating it at zero first. */
+/** A roll-up key: a cell (provider x service x client entity x month) or a provider x month. */
+export type RollupKey =
+  | { provider_code: string; service_code: string; entity_code: string; month: string }
+  | { provider_code: string; month: string };
+
+/**
+ * Adds `delta` (counters, may be negative) and `hist` (sparse histogram deltas `{"<bucket>": +-n}`) to the
+ * roll-up row of `key`, creating it at zero first: a cell of `performance_rollups` when the key has a
+ * service and entity, else the provider x month row of `performance_provider_rollups`.
+ */
 export async function addToRollup(
   db: Db,
-  key: { provider_code: string; service_code: string; entity_code: string; month: string },
+  key: RollupKey,
   delta: Record<RollupCounter, number>,
+  hist: Partial<Record<RollupHistogram, Record<string, number>>> = {},
 ): Promise<void> {
-  const set = Object.fromEntries(
-    ROLLUP_COUNTERS.map((k) => [k, sql`performance_rollups.${sql.ref(k)} + excluded.${sql.ref(k)}`]),
+  const table = 'service_code' in key ? 'performance_rollups' : 'performance_provider_rollups';
+  const t = sql.table(table);
+  const set: Record<string, RawBuilder<unknown>> = Object.fromEntries(
+    ROLLUP_COUNTERS.map((k) => [k, sql`${t}.${sql.ref(k)} + excluded.${sql.ref(k)}`]),
   );
-  await p(db)
-    .insertInto('performance_rollups')
-    .values({ ...key, ...delta })
-    .onConflict((oc) => oc.columns(['month', 'provider_code', 'service_code', 'entity_code']).doUpdateSet(set))
-    .execute();
+  const values: Record<string, unknown> = { ...key, ...delta };
+  for (const h of ROLLUP_HISTOGRAMS) {
+    const d = hist[h];
+    if (!d || Object.keys(d).length === 0) continue;
+    values[h] = JSON.stringify(d);
+    set[h] = sql`performance_hist_add(${t}.${sql.ref(h)}, excluded.${sql.ref(h)})`;
+  }
+  const conflict = 'service_code' in key ? ['month', 'provider_code', 'service_code', 'entity_code'] : ['month', 'provider_code'];
+  await sql`insert into ${t} (${sql.join(Object.keys(values).map((k) => sql.ref(k)))})
+    values (${sql.join(Object.values(values))})
+    on conflict (${sql.join(conflict.map((k) => sql.ref(k)))}) do update set
+    ${sql.join(Object.entries(set).map(([k, v]) => sql`${sql.ref(k)} = ${v}`))}`.execute(db);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -315,6 +350,9 @@ export async function freezeMonth(
 ): Promise<void> {
   await sql`insert into performance_frozen_facts select * from performance_case_facts where month = ${month}`.execute(trx);
   await sql`insert into performance_frozen_rollups select * from performance_rollups where month = ${month}`.execute(trx);
+  await sql`insert into performance_frozen_provider_rollups select * from performance_provider_rollups where month = ${month}`.execute(
+    trx,
+  );
   if (satisfaction.length)
     await p(trx)
       .insertInto('performance_frozen_satisfaction')
@@ -388,35 +426,69 @@ export async function rollupSums(
   });
 }
 
-/** The p-th percentile (percentile_cont) of a business-time column over decided clocks, per provider and period. */
-export async function percentiles(
+/** Roll-up sums of one provider and period: counters, and histograms of business time (histogram.ts). */
+export type RollupAggregate = { provider: string; period: string } & Record<RollupCounter, number> &
+  Record<RollupHistogram, Histogram>;
+
+/** Whether a filter only restricts providers: the provider x month level answers it. */
+export const providerLevel = (f: FactFilter) => !f.entity && !f.serviceLine && !f.region;
+
+/**
+ * Counters and histograms per provider and period. Unfiltered (or by provider only) from the provider x
+ * month level (`performance_provider_rollups`, frozen copy for closed months: one row per provider and
+ * month), summed here; otherwise from the cells (`performance_rollups`), counters summed by `rollupSums` and
+ * histogram buckets summed in SQL (one jsonb per provider and period). Never reads the per-case facts.
+ */
+export async function rollupAggregates(
   db: Db,
-  q: {
-    open: string[];
-    closed: string[];
-    filter: FactFilter;
-    granularity: string;
-    label?: string;
-    subject: 'first-response' | 'resolution';
-    p: number;
-  },
-): Promise<{ provider: string; period: string; value: number | null; n: number }[]> {
-  const [state, ms] = q.subject === 'resolution' ? ['res_state', 'res_ms'] : ['fr_state', 'fr_ms'];
-  const r = await sql<{ provider: string; period: string; value: string | number | null; n: string }>`
-    select provider_code as provider, ${periodSql(q.granularity, q.label)} as period,
-      percentile_cont(${q.p / 100}) within group (order by ${sql.ref(ms)}) as value, count(*) as n
-    from ${source('facts', q.open, q.closed, q.filter)} f
-    where ${sql.ref(state)} in ('met', 'breached')
-    group by 1, 2`.execute(db);
-  return r.rows.map((x) => ({
-    provider: x.provider,
-    period: x.period,
-    value: x.value === null ? null : Number(x.value),
-    n: Number(x.n),
-  }));
+  q: { open: string[]; closed: string[]; filter: FactFilter; granularity: string; label?: string },
+): Promise<RollupAggregate[]> {
+  const out = new Map<string, RollupAggregate>();
+  const row = (provider: string, period: string) => {
+    const k = `${provider}|${period}`;
+    let r = out.get(k);
+    if (!r) {
+      r = { provider, period, ...ZERO_COUNTERS(), fr_hist: new Map(), res_hist: new Map() } as RollupAggregate;
+      out.set(k, r);
+    }
+    return r;
+  };
+  const none = ['-'];
+  if (providerLevel(q.filter)) {
+    const by = q.filter.provider ? sql`provider_code = ${q.filter.provider}` : sql`true`;
+    const cols = sql.join([...ROLLUP_COUNTERS, ...ROLLUP_HISTOGRAMS].map((k) => sql.ref(k)));
+    const r = await sql<Record<string, unknown>>`
+      select provider_code as provider, ${periodSql(q.granularity, q.label)} as period, ${cols}
+      from (select * from performance_provider_rollups where month in (${sql.join(q.open.length ? q.open : none)}) and ${by}
+        union all select * from performance_frozen_provider_rollups
+          where month in (${sql.join(q.closed.length ? q.closed : none)}) and ${by}) r`.execute(db);
+    for (const x of r.rows) {
+      const a = row(x.provider as string, x.period as string);
+      for (const k of ROLLUP_COUNTERS) a[k] += Number(x[k]);
+      for (const h of ROLLUP_HISTOGRAMS) addHistogram(a[h], x[h] as Record<string, number> | string);
+    }
+    return [...out.values()];
+  }
+  for (const s of await rollupSums(db, q)) Object.assign(row(s.provider, s.period), s);
+  const h = await sql<{ provider: string; period: string; hist: RollupHistogram; h: Record<string, number> | string }>`
+    select provider, period, hist, jsonb_object_agg(bucket, n) as h
+    from (select provider_code as provider, ${periodSql(q.granularity, q.label)} as period, x.hist, x.bucket,
+        sum(x.n::bigint) as n
+      from ${source('rollups', q.open, q.closed, q.filter)} r
+        cross join lateral (select 'fr_hist' as hist, key as bucket, value as n from jsonb_each_text(r.fr_hist)
+          union all select 'res_hist', key, value from jsonb_each_text(r.res_hist)) x
+      group by 1, 2, 3, 4) b
+    group by 1, 2, 3`.execute(db);
+  for (const x of h.rows) addHistogram(row(x.provider, x.period)[x.hist], x.h);
+  return [...out.values()];
 }
 
-/** The cases behind a figure: facts joined to their cases, at most `limit`, with the total. */
+const ZERO_COUNTERS = () => Object.fromEntries(ROLLUP_COUNTERS.map((k) => [k, 0])) as Record<RollupCounter, number>;
+
+/**
+ * The cases behind a figure: facts in `order` (ties by case id), the first `limit` joined to their cases,
+ * with the total. Only the listed rows are joined to `cases` (the total is counted on the facts).
+ */
 export async function factsOfCases(
   db: Db,
   q: {
@@ -429,11 +501,11 @@ export async function factsOfCases(
   },
 ) {
   const r = await sql<CaseFactRow & { reference: string; title: string; state: string; total: string }>`
-    select f.*, c.reference, c.title, c.state, count(*) over () as total
-    from ${source('facts', q.open, q.closed, q.filter)} f join cases c on c.id = f.case_id
-    where ${q.where}
-    order by ${q.order}, c.reference
-    limit ${q.limit}`.execute(db);
+    select f.*, c.reference, c.title, c.state
+    from (select f.*, count(*) over () as total from ${source('facts', q.open, q.closed, q.filter)} f
+      where ${q.where} order by ${q.order}, f.case_id limit ${q.limit}) f
+    join cases c on c.id = f.case_id
+    order by ${q.order}, f.case_id`.execute(db);
   return { rows: r.rows, total: Number(r.rows[0]?.total ?? 0) };
 }
 

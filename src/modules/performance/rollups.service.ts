@@ -1,7 +1,8 @@
 /**
  * Keeping the figures current: `refreshCasePerformance` re-derives one case's facts (clock outcomes and
- * business time, reopen, handoffs, ping-pong, end-to-end time) and moves the roll-ups by the difference
- * between its old and new facts, in the transaction of the case change (it is called at the end of
+ * business time, reopen, handoffs, ping-pong, end-to-end time) and moves the roll-ups (counters and
+ * histograms of business time, at the cell level and the provider x month level) by the difference between
+ * its old and new facts, in the transaction of the case change (it is called at the end of
  * `refreshCaseClocks`, after the clocks are stored). Nothing is ever recomputed over all cases.
  *
  * A case counts for its current provider, service and client entity, in the local month of its creation in
@@ -10,6 +11,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
+import { bucketOf } from './histogram.ts';
 import {
   addToRollup,
   type CaseFactRow,
@@ -17,7 +19,10 @@ import {
   findFact,
   loadFactInputs,
   ROLLUP_COUNTERS,
+  ROLLUP_HISTOGRAMS,
   type RollupCounter,
+  type RollupHistogram,
+  type RollupKey,
   saveFact,
 } from './performance.repository.ts';
 
@@ -29,6 +34,9 @@ export function localMonth(at: Date, timeZone: string): string {
 }
 
 const DECIDED = new Set(['met', 'breached']);
+
+/** Zero counters (tests and benchmarks). */
+export const ZERO = Object.fromEntries(ROLLUP_COUNTERS.map((k) => [k, 0])) as Record<RollupCounter, number>;
 
 /** A fact row's contribution to its roll-up row (`sign` -1 to take it away). */
 export function contribution(f: CaseFactRow, sign: 1 | -1): Record<RollupCounter, number> {
@@ -49,12 +57,59 @@ export function contribution(f: CaseFactRow, sign: 1 | -1): Record<RollupCounter
   };
 }
 
-const keyOf = (f: CaseFactRow) => ({
-  provider_code: f.provider_code,
-  service_code: f.service_code,
-  entity_code: f.entity_code,
-  month: f.month,
-});
+/** The histogram buckets of a fact (histogram.ts): its decided clocks' business time, else null. */
+export function factBuckets(f: CaseFactRow | null): Record<RollupHistogram, number | null> {
+  const b = (state: string | null, ms: string | null) =>
+    f && DECIDED.has(state ?? '') && ms !== null ? bucketOf(Number(ms)) : null;
+  return { fr_hist: b(f?.fr_state ?? null, f?.fr_ms ?? null), res_hist: b(f?.res_state ?? null, f?.res_ms ?? null) };
+}
+
+/** One change to apply to a roll-up row: counters and sparse histogram deltas. */
+export interface RollupChange {
+  key: RollupKey;
+  delta: Record<RollupCounter, number>;
+  hist: Record<RollupHistogram, Record<string, number>>;
+}
+
+/**
+ * The roll-up changes of a fact going from `old` to `next` (either may be null), at both levels (the cell
+ * provider x service x entity x month, and provider x month): the old fact taken away (-1) and the new one
+ * added (+1), as one change per row when both fall in the same row (zero changes are dropped).
+ */
+export function rollupChanges(old: CaseFactRow | null, next: CaseFactRow | null): RollupChange[] {
+  const levels: ((f: CaseFactRow) => RollupKey)[] = [
+    (f) => ({ provider_code: f.provider_code, service_code: f.service_code, entity_code: f.entity_code, month: f.month }),
+    (f) => ({ provider_code: f.provider_code, month: f.month }),
+  ];
+  const out: RollupChange[] = [];
+  for (const keyOf of levels) {
+    const byKey = new Map<string, RollupChange>();
+    for (const [f, sign] of [
+      [old, -1],
+      [next, 1],
+    ] as const) {
+      if (!f) continue;
+      const key = keyOf(f);
+      const k = JSON.stringify(key);
+      const c = byKey.get(k) ?? { key, delta: { ...ZERO }, hist: { fr_hist: {}, res_hist: {} } };
+      const add = contribution(f, sign);
+      for (const x of ROLLUP_COUNTERS) c.delta[x] += add[x];
+      const buckets = factBuckets(f);
+      for (const h of ROLLUP_HISTOGRAMS) {
+        const b = buckets[h];
+        if (b === null) continue;
+        const d = (c.hist[h][b] ?? 0) + sign;
+        if (d === 0) delete c.hist[h][b];
+        else c.hist[h][b] = d;
+      }
+      byKey.set(k, c);
+    }
+    for (const c of byKey.values())
+      if (ROLLUP_COUNTERS.some((x) => c.delta[x] !== 0) || ROLLUP_HISTOGRAMS.some((h) => Object.keys(c.hist[h]).length > 0))
+        out.push(c);
+  }
+  return out;
+}
 
 /** Number of changes between consecutive values. */
 const changes = (xs: readonly string[]) => xs.reduce((n, x, i) => n + (i > 0 && x !== xs[i - 1] ? 1 : 0), 0);
@@ -101,12 +156,20 @@ export async function refreshCasePerformance(trx: Transaction<Database>, caseId:
       updated_at: now,
     };
   }
-  if (old) await addToRollup(trx, keyOf(old), contribution(old, -1));
-  if (next) {
-    await saveFact(trx, next);
-    await addToRollup(trx, keyOf(next), contribution(next, 1));
-  } else if (old) await deleteFact(trx, caseId);
+  await storeFact(trx, caseId, old ?? null, next);
 }
 
-/** Zero counters (tests and benchmarks). */
-export const ZERO = Object.fromEntries(ROLLUP_COUNTERS.map((k) => [k, 0])) as Record<RollupCounter, number>;
+/**
+ * Stores a case's new facts (`next`, or none: deleted) in place of `old` and moves both roll-up levels by
+ * the difference (`rollupChanges`). Inside the transaction of the change.
+ */
+export async function storeFact(
+  trx: Transaction<Database>,
+  caseId: string,
+  old: CaseFactRow | null,
+  next: CaseFactRow | null,
+): Promise<void> {
+  if (next) await saveFact(trx, next);
+  else if (old) await deleteFact(trx, caseId);
+  for (const c of rollupChanges(old, next)) await addToRollup(trx, c.key, c.delta, c.hist);
+}
