@@ -4,8 +4,9 @@
  * request the SQL round trips (statements, BEGIN and COMMIT included), the server's CPU milliseconds
  * (this process: Fastify, Kysely, node-postgres; requests by `app.inject`, so no HTTP socket), the
  * PostgreSQL backends' CPU milliseconds (Linux /proc, PostgreSQL on this machine), and the p50/p99
- * latency. These figures hardly move when other work shares the machine, unlike throughput under load
- * (`cases-load.bench.ts`); use them to compare changes.
+ * latency; after the creations, the same figures per case for draining their performance refreshes
+ * (`drainPerformanceQueue`, decision 0019). These figures move less than throughput under load when other
+ * work shares the machine (`cases-load.bench.ts`), though still by ±20%; use them to compare changes.
  *
  * Run: DATABASE_URL=postgres://user@127.0.0.1:5432/postgres npx tsx bench/cases-cost.bench.ts [--cases N] [--requests R] [--reuse] [--only creation,queue,case]
  *      npx tsx bench/cases-cost.bench.ts            (PGlite in a temp folder; no PostgreSQL CPU figure)
@@ -17,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { drainPerformanceQueue } from '../src/modules/performance/queue.service.ts';
 import { buildApp } from '../src/server/app.ts';
 import { openMeridian } from '../src/server/runtime.ts';
 import { signInAs } from '../tests/helpers/http.ts';
@@ -121,6 +123,7 @@ const lines: string[] = [];
 const only = new Set(values.only.split(','));
 for (const [kind, request] of Object.entries(kinds)) {
   if (!only.has(kind.split(' ')[0] as string)) continue;
+  if (kind === 'creation') await drainPerformanceQueue(m.db); // what earlier runs left queued
   for (let i = 0; i < 50; i++) await request(i); // warm up (JIT, prepared statements, session cache)
   const trips0 = roundTrips;
   const pg0 = postgresCpu();
@@ -140,6 +143,20 @@ for (const [kind, request] of Object.entries(kinds)) {
     `  ${kind}: ${((roundTrips - trips0) / R).toFixed(1)} SQL round trips, server CPU ${((cpu.user + cpu.system) / 1000 / R).toFixed(2)} ms (sys ${(cpu.system / 1000 / R).toFixed(2)})` +
       `${m.pglite ? '' : `, PostgreSQL CPU ${pgMs.toFixed(2)} ms`}; p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`,
   );
+  if (kind === 'creation') {
+    // the roll-ups of these cases, refreshed after commit by the drain (decision 0019), per case
+    const trips1 = roundTrips;
+    const pg1 = postgresCpu();
+    const cpu1 = process.cpuUsage();
+    const t = performance.now();
+    const { refreshed } = await drainPerformanceQueue(m.db);
+    const ms = performance.now() - t;
+    const c = process.cpuUsage(cpu1);
+    lines.push(
+      `  roll-up drain after commit: ${refreshed} cases, per case ${((roundTrips - trips1) / refreshed).toFixed(1)} SQL round trips, server CPU ${((c.user + c.system) / 1000 / refreshed).toFixed(2)} ms` +
+        `${m.pglite ? '' : `, PostgreSQL CPU ${((1000 * postgresCpuSince(pg1, postgresCpu())) / refreshed).toFixed(2)} ms`}, wall ${(ms / refreshed).toFixed(2)} ms`,
+    );
+  }
 }
 await app.close();
 await m.close();

@@ -5,6 +5,7 @@
  * parent over IPC, and closes (writing a `--cpu-prof` profile, if asked for) when the parent sends `close`.
  * `BENCH_LOG_LEVEL` sets the log level (default `silent`).
  */
+import { startPerformanceDrainWorker } from '../src/modules/performance/queue.service.ts';
 import { buildApp } from '../src/server/app.ts';
 import { openMeridian } from '../src/server/runtime.ts';
 
@@ -18,11 +19,14 @@ const app = await buildApp({
   signInRateLimit: 1_000_000,
   webDir: '/nonexistent',
 });
+// the performance roll-ups are refreshed after commit by this worker, in this process, as in `meridian serve`
+const stopDrain = startPerformanceDrainWorker(m.db, 1000);
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
 process.on('message', async (msg) => {
   if (msg !== 'close') return;
+  await stopDrain();
   await app.close();
   await m.close();
   process.exit(0);

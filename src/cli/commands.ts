@@ -9,6 +9,7 @@ import { createMailTransport, startOutboxWorker } from '../modules/cases/outbox.
 import { findAllServices } from '../modules/catalogue/catalogue.repository.ts';
 import { importDutyStations } from '../modules/directory/duty-station-import.ts';
 import { ensureDemoUsers } from '../modules/identity/demo-users.ts';
+import { startPerformanceDrainWorker } from '../modules/performance/queue.service.ts';
 import { buildFidelityReport } from '../modules/reference/fidelity.service.ts';
 import { loadReferenceData } from '../modules/reference/reference-data.ts';
 import { startEscalationWorker } from '../modules/sla/escalations.ts';
@@ -72,6 +73,7 @@ export function registerCommands(program: Command): void {
         logger: app.log,
       });
       const stopEscalations = startEscalationWorker(m.db, config.slaEscalationIntervalMs, app.log);
+      const stopPerformanceDrain = startPerformanceDrainWorker(m.db, 1000, app.log); // roll-ups after commit (0019)
       const inbound =
         config.inboundSmtpPort !== undefined
           ? await startInboundSmtp({ port: config.inboundSmtpPort, host: config.inboundSmtpHost, db: m.db, logger: app.log })
@@ -82,6 +84,7 @@ export function registerCommands(program: Command): void {
         await stopSurveys();
         await stopOutbox();
         await stopEscalations();
+        await stopPerformanceDrain();
         await inbound?.close();
         transport?.close?.();
         await app.close();

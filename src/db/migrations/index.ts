@@ -14,6 +14,7 @@ import * as m20261129T1900 from './20261129T1900-planning.ts';
 import * as m20261129T2000 from './20261129T2000-agreements-billing.ts';
 import * as m20261129T2100 from './20261129T2100-performance.ts';
 import * as m20261130T0300 from './20261130T0300-performance-histograms.ts';
+import * as m20261130T0400 from './20261130T0400-performance-queue.ts';
 
 export const migrations: Record<string, Migration> = {
   '20261129T1200-directory-catalogue-assignments': m20261129T1200,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '20261129T2000-agreements-billing': m20261129T2000,
   '20261129T2100-performance': m20261129T2100,
   '20261130T0300-performance-histograms': m20261130T0300,
+  '20261130T0400-performance-queue': m20261130T0400,
 };

@@ -208,7 +208,7 @@ export async function createCase(
         });
       }
       if (opts.idempotencyKey) await insertIdempotencyKey(trx, actor.id, opts.idempotencyKey, hash, c.id, now);
-      await refreshCaseClocks(trx, c.id, now);
+      await refreshCaseClocks(trx, c.id, now, { newCase: true });
       if (CLIENT_ROLES.has(actor.role)) {
         await enqueueEmail(trx, {
           caseId: c.id,

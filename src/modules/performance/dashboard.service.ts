@@ -24,6 +24,7 @@ import {
   rollupAggregates,
 } from './performance.repository.ts';
 import type { Cell, Dashboard, Standard, ViewQuery } from './performance.schema.ts';
+import { drainPerformanceQueue } from './queue.service.ts';
 import { listManualValues, presentStandard } from './standards.service.ts';
 
 type Db = Kysely<Database>;
@@ -76,6 +77,7 @@ const MEAN: Record<string, RollupCounter> = { 'provider-handoffs': 'provider_han
  *   them, met or not, frozen when every month of the period is closed).
  */
 export async function dashboard(db: Db, viewer: User, q: ViewQuery): Promise<Dashboard> {
+  await drainFirst(db);
   const { months, periods, label } = viewPeriods(q);
   const filter = scopeFilter(viewer, { provider: q.provider, entity: q.entity, serviceLine: q.serviceLine, region: q.region });
   const versions = (await findStandards(db)).map(presentStandard);
@@ -226,6 +228,7 @@ export async function drilldown(
 ) {
   const filter = scopeFilter(viewer, { provider: q.provider, entity: q.entity, serviceLine: q.serviceLine, region: q.region });
   if (!filter) throw new AppError('FORBIDDEN', `You may not see the figures of ${q.provider}`);
+  await drainFirst(db);
   // the period's months within the view's range, as the dashboard counted them
   const whole = monthsOfLabel(q.period);
   const [from, to] = [q.from, q.to].sort() as [string, string];
@@ -293,7 +296,16 @@ export async function drilldown(
 export async function casesFlow(db: Db, viewer: User, q: { from: string; to: string }) {
   const filter = scopeFilter(viewer, {});
   if (!filter) return [];
+  await drainFirst(db);
   const months = monthsBetween(...([q.from, q.to].sort() as [string, string]));
   const closed = await findClosedMonths(db, months);
   return providerFlow(db, { open: months.filter((m) => !closed.has(m)), closed: [...closed], filter });
+}
+
+/**
+ * Drains the performance queue before figures are read (decision 0019), so that they include every case
+ * change committed before the read.
+ */
+async function drainFirst(db: Db): Promise<void> {
+  await drainPerformanceQueue(db);
 }

@@ -9,6 +9,7 @@ import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { countAuditEvents } from '../identity/identity.repository.ts';
 import { PAYROLL, type SurveyTestApp, surveyTestApp } from '../surveys/surveys.test-fixtures.ts';
+import { drainPerformanceQueue } from './queue.service.ts';
 import { rollupsRecomputed } from './rollups.test-fixtures.ts';
 import { closeMonth } from './standards.service.ts';
 
@@ -55,6 +56,7 @@ afterAll(async () => {
 
 describe('roll-ups', () => {
   it('follow each case change and equal a recomputation from the facts', async () => {
+    await drainPerformanceQueue(h.db); // the case changes queued their refresh (decision 0019)
     const facts = await sql<{ n: string }>`select count(*) as n from performance_case_facts`.execute(h.db);
     expect(Number(facts.rows[0]?.n)).toBe(3);
     const r = await rollupsRecomputed(h.db);

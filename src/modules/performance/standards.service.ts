@@ -22,6 +22,7 @@ import {
   upsertManualValue,
 } from './performance.repository.ts';
 import type { ManualValueInput, Standard, StandardInput } from './performance.schema.ts';
+import { drainPerformanceQueue } from './queue.service.ts';
 
 /** A stored version as the API shows it. */
 export function presentStandard(r: StandardRow): Standard {
@@ -201,6 +202,7 @@ export async function closeMonth(db: Kysely<Database>, actor: User, month: strin
       issues: [{ field: 'month', message: 'not ended' }],
     });
   if ((await findClosedMonths(db, [month])).size) throw new AppError('PERFORMANCE_PERIOD_CLOSED', `${month} is already closed`);
+  await drainPerformanceQueue(db); // the frozen copy includes every change committed before closing
   const satisfaction = await satisfactionByProvider(db, monthDates(month));
   await db.transaction().execute(async (trx) => {
     await freezeMonth(trx, month, satisfaction, actor.id, now);

@@ -25,6 +25,7 @@ import {
   WEEKDAYS,
   type Weekday,
 } from './business-calendar.ts';
+import { type CalendarOwnerRow, findCalendarOwners, findCalendarVersions } from './clocks.repository.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -205,6 +206,73 @@ export async function calendarOfEntity(db: Db, entityCode: string): Promise<Reso
   const e = await db.selectFrom('client_entities').select('duty_station_code').where('code', '=', entityCode).executeTakeFirst();
   if (!e) throw new AppError('DIRECTORY_ENTITY_NOT_FOUND', `No client entity ${entityCode}`);
   return calendarOfDutyStation(db, e.duty_station_code);
+}
+
+/**
+ * The compiled calendars of a case: its client entity's (its duty station's) and each provider's (the
+ * provider's own, else its duty station's), resolved as `calendarOfEntity` and `calendarOfProvider` do, in
+ * one statement, plus one for the versions of the stored calendars this process has not compiled yet
+ * (a compiled calendar is cached by calendar and newest version, so an edit is seen at once).
+ * @throws AppError DIRECTORY_ENTITY_NOT_FOUND, DIRECTORY_PROVIDER_NOT_FOUND, DIRECTORY_DUTY_STATION_NOT_FOUND;
+ *   VALIDATION_FAILED when a duty station without a stored calendar has no time zone.
+ */
+export async function caseCalendars(
+  db: Db,
+  entity: string,
+  providers: readonly string[],
+): Promise<{ client: BusinessCalendar; providers: Map<string, BusinessCalendar> }> {
+  return calendarsOfOwners(db, entity, providers, await findCalendarOwners(db, entity, providers));
+}
+
+/**
+ * As `caseCalendars`, from the owners already read (`findCalendarOwners`, or `findCaseHistory` with the
+ * case): no statement unless a stored calendar is not compiled yet in this process.
+ */
+export async function calendarsOfOwners(
+  db: Db,
+  entity: string,
+  providers: readonly string[],
+  owners: readonly CalendarOwnerRow[],
+): Promise<{ client: BusinessCalendar; providers: Map<string, BusinessCalendar> }> {
+  const keyOf = (o: CalendarOwnerRow) =>
+    o.calendar_id !== null ? `cal:${o.calendar_id}:v${o.newest_version}` : `default:${o.duty_station_code}`;
+  const missing = [
+    ...new Set(owners.filter((o) => o.calendar_id !== null && !compiled.has(keyOf(o))).map((o) => o.calendar_id as number)),
+  ];
+  const versionsOf = new Map<number, VersionedCalendarSpec['versions']>();
+  for (const v of await findCalendarVersions(db, missing)) {
+    const list = versionsOf.get(v.calendar_id) ?? [];
+    list.push({ effectiveFrom: v.effective_from, spec: fromJson<CalendarSpec>(v.spec) });
+    versionsOf.set(v.calendar_id, list);
+  }
+  const calendarOfOwner = (o: CalendarOwnerRow): BusinessCalendar => {
+    const key = keyOf(o);
+    let c = compiled.get(key);
+    if (c) return c;
+    if (o.calendar_id !== null) {
+      c = compileCalendar({ versions: versionsOf.get(o.calendar_id) ?? [] });
+    } else {
+      if (o.ds_code === null) throw new AppError('DIRECTORY_DUTY_STATION_NOT_FOUND', `No duty station ${o.duty_station_code}`);
+      if (!o.time_zone) {
+        throw new AppError('VALIDATION_FAILED', `Duty station ${o.ds_code} has no time zone; its calendar cannot be built`, {
+          issues: [{ field: 'dutyStation', message: 'no time zone' }],
+        });
+      }
+      c = compileCalendar({ versions: [{ effectiveFrom: '1970-01-01', spec: defaultCalendarSpec(o.time_zone, o.country) }] });
+    }
+    if (compiled.size > 2000) compiled.clear();
+    compiled.set(key, c);
+    return c;
+  };
+  const client = owners.find((o) => o.kind === 'entity');
+  if (!client) throw new AppError('DIRECTORY_ENTITY_NOT_FOUND', `No client entity ${entity}`);
+  const byProvider = new Map<string, BusinessCalendar>();
+  for (const p of providers) {
+    const o = owners.find((x) => x.kind === 'provider' && x.code === p);
+    if (!o) throw new AppError('DIRECTORY_PROVIDER_NOT_FOUND', `No provider ${p}`);
+    byProvider.set(p, calendarOfOwner(o));
+  }
+  return { client: calendarOfOwner(client), providers: byProvider };
 }
 
 /** Who owns a calendar: a duty station (shared) or a provider (its override). */

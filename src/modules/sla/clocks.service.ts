@@ -8,14 +8,15 @@
  * The clocks of a closed, cancelled or merged case are read as stored: later calendar or policy edits
  * never rewrite them. Open cases are derived live when read.
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { fromJson } from '../../db/sql-helpers.ts';
-import type { Database } from '../../db/types.ts';
-import { refreshCasePerformance } from '../performance/rollups.service.ts';
+import type { Database, SlaPolicyTable } from '../../db/types.ts';
+import { queueCasePerformance } from '../performance/queue.service.ts';
 import type { BusinessCalendar } from './business-calendar.ts';
-import { calendarOfEntity, calendarOfProvider, compiledCalendar, type ResolvedCalendar } from './calendars.ts';
+import { calendarsOfOwners, caseCalendars } from './calendars.ts';
 import { type CaseHistory, type ClockCaseState, type ClockPolicy, type DerivedClock, deriveCaseClocks } from './case-clocks.ts';
-import { policiesFor } from './policies.ts';
+import { type CalendarOwnerRow, findCaseHistory } from './clocks.repository.ts';
+import { policiesFor, policyResolver } from './policies.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -31,48 +32,23 @@ export interface LoadedCase {
   priority: string;
   state: ClockCaseState;
   history: CaseHistory;
+  /** Read with the history: the active policies of the case's service and priority, and its calendars' owners. */
+  context?: { policies: Selectable<SlaPolicyTable>[]; calendars: CalendarOwnerRow[] };
 }
 
-/** Reads the history of a case (states from its events, segments, public replies with their authors). */
+/**
+ * Reads the history of a case (states from its events, segments, public replies with their authors) with
+ * the policies and calendar owners its clocks need, in one statement (`findCaseHistory`).
+ */
 export async function loadCaseHistory(db: Db, caseId: string): Promise<LoadedCase | undefined> {
-  const c = await db
-    .selectFrom('cases')
-    .select(['id', 'reference', 'entity_code', 'service_code', 'priority', 'state', 'created_at'])
-    .where('id', '=', caseId)
-    .executeTakeFirst();
+  const c = await findCaseHistory(db, caseId);
   if (!c) return undefined;
-  const [events, segments, replies] = await Promise.all([
-    db
-      .selectFrom('case_events')
-      .select(['at', 'type', 'after'])
-      .where('case_id', '=', caseId)
-      .where('type', 'in', ['created', 'state-changed', 'reopened', 'merged'])
-      .orderBy('at')
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('case_segments')
-      .select(['id', 'provider_code', 'started_at', 'ended_at', 'end_reason'])
-      .where('case_id', '=', caseId)
-      .orderBy('started_at')
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('case_messages as m')
-      .leftJoin('users as u', 'u.id', 'm.author_user_id')
-      .select(['m.created_at', 'u.role', 'u.provider_code'])
-      .where('m.case_id', '=', caseId)
-      .where('m.visibility', '=', 'public')
-      .orderBy('m.created_at')
-      .orderBy('m.id')
-      .execute(),
-  ]);
-  const createdAt = new Date(c.created_at).getTime();
+  const createdAt = Number(c.created_ms);
   const states: CaseHistory['states'] = [{ at: createdAt, state: 'new' }];
-  for (const e of events) {
+  for (const e of c.events ?? []) {
     if (e.type === 'created') continue;
     const after = fromJson<{ state?: string } | null>(e.after);
-    if (after?.state) states.push({ at: new Date(e.at).getTime(), state: after.state as ClockCaseState });
+    if (after?.state) states.push({ at: Number(e.at), state: after.state as ClockCaseState });
   }
   return {
     id: String(c.id),
@@ -81,19 +57,20 @@ export async function loadCaseHistory(db: Db, caseId: string): Promise<LoadedCas
     service: c.service_code,
     priority: c.priority,
     state: c.state as ClockCaseState,
+    context: { policies: c.policies ?? [], calendars: c.calendars ?? [] },
     history: {
       createdAt,
       states,
-      segments: segments.map((s) => ({
+      segments: (c.segments ?? []).map((s) => ({
         id: String(s.id),
         provider: s.provider_code,
-        startedAt: new Date(s.started_at).getTime(),
-        endedAt: s.ended_at ? new Date(s.ended_at).getTime() : null,
+        startedAt: Number(s.started),
+        endedAt: s.ended === null ? null : Number(s.ended),
         endReason: s.end_reason,
       })),
       // A message with no author (e-mail from an unknown sender) or from a client role counts as the client's.
-      replies: replies.map((r) => ({
-        at: new Date(r.created_at).getTime(),
+      replies: (c.replies ?? []).map((r) => ({
+        at: Number(r.at),
         by: r.role && STAFF_ROLES.has(r.role) ? ('staff' as const) : ('client' as const),
         provider: r.provider_code ?? null,
       })),
@@ -101,38 +78,43 @@ export async function loadCaseHistory(db: Db, caseId: string): Promise<LoadedCas
   };
 }
 
-/** Resolves the policies and calendars a case's clocks need, then derives them as of `now`. */
+/**
+ * Resolves the policies and calendars a case's clocks need (as read with its history; else one statement
+ * each), then derives them as of `now`. A stored calendar not yet compiled in this process costs one more
+ * statement (its versions).
+ */
 export async function deriveClocksOf(db: Db, c: LoadedCase, now: number): Promise<DerivedClock[]> {
-  const policyFor = await policiesFor(db, c.service, c.priority);
   const providers = [...new Set(c.history.segments.map((s) => s.provider).filter((p): p is string => p !== null))];
-  const providerCalendars = new Map<string, ResolvedCalendar>();
-  for (const p of providers) providerCalendars.set(p, await calendarOfProvider(db, p));
-  const clientCalendar = await calendarOfEntity(db, c.entity);
-  const calendarFor = (provider: string | null, policy: ClockPolicy): BusinessCalendar => {
-    const cal =
-      policy.calendarBasis === 'client' || provider === null
-        ? clientCalendar
-        : (providerCalendars.get(provider) ?? clientCalendar);
-    return compiledCalendar(cal);
-  };
+  const [policyFor, calendars] = c.context
+    ? [policyResolver(c.context.policies), await calendarsOfOwners(db, c.entity, providers, c.context.calendars)]
+    : await Promise.all([policiesFor(db, c.service, c.priority), caseCalendars(db, c.entity, providers)]);
+  const calendarFor = (provider: string | null, policy: ClockPolicy): BusinessCalendar =>
+    policy.calendarBasis === 'client' || provider === null
+      ? calendars.client
+      : (calendars.providers.get(provider) ?? calendars.client);
   return deriveCaseClocks(c.history, { policyFor, calendarFor }, now);
 }
 
 const keyOf = (c: { metric: string; segmentId: string | null }) => `${c.metric}|${c.segmentId ?? ''}`;
 
 /**
- * Re-derives and stores the clocks of case `caseId` as of `now`, and reconciles its escalation jobs.
- * Call inside the transaction of the change.
+ * Re-derives and stores the clocks of case `caseId` as of `now`, reconciles its escalation jobs, and
+ * queues the refresh of its performance facts and roll-ups (drained after commit, decision 0019).
+ * Call inside the transaction of the change; `opts.newCase` when the case was created in that transaction
+ * (it has no clocks yet, so none are read).
  */
-export async function refreshCaseClocks(trx: Transaction<Database>, caseId: string, now: Date): Promise<DerivedClock[]> {
+export async function refreshCaseClocks(
+  trx: Transaction<Database>,
+  caseId: string,
+  now: Date,
+  opts: { newCase?: boolean } = {},
+): Promise<DerivedClock[]> {
   const loaded = await loadCaseHistory(trx, caseId);
   if (!loaded) return [];
   const clocks = await deriveClocksOf(trx, loaded, now.getTime());
-  const existing = await trx
-    .selectFrom('case_sla_clocks')
-    .select(['id', 'metric', 'segment_id'])
-    .where('case_id', '=', caseId)
-    .execute();
+  const existing = opts.newCase
+    ? []
+    : await trx.selectFrom('case_sla_clocks').select(['id', 'metric', 'segment_id']).where('case_id', '=', caseId).execute();
   const idByKey = new Map(
     existing.map((e) => [
       keyOf({ metric: e.metric, segmentId: e.segment_id === null ? null : String(e.segment_id) }),
@@ -159,7 +141,7 @@ export async function refreshCaseClocks(trx: Transaction<Database>, caseId: stri
     // The case's first clocks (a new case or child task): none to update or withdraw, and no job yet, so
     // the clocks and their jobs go in two statements rather than three per clock (same rows, same order).
     if (clocks.length === 0) {
-      await refreshCasePerformance(trx, caseId, now);
+      await queueCasePerformance(trx, caseId);
       return clocks;
     }
     const inserted = await trx
@@ -183,7 +165,7 @@ export async function refreshCaseClocks(trx: Transaction<Database>, caseId: stri
       })),
     );
     if (jobs.length) await trx.insertInto('sla_jobs').values(jobs).execute();
-    await refreshCasePerformance(trx, caseId, now);
+    await queueCasePerformance(trx, caseId);
     return clocks;
   }
   const keep = new Set<string>();
@@ -213,7 +195,7 @@ export async function refreshCaseClocks(trx: Transaction<Database>, caseId: stri
       .execute();
     await trx.deleteFrom('case_sla_clocks').where('id', 'in', gone).execute();
   }
-  await refreshCasePerformance(trx, caseId, now);
+  await queueCasePerformance(trx, caseId);
   return clocks;
 }
 

@@ -17,6 +17,7 @@ import { AppError } from '../../server/errors.ts';
 import { appendAuditEvent } from '../identity/identity.repository.ts';
 import { parseSlaTarget } from './business-calendar.ts';
 import type { ClockPolicy } from './case-clocks.ts';
+import { POLICY_COLUMNS } from './clocks.repository.ts';
 import { refreshCaseClocks } from './clocks.service.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -110,13 +111,22 @@ export async function policiesFor(
   service: string,
   priority: string,
 ): Promise<(provider: string | null) => ClockPolicy | null> {
+  // the columns by name rather than `*`, so that the statement is prepared once per connection (decision 0012)
   const rows = await db
     .selectFrom('sla_policies')
-    .selectAll()
+    .select(POLICY_COLUMNS)
     .where('active', '=', true)
     .where((eb) => eb.or([eb('service_code', 'is', null), eb('service_code', '=', service)]))
     .where((eb) => eb.or([eb('priority', 'is', null), eb('priority', '=', priority)]))
     .execute();
+  return policyResolver(rows);
+}
+
+/**
+ * The policy resolver over `rows`, the active policies of one service and priority (any provider), as
+ * `policiesFor` reads them (or `findCaseHistory` with the case).
+ */
+export function policyResolver(rows: readonly Selectable<SlaPolicyTable>[]): (provider: string | null) => ClockPolicy | null {
   const policies = rows.map(toPolicy).sort((a, b) => rank(b) - rank(a));
   return (provider) => {
     const p = policies.find((x) => x.provider === null || x.provider === provider);
