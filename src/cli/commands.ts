@@ -10,6 +10,7 @@ import { findAllServices } from '../modules/catalogue/catalogue.repository.ts';
 import { importDutyStations } from '../modules/directory/duty-station-import.ts';
 import { ensureDemoUsers } from '../modules/identity/demo-users.ts';
 import { startPerformanceDrainWorker } from '../modules/performance/queue.service.ts';
+import { stopPlanningWorker } from '../modules/planning/solve-in-worker.ts';
 import { buildFidelityReport } from '../modules/reference/fidelity.service.ts';
 import { loadReferenceData } from '../modules/reference/reference-data.ts';
 import { startEscalationWorker } from '../modules/sla/escalations.ts';
@@ -88,6 +89,7 @@ export function registerCommands(program: Command): void {
         await inbound?.close();
         transport?.close?.();
         await app.close();
+        await stopPlanningWorker(); // a solve still running is stopped; its request has ended with the server
         await m.close();
       };
       const close = async () => {

@@ -26,9 +26,17 @@ import {
   saveFact,
 } from './performance.repository.ts';
 
-/** The local month `YYYY-MM` of an instant in an IANA zone. */
+/** One formatter per zone (building one costs ~0.1 ms; a drain refreshes thousands of cases). */
+const monthFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The local month `YYYY-MM` of an instant in an IANA zone. @throws RangeError on an unknown zone. */
 export function localMonth(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(at);
+  let f = monthFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' });
+    monthFormats.set(timeZone, f);
+  }
+  const parts = f.formatToParts(at);
   const get = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}`;
 }
