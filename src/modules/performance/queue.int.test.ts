@@ -4,9 +4,9 @@
  * case queued while the others go through.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
-import type { DatabaseHandle } from '../../db/database.ts';
+import { type DatabaseHandle, openDatabase } from '../../db/database.ts';
 import { PAYROLL, type SurveyTestApp, surveyTestApp } from '../surveys/surveys.test-fixtures.ts';
 import { ROLLUP_COUNTERS } from './performance.repository.ts';
 import { queuedCases } from './queue.repository.ts';
@@ -122,6 +122,55 @@ describe('performance queue', () => {
     await sql`drop trigger fail_fact on performance_case_facts`.execute(h.db);
     await sql`drop function fail_fact()`.execute(h.db);
     expect(await drainPerformanceQueue(h.db)).toEqual({ refreshed: 1, failed: [] });
+    expect((await queuedCases(h.db)).rows).toBe(0);
+    expect(await figures()).toEqual(await recomputedFromScratch());
+  });
+
+  it('two drains at once (two connections on PostgreSQL) never refresh a case twice over', async () => {
+    const ids = await Promise.all(
+      [await t.request('requester.rco-cl', PAYROLL), await t.request('requester.rco-cl', PAYROLL)].map(idOf),
+    );
+    // several queue rows per case, each from its own transaction (as several changes would leave)
+    for (let i = 0; i < 6; i++)
+      for (const id of ids) await sql`insert into performance_queue (case_id, tx) values (${id}, txid_current())`.execute(h.db);
+    // a second handle on the same database: on PostgreSQL its own pool (as a second server process has);
+    // PGlite has one embedded connection, so there the two drains share it
+    const templateUrl = inject('postgresTemplateUrl');
+    let other = h;
+    if (templateUrl) {
+      const url = new URL(templateUrl);
+      url.pathname = `/${(await sql<{ db: string }>`select current_database() as db`.execute(h.db)).rows[0]?.db}`;
+      other = await openDatabase({ databaseUrl: url.toString() });
+    }
+    try {
+      if (templateUrl) {
+        // another drain holding the refresh lock of the first case makes this drain wait for its commit
+        const first = [...ids].sort((a, b) => Number(a) - Number(b))[0] as string;
+        let settled = false;
+        let drain: Promise<unknown> = Promise.resolve();
+        await other.db.transaction().execute(async (trx) => {
+          await sql`select pg_advisory_xact_lock(190019, (${first}::bigint % 2147483647)::int)`.execute(trx);
+          drain = drainPerformanceQueue(h.db, { wait: false }).finally(() => {
+            settled = true;
+          });
+          await new Promise((r) => setTimeout(r, 400));
+          expect(settled).toBe(false); // still waiting for the lock
+        });
+        await drain;
+        expect(settled).toBe(true);
+        for (let i = 0; i < 6; i++)
+          for (const id of ids)
+            await sql`insert into performance_queue (case_id, tx) values (${id}, txid_current())`.execute(h.db);
+      }
+      // two drains claiming different rows of the same cases at once (skip locked, small batches)
+      await Promise.all([
+        drainPerformanceQueue(h.db, { wait: false, batchSize: 2 }),
+        drainPerformanceQueue(other.db, { wait: false, batchSize: 2 }),
+      ]);
+      await drainPerformanceQueue(h.db);
+    } finally {
+      if (other !== h) await other.close();
+    }
     expect((await queuedCases(h.db)).rows).toBe(0);
     expect(await figures()).toEqual(await recomputedFromScratch());
   });

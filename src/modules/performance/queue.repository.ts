@@ -44,6 +44,22 @@ export async function takeQueued(
   return r.rows.map((x) => ({ caseId: String(x.case_id), tx: String(x.tx) }));
 }
 
+/** The first key of the advisory locks of case refreshes (the second is the case id, folded into an int4). */
+const REFRESH_LOCK_SPACE = 190_019;
+
+/**
+ * Takes, in ascending case order, a transaction-level advisory lock per case about to be refreshed, so that
+ * two drains (of two processes: drains of one process already run one at a time) never refresh the same
+ * case at once. Both would read the same old facts and move the roll-ups by the same difference twice; with
+ * the lock the second waits for the first's commit and reads its facts. One statement; the ascending order
+ * keeps two drains from deadlocking. Released at commit or rollback.
+ */
+export async function lockCasesForRefresh(trx: Transaction<Database>, caseIds: readonly string[]): Promise<void> {
+  if (!caseIds.length) return;
+  await sql`select count(pg_advisory_xact_lock(${REFRESH_LOCK_SPACE}::int, (c % 2147483647)::int))
+    from (select distinct unnest(${sql.val(caseIds)}::bigint[]) as c order by 1) s`.execute(trx);
+}
+
 /** Puts claimed rows back (inside the claiming transaction, after a failed refresh rolled back to a savepoint). */
 export async function requeue(trx: Transaction<Database>, rows: readonly QueuedRefresh[]): Promise<void> {
   if (!rows.length) return;

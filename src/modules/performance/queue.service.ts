@@ -9,11 +9,12 @@
  * Two callers drain: a worker in the server (`startPerformanceDrainWorker`, every second and whenever a
  * batch was full), and every reader of the figures (dashboard, drill-down, flow, exports, closing a month),
  * which drains first with `wait` so that the figures it reads include every change committed before it.
- * Drains of one process run one at a time; drains of several processes share the queue with row locks.
+ * Drains of one process run one at a time; drains of several processes share the queue with row locks, and
+ * take an advisory lock per case (`lockCasesForRefresh`) so that no case is refreshed by two at once.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
-import { enqueueCaseRefresh, type QueuedRefresh, requeue, takeQueued } from './queue.repository.ts';
+import { enqueueCaseRefresh, lockCasesForRefresh, type QueuedRefresh, requeue, takeQueued } from './queue.repository.ts';
 import { refreshCasePerformance } from './rollups.service.ts';
 
 /** Queues case `caseId`'s performance refresh inside the transaction of its change (no roll-up row is touched). */
@@ -74,6 +75,7 @@ async function drain(db: Kysely<Database>, opts: DrainOptions): Promise<DrainRes
         taken = rows.length;
         const at = now();
         const ids = distinctCases(rows);
+        await lockCasesForRefresh(trx, ids);
         for (const id of ids) await refreshCasePerformance(trx, id, at);
         refreshed += ids.length;
       });
@@ -83,6 +85,7 @@ async function drain(db: Kysely<Database>, opts: DrainOptions): Promise<DrainRes
         const rows = await takeQueued(trx, batchSize, { wait, excluded: failed });
         taken = rows.length;
         const at = now();
+        await lockCasesForRefresh(trx, distinctCases(rows));
         for (const id of distinctCases(rows)) {
           await sql.raw('savepoint perf_refresh').execute(trx);
           try {
