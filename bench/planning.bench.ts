@@ -9,12 +9,11 @@
  * The solve: Lagrangian relaxation of the capacities (bound) with repair and local search (solution),
  * then a restricted MIP and the full MIP in HiGHS where the model is small enough (optimiser.ts); the
  * gap printed is (objective - bound) / objective with a proven bound. A warm-up solve runs first.
- * Run: npx tsx bench/planning.bench.ts [--only base|10x] [--time-limit S] [--relationship USD] [--serial]
+ * Run: npx tsx bench/planning.bench.ts [--only base|10x] [--time-limit S] [--relationship USD]
  */
 import os from 'node:os';
 import { DEFAULT_OPTIONS, type PlanOptions } from '../src/modules/planning/model.ts';
 import { greedy, highsRuntime, optimise } from '../src/modules/planning/optimiser.ts';
-import { stopPolishHelper, warmPolishHelper } from '../src/modules/planning/polish-helper.ts';
 import { syntheticInstance } from '../src/modules/planning/synthetic.ts';
 import { machine } from './machine.ts';
 
@@ -25,14 +24,9 @@ const arg = (name: string) => {
 const only = arg('--only');
 const timeLimit = Number(arg('--time-limit') ?? 120);
 const relationship = arg('--relationship');
-// --serial: the solve without the parallel polish (decision 0020), for comparison.
-const serial = process.argv.includes('--serial');
 const usd = (n: number) => `${Math.round(n).toLocaleString('en-US')} USD`;
 
 await highsRuntime();
-// The parallel polish's helper thread (decision 0020), loaded and warmed as the API's worker keeps it.
-const helperReady = await warmPolishHelper();
-console.log(`polish helper thread: ${helperReady ? 'ready' : 'unavailable (serial solve)'}`);
 {
   // Warm-up: the first HiGHS solve in a fresh runtime costs seconds more (WebAssembly tier-up); the API
   // and CLI solve in a long-lived worker that pays it once. Printed, not counted in the figures below.
@@ -57,7 +51,7 @@ for (const run of runs) {
   };
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const r = await optimise(instance, options, serial ? { parallel: false } : {});
+  const r = await optimise(instance, options);
   const wall = (performance.now() - t0) / 1000;
   const c1 = process.cpuUsage(c0);
   // CPU seconds of this process: on a shared machine the wall clock also counts other processes' turns.
@@ -77,4 +71,3 @@ for (const run of runs) {
     ].join('\n'),
   );
 }
-await stopPolishHelper();

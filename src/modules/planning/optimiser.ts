@@ -25,7 +25,6 @@ import type { Highs, Model } from 'highs';
 import * as highsModule from 'highs';
 import { diagnose, explainPacking, type InfeasibilityFinding } from './diagnose.ts';
 import { improveAssignment, lagrangianSolve, stats as lagStats } from './lagrangian.ts';
-import { openPolishSession, type PolishSession } from './polish-helper.ts';
 import {
   type AssignmentVector,
   checkFeasible,
@@ -45,23 +44,18 @@ export const MAX_MIP_COLUMNS = 150_000;
 const LAGRANGIAN_SHARE = 0.7;
 /** Share of the time limit after which the relaxation stops when it has no feasible solution yet. */
 const NO_SOLUTION_SHARE = 0.15;
-/**
- * Parallel polish (decision 0020): models with at least this many demands (and at most MAX_MIP_COLUMNS
- * columns) split each polish round's services between this thread and a helper thread.
- */
-export const PARALLEL_MIN_DEMANDS = 1000;
 /** Share of the remaining time given to the restricted MIP. */
 const RESTRICTED_SHARE = 0.3;
 /** Share of the remaining time given to the per-service polish and local search, its rounds at most, and the local search's budget per round (ms). */
 const POLISH_SHARE = 0.8;
 const POLISH_ROUNDS = 4;
-export const LOCAL_SEARCH_MS = 3000;
+const LOCAL_SEARCH_MS = 3000;
 /**
  * Cap of each service's HiGHS run in the polish (s). Short: a few services' exact runs take seconds for
  * little; capped at 0.3 s the base benchmark's polish brought 226.358 M USD in 3.2 s CPU, against
  * 226.340 M in 7.1 s with 1 s (decision 0020).
  */
-export const POLISH_SERVICE_S = 0.3;
+const POLISH_SERVICE_S = 0.3;
 
 /** The HiGHS runtime, loaded on first use and kept for the life of the process. */
 export function highsRuntime(): Promise<Highs> {
@@ -304,20 +298,15 @@ function startFrom(ix: IndexedInstance, b: BuiltModel, assignment: AssignmentVec
  * problem: each demand to one of its entity's providers or own support, within capacities), solved
  * exactly by HiGHS service by service from the incumbent. Relationships left unused drop out of the
  * objective. Not used under one provider per service line (services of a line are then linked).
- * `deadline` is in this thread's `performance.now()` ms; `stop` (optional) is asked between services;
- * `perServiceS` caps each service's HiGHS run (s; its best solution so far counts), `serviceGap` is its
- * relative gap; `services` (optional) limits the polish to those services (the parallel polish's halves).
+ * `deadline` is in `performance.now()` ms; `perServiceS` caps each service's HiGHS run (s; its best solution so far counts).
  * @returns the improved assignment (the incumbent when nothing improves), every constraint kept.
  */
-export function polishByService(
+function polishByService(
   highs: Highs,
   ix: IndexedInstance,
   incumbent: AssignmentVector,
   deadline: number,
-  stop: () => boolean = () => false,
   perServiceS = POLISH_SERVICE_S,
-  serviceGap = 1e-5,
-  services: Set<string> | null = null,
 ): AssignmentVector {
   const { demands } = ix.instance;
   const c = ix.options.constraints;
@@ -331,14 +320,13 @@ export function polishByService(
   });
   const byService = new Map<string, number[]>();
   demands.forEach((d, i) => {
-    if (services && !services.has(d.service)) return;
     const list = byService.get(d.service) ?? [];
     list.push(i);
     byService.set(d.service, list);
   });
   const out = [...incumbent];
   for (const [service, list] of byService) {
-    if (performance.now() > deadline - 200 || stop()) break;
+    if (performance.now() > deadline - 200) break;
     const costs: number[] = [];
     const colDemand: number[] = [];
     const colProvider: Array<string | null> = [];
@@ -403,7 +391,7 @@ export function polishByService(
     const r = runModel(
       highs,
       built,
-      { relativeGap: serviceGap, timeLimitSeconds: Math.max(0.1, Math.min(perServiceS, (deadline - performance.now()) / 1000)) },
+      { relativeGap: 1e-5, timeLimitSeconds: Math.max(0.1, Math.min(perServiceS, (deadline - performance.now()) / 1000)) },
       Float64Array.from(start),
     );
     if (!r.colValue || !(r.objective < before - 1e-6 * Math.max(1, Math.abs(before)))) continue;
@@ -507,40 +495,6 @@ function decode(ix: IndexedInstance, b: BuiltModel, colValue: Float64Array): Ass
 const finite = (v: number) => (Number.isFinite(v) ? v : null);
 
 /**
- * One per-service polish split between this thread and the helper (polish-helper.ts): services dealt
- * largest first (by demands) to the lighter half; the helper polishes one half while this thread polishes
- * the other, and the halves merge (independent once relationships are fixed). When the helper fails, its
- * half stays as it was.
- * @returns the merged assignment, or the incumbent when the merge breaks a constraint (it should not).
- */
-async function polishInParallel(
-  highs: Highs,
-  ix: IndexedInstance,
-  session: PolishSession,
-  incumbent: AssignmentVector,
-  deadline: number,
-): Promise<AssignmentVector> {
-  const count = new Map<string, number>();
-  for (const d of ix.instance.demands) count.set(d.service, (count.get(d.service) ?? 0) + 1);
-  const halves: [Set<string>, Set<string>] = [new Set(), new Set()];
-  const load = [0, 0];
-  for (const [service, n] of [...count].sort((x, y) => y[1] - x[1])) {
-    const h = (load[0] as number) <= (load[1] as number) ? 0 : 1;
-    halves[h].add(service);
-    load[h] = (load[h] as number) + n;
-  }
-  const theirs = session.polish(incumbent, [...halves[1]], deadline);
-  const mine = polishByService(highs, ix, incumbent, deadline, () => false, POLISH_SERVICE_S, 1e-5, halves[0]);
-  const other = await theirs;
-  const out = [...mine];
-  if (other && other.length === out.length)
-    ix.instance.demands.forEach((d, i) => {
-      if (halves[1].has(d.service)) out[i] = other[i];
-    });
-  return checkFeasible(ix, out).length === 0 ? out : incumbent;
-}
-
-/**
  * Solves the planning MIP for `instance` under `options` within `options.solver.timeLimitSeconds` (wall
  * clock; HiGHS may overrun it while in one phase, which the worker in solve-in-worker.ts bounds). Runs the
  * domain diagnosis first: when it finds demands that cannot be met, returns status `infeasible` with
@@ -548,16 +502,10 @@ async function polishInParallel(
  * when the proven gap is within `options.solver.relativeGap`, `feasible` otherwise. When no stage finds a
  * feasible assignment, the full MIP decides, and when it proves infeasibility (capacity packing), the
  * elastic model (fewest unserved demands) names the demands that cannot be placed.
- * `run.parallel` forces the parallel solve on (true) or off (false); by default it is used for models of
- * PARALLEL_MIN_DEMANDS demands or more that the MIP stages accept (the polish split over two threads, polish-helper.ts).
  * @returns the outcome; never throws for an infeasible or time-limited model.
  * @throws Error when HiGHS fails to load.
  */
-export async function optimise(
-  instance: PlanInstance,
-  options: PlanOptions,
-  run: { parallel?: boolean } = {},
-): Promise<SolveOutcome> {
+export async function optimise(instance: PlanInstance, options: PlanOptions): Promise<SolveOutcome> {
   const highs = await highsRuntime();
   const tb = performance.now();
   const ix = indexInstance(instance, options);
@@ -604,11 +552,6 @@ export async function optimise(
   // The MIP stages are run only on models HiGHS gets through in reasonable time (its root LP on the
   // 10x benchmark instance, 389k columns, overran any limit); above that the relaxation alone answers.
   const mipAllowed = b.numCols <= MAX_MIP_COLUMNS;
-  // 0. Parallel polish: the helper thread gets the instance now (indexed there during the relaxation).
-  const parallel =
-    (run.parallel ?? (mipAllowed && instance.demands.length >= PARALLEL_MIN_DEMANDS)) &&
-    !options.constraints.oneProviderPerServiceLine;
-  const session: PolishSession | null = parallel ? openPolishSession(instance, options) : null;
   // 1. Lagrangian relaxation of the capacities: a proven lower bound and a feasible assignment.
   const lag = lagrangianSolve(ix, {
     relativeGap: relGap,
@@ -672,11 +615,7 @@ export async function optimise(
     while (rounds < POLISH_ROUNDS && performance.now() < polishEnd - 200 && (gapOf() as number) > relGap) {
       rounds++;
       const tq = performance.now();
-      const a = better(
-        session
-          ? await polishInParallel(highs, ix, session, bestAssignment, polishEnd)
-          : polishByService(highs, ix, bestAssignment, polishEnd),
-      );
+      const a = better(polishByService(highs, ix, bestAssignment, polishEnd));
       polishMs += performance.now() - tq;
       if ((gapOf() as number) <= relGap) break;
       const b = better(
@@ -686,7 +625,7 @@ export async function optimise(
     }
     if (rounds > 0)
       stages.push(
-        `polish${session ? ' (two threads)' : ''} and local search (${rounds} rounds, ${((performance.now() - tp) / 1000).toFixed(1)} s, polish ${(polishMs / 1000).toFixed(1)} s, ${mUsd(upper)})`,
+        `polish and local search (${rounds} rounds, ${((performance.now() - tp) / 1000).toFixed(1)} s, polish ${(polishMs / 1000).toFixed(1)} s, ${mUsd(upper)})`,
       );
   }
   if (bestAssignment && (gapOf() as number) > relGap && mipAllowed && fullRun === null) {

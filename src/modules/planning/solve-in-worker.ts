@@ -17,7 +17,7 @@ import type { SolveOutcome } from './optimiser.ts';
 const require = createRequire(import.meta.url);
 
 /** File URL of tsx's ESM loader API (`tsx/esm/api` under the `import` condition). */
-export function tsxEsmApi(): string {
+function tsxEsmApi(): string {
   const pkgPath = require.resolve('tsx/package.json');
   const pkg = require('tsx/package.json') as { exports: Record<string, { import: { default: string } }> };
   const rel = pkg.exports['./esm/api']?.import.default ?? './dist/esm/api/index.mjs';
@@ -30,7 +30,7 @@ export function graceMs(timeLimitSeconds: number): number {
 }
 
 // CommonJS bootstrap (eval'd): register tsx's ESM loader, then import the worker module.
-export const BOOTSTRAP = `
+const BOOTSTRAP = `
 const { workerData, parentPort } = require('node:worker_threads');
 import(workerData.tsxApi)
   .then((m) => { m.register(); return import(workerData.entry); })
