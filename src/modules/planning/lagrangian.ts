@@ -19,8 +19,8 @@ import type { AssignmentVector, IndexedInstance } from './model.ts';
 
 const OWN = -1;
 /** The subgradient stops when the bound rose by less than STALL_RISE (relative) in STALL_WINDOW iterations. */
-const STALL_WINDOW = 60;
-const STALL_RISE = 1e-5;
+const STALL_WINDOW = 50;
+const STALL_RISE = 3e-5;
 
 /**
  * The instance flattened for the relaxation: customers (a demand, or one entity's demands of one service

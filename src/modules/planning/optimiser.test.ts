@@ -277,3 +277,21 @@ describe('objective and options', () => {
     expect(capped.assignment.filter((p, i) => p === 'UNON' && inst.demands[i]?.service === 'PAY-PAYROLL')).toHaveLength(1);
   });
 });
+
+describe('a short limit on a mid-size instance (the polish with capped per-service runs)', () => {
+  it('keeps every constraint, beats greedy, and reports a proven bound under its objective', async () => {
+    const instance = syntheticInstance({ entities: 80, services: 20, providers: 10, seed: 5, offerShare: 0.45 });
+    // A gap the relaxation alone does not close in 3 s, so the polish and local search run.
+    const options: PlanOptions = { ...DEFAULT_OPTIONS, solver: { timeLimitSeconds: 3, relativeGap: 1e-5 } };
+    const r = await optimise(instance, options);
+    expect(r.solverStatus).toMatch(/polish and local search \(\d+ rounds/);
+    expect(r.assignment).toHaveLength(instance.demands.length);
+    expect(checkFeasible(indexInstance(instance, options), r.assignment)).toEqual([]);
+    expect(audit(instance, options, r.assignment)).toEqual({ onSiteBreaches: 0, capacityBreaches: 0 });
+    const g = greedy(instance, options);
+    expect(g.unserved).toBe(0);
+    expect(r.objectiveUsd as number).toBeLessThan(g.measures.objectiveUsd);
+    expect(r.boundUsd as number).toBeLessThanOrEqual(r.objectiveUsd as number);
+    expect(r.gap as number).toBeCloseTo(((r.objectiveUsd as number) - (r.boundUsd as number)) / (r.objectiveUsd as number), 9);
+  });
+});
