@@ -42,7 +42,7 @@ export function registerPlanningCommands(program: Command): void {
         else {
           const lines = [
             `${inputs.name}: ${result.status} (${result.solverStatus}) in ${result.solveTimeMs} ms, ${result.demands} demands, ${result.model.binaries} binaries`,
-            `objective ${usd(result.objectiveUsd)} (today ${usd(result.today?.objectiveUsd)}, greedy ${usd(result.greedy?.objectiveUsd)}), gap ${result.gap === null ? '-' : `${(result.gap * 100).toFixed(3)}%`}`,
+            `objective ${usd(result.objectiveUsd)} (today ${usd(result.today?.objectiveUsd)}, greedy ${usd(result.greedy?.objectiveUsd)}${result.greedy?.unserved ? `, leaving ${result.greedy.unserved} demands unplaced` : ''}), gap ${result.gap === null ? '-' : `${(result.gap * 100).toFixed(3)}%`}`,
             `cost ${usd(result.scenario?.costUsd)} (today ${usd(result.today?.costUsd)}); changes ${result.assignments.filter((a) => a.provider !== a.current).length}`,
             ...result.infeasibility.slice(0, 20).map((f) => `cannot be met: ${f.message}`),
             ...(result.infeasibility.length > 20 ? [`... and ${result.infeasibility.length - 20} more (see --json)`] : []),
