@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type { Database } from '../../db/types.ts';
+import { startPeriodic } from '../../server/periodic.ts';
 import { type ClaimedEmail, claimDueEmails, markEmailAttemptFailed, markEmailSent } from './outbox.repository.ts';
 
 /** The line that opens each case e-mail; a reply's text below it (quoted) is not kept. */
@@ -206,29 +207,14 @@ export function startOutboxWorker(
 ): () => Promise<void> {
   if (!transport) return async () => {};
   const batchSize = opts.batchSize ?? 20;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const tick = async () => {
-    try {
+  return startPeriodic(
+    async (stopped) => {
       let r: OutboxRunResult;
       do {
         r = await sendPendingEmails(db, transport, opts);
-      } while (!stopped && r.claimed === batchSize);
-    } catch (e) {
-      opts.logger?.error({ err: e }, 'outbox: a sending run failed');
-    }
-    if (!stopped) {
-      timer = setTimeout(() => {
-        running = tick();
-      }, intervalMs);
-      timer.unref();
-    }
-  };
-  running = tick();
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await running;
-  };
+      } while (!stopped() && r.claimed === batchSize);
+    },
+    intervalMs,
+    (e) => opts.logger?.error({ err: e }, 'outbox: a sending run failed'),
+  );
 }

@@ -14,6 +14,7 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
+import { startPeriodic } from '../../server/periodic.ts';
 import { enqueueCaseRefresh, lockCasesForRefresh, type QueuedRefresh, requeue, takeQueued } from './queue.repository.ts';
 import { refreshCasePerformance } from './rollups.service.ts';
 
@@ -120,26 +121,11 @@ export function startPerformanceDrainWorker(
   intervalMs: number,
   logger?: { error(obj: unknown, msg: string): void },
 ): () => Promise<void> {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> = Promise.resolve();
-  const tick = async () => {
-    try {
+  return startPeriodic(
+    async () => {
       await drainPerformanceQueue(db, { wait: false, ...(logger ? { logger } : {}) });
-    } catch (e) {
-      logger?.error({ err: e }, 'performance: a queue drain failed');
-    }
-    if (!stopped) {
-      timer = setTimeout(() => {
-        current = tick();
-      }, intervalMs);
-      timer.unref();
-    }
-  };
-  current = tick();
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await current;
-  };
+    },
+    intervalMs,
+    (e) => logger?.error({ err: e }, 'performance: a queue drain failed'),
+  );
 }

@@ -7,6 +7,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/types.ts';
+import { startPeriodic } from '../../server/periodic.ts';
 import { appendCaseEvent, enqueueEmail } from '../cases/cases.repository.ts';
 
 /** What one run did. */
@@ -103,30 +104,15 @@ export function startEscalationWorker(
   intervalMs: number,
   logger?: { error(obj: unknown, msg: string): void },
 ): () => Promise<void> {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const tick = async () => {
-    try {
+  return startPeriodic(
+    async (stopped) => {
       let r: EscalationRunResult;
       do r = await fireDueEscalations(db, new Date());
-      while (!stopped && r.fired === 100);
-    } catch (e) {
-      logger?.error({ err: e }, 'sla: an escalation run failed');
-    }
-    if (!stopped) {
-      timer = setTimeout(() => {
-        running = tick();
-      }, intervalMs);
-      timer.unref();
-    }
-  };
-  running = tick();
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await running;
-  };
+      while (!stopped() && r.fired === 100);
+    },
+    intervalMs,
+    (e) => logger?.error({ err: e }, 'sla: an escalation run failed'),
+  );
 }
 
 /** Pending escalation jobs of a case (tests and the case view). */

@@ -9,6 +9,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import { AppError } from '../../server/errors.ts';
+import { startPeriodic } from '../../server/periodic.ts';
 import { enqueueEmail } from '../cases/cases.repository.ts';
 import { appendAuditEvent } from '../identity/identity.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
@@ -342,26 +343,11 @@ export function startSurveyScheduler(
   intervalMs: number,
   logger?: { error(obj: object, msg: string): void },
 ): () => Promise<void> {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const tick = async () => {
-    try {
+  return startPeriodic(
+    async () => {
       await runSurveySchedule(db, { surveys: settings });
-    } catch (e) {
-      logger?.error({ err: e }, 'surveys: a schedule run failed');
-    }
-    if (!stopped) {
-      timer = setTimeout(() => {
-        running = tick();
-      }, intervalMs);
-      timer.unref();
-    }
-  };
-  running = tick();
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await running;
-  };
+    },
+    intervalMs,
+    (e) => logger?.error({ err: e }, 'surveys: a schedule run failed'),
+  );
 }
