@@ -1,24 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMeridian } from '../../tests/helpers/cli.ts';
 import { SHARED_REFERENCE } from '../../tests/helpers/shared-data.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'bin/meridian.js');
 let dataDir: string;
 
-function meridian(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: '', MERIDIAN_DATA_DIR: dataDir },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const meridian = (...args: string[]) => runMeridian(dataDir, args, 120_000);
 
 beforeAll(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-cli-'));
@@ -86,11 +75,7 @@ describe('meridian CLI', () => {
     }
     const file = path.join(dataDir, 'not-a-folder');
     fs.writeFileSync(file, 'x');
-    const r2 = spawnSync(process.execPath, [bin, '--data-dir', file, 'cases', 'stats'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, DATABASE_URL: '' },
-    });
+    const r2 = meridian('--data-dir', file, 'cases', 'stats'); // the flag wins over MERIDIAN_DATA_DIR
     expect(r2.stderr).toContain('is a file, not a folder');
   });
 

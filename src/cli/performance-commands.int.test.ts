@@ -3,12 +3,11 @@
  * with their presets, the summary's keys exactly as the issue lists them and its figures equal to the
  * independent computation over the CSV; a malformed log exits 2 with its lines and loads nothing.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMeridian } from '../../tests/helpers/cli.ts';
 import {
   BPIC,
   bpicExpected,
@@ -17,19 +16,9 @@ import {
   servicenowExpected,
 } from '../modules/performance/event-log.test-fixtures.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'bin/meridian.js');
 let dataDir: string;
 
-function meridian(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: '', MERIDIAN_DATA_DIR: dataDir },
-    timeout: 240_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const meridian = (...args: string[]) => runMeridian(dataDir, args, 240_000);
 
 beforeAll(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-cli-perf-'));

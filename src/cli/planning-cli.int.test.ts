@@ -1,24 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT as root, runMeridian } from '../../tests/helpers/cli.ts';
 import { ScenarioInputsSchema } from '../modules/planning/planning.schema.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'bin/meridian.js');
 let dir: string;
 
-function meridian(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: '', MERIDIAN_DATA_DIR: path.join(dir, 'data') },
-    timeout: 180_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const meridian = (...args: string[]) => runMeridian(path.join(dir, 'data'), args, 180_000);
 
 function scenarioFile(name: string, body: unknown): string {
   const f = path.join(dir, name);
