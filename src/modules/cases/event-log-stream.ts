@@ -17,6 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { Parser } from 'csv-parse';
 import { AppError } from '../../server/errors.ts';
+import { isGzipFile } from '../../server/files.ts';
 import { checkHeader, type EventLogIssue, type EventLogSpec, type LogEvent, rowChecker } from './event-log-import.ts';
 
 /** Thrown by `streamEventLog` (encoding `utf-8`) at the first bytes that are not UTF-8: read again as Windows-1252. */
@@ -93,18 +94,6 @@ class Windows1252ToUtf8 extends Transform {
   }
 }
 
-/** Whether the file starts with the gzip magic bytes 1f 8b. */
-function isGzip(file: string): boolean {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    const n = fs.readSync(fd, head, 0, 2, 0);
-    return n === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /**
  * csv-parse's stream parser, handing each record with its line to `onRecord` as it is parsed instead of
  * queueing it on the readable side: the line is the parser's own counter at that moment (what its
@@ -160,7 +149,7 @@ export async function streamEventLog(
   const maxIssues = opts.maxIssues ?? 1000;
   let gzip: boolean;
   try {
-    gzip = isGzip(file);
+    gzip = isGzipFile(file);
   } catch (e) {
     throw new Error(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
