@@ -141,18 +141,143 @@ export async function findCaseSummary(db: Db, viewer: User | null, reference: st
   return r ? toSummary(r) : undefined;
 }
 
-/** The summary and the form fields of a case by reference, visible to `viewer`, or undefined (one statement). */
-export async function findCaseSummaryWithFields(
+/** What of a case's history `findCaseView` returns: the rule is the service's (`viewCase`), applied in SQL. */
+export interface CaseViewReach {
+  /** Internal notes among the messages. */
+  internalNotes: boolean;
+  /** The `note-added` events in the timeline (false: clients see neither notes nor that they exist). */
+  noteEvents: boolean;
+  /** Messages of the child tasks too (false: the case's own only). */
+  childMessages: boolean;
+}
+
+/** A case as `findCaseView` returns it (the shape of `CaseView`, before the service names it so). */
+export interface CaseViewRow {
+  summary: CaseSummary;
+  fields: Record<string, unknown>;
+  children: CaseSummary[];
+  timeline: {
+    id: string;
+    caseReference: string;
+    at: string;
+    actor: { id: number; name: string } | null;
+    type: string;
+    before: unknown;
+    after: unknown;
+    details: unknown;
+  }[];
+  segments: {
+    caseReference: string;
+    provider: string | null;
+    team: string | null;
+    startedAt: string;
+    endedAt: string | null;
+    startReason: string;
+    endReason: string | null;
+  }[];
+  messages: {
+    id: string;
+    caseReference: string;
+    author: { id: number; name: string } | null;
+    visibility: 'public' | 'internal';
+    body: string;
+    mentions: string[];
+    channel: string;
+    createdAt: string;
+  }[];
+}
+
+/** The case `c` and its child tasks, as an `in (...)` list in SQL (the outer query's alias `c`). */
+const CASE_TREE = sql`(select tree.id from cases tree where tree.id = c.id or tree.parent_case_id = c.id)`;
+
+/** A JSON array of what `rows` selects, in its order, and `[]` when nothing (json_agg gives null then). */
+const jsonArray = (rows: RawBuilder<unknown>, order: RawBuilder<unknown>) =>
+  sql`coalesce(json_agg(${rows} order by ${order}), '[]'::json)`;
+
+/**
+ * A case as `viewer` may see it, in ONE statement (one round trip; decision 0012): its summary and form
+ * fields, its child tasks (summaries, oldest first), and as JSON arrays the timeline (events of the case and
+ * its child tasks by time, then id), the provider segments (by start, then id) and the messages (by
+ * creation, then id), each with the reach given. Timestamps come back as ISO 8601 UTC strings to the
+ * millisecond (`2026-11-29T19:49:13.123Z`), as everywhere in the API. Undefined when the case does not exist
+ * or is outside the viewer's scope (`caseScope`): nothing of it is read then.
+ */
+export async function findCaseView(
   db: Db,
   viewer: User,
   reference: string,
-): Promise<{ summary: CaseSummary; fields: Record<string, unknown> } | undefined> {
+  reach: CaseViewReach,
+): Promise<CaseViewRow | undefined> {
+  const events = sql`select ${jsonArray(
+    sql`json_build_object('id', ev.id::text, 'caseReference', ec.reference, 'at', ev.at,
+      'actor', case when u.id is null then null else json_build_object('id', u.id, 'name', u.name) end,
+      'type', ev.type, 'before', ev.before, 'after', ev.after, 'details', ev.details)`,
+    sql`ev.at, ev.id`,
+  )}
+    from case_events ev
+    join cases ec on ec.id = ev.case_id
+    left join users u on u.id = ev.actor_user_id
+    where ev.case_id in ${CASE_TREE}${reach.noteEvents ? sql`` : sql` and ev.type <> 'note-added'`}`;
+  const segments = sql`select ${jsonArray(
+    sql`json_build_object('caseReference', ec.reference, 'provider', sg.provider_code, 'team', t.code,
+      'startedAt', sg.started_at, 'endedAt', sg.ended_at, 'startReason', sg.start_reason, 'endReason', sg.end_reason)`,
+    sql`sg.started_at, sg.id`,
+  )}
+    from case_segments sg
+    join cases ec on ec.id = sg.case_id
+    left join teams t on t.id = sg.team_id
+    where sg.case_id in ${CASE_TREE}`;
+  const messages = sql`select ${jsonArray(
+    sql`json_build_object('id', m.id::text, 'caseReference', ec.reference,
+      'author', case when u.id is null then null else json_build_object('id', u.id, 'name', u.name) end,
+      'visibility', m.visibility, 'body', m.body, 'mentions', m.mentions, 'channel', m.channel, 'createdAt', m.created_at)`,
+    sql`m.created_at, m.id`,
+  )}
+    from case_messages m
+    join cases ec on ec.id = m.case_id
+    left join users u on u.id = m.author_user_id
+    where m.case_id in ${reach.childMessages ? CASE_TREE : sql`(c.id)`}${reach.internalNotes ? sql`` : sql` and m.visibility = 'public'`}`;
+  // The child tasks: the summary's own select (its alias `c` shadows the outer one, hence the reference).
+  const children = summarySelect(db).where(
+    'c.parent_case_id',
+    '=',
+    sql<string>`(select p.id from cases p where p.reference = ${reference})`,
+  );
   const r = await summarySelect(db)
-    .select('c.fields')
+    .select([
+      'c.fields',
+      sql<unknown[]>`(select ${jsonArray(sql`ch`, sql`ch.created_at, ch.id`)} from (${children}) ch)`.as('children_json'),
+      sql<unknown[]>`(${events})`.as('timeline_json'),
+      sql<unknown[]>`(${segments})`.as('segments_json'),
+      sql<unknown[]>`(${messages})`.as('messages_json'),
+    ])
     .where('c.reference', '=', reference)
     .where(caseScope(viewer))
     .executeTakeFirst();
-  return r ? { summary: toSummary(r), fields: fromJson<Record<string, unknown>>(r.fields) } : undefined;
+  if (!r) return undefined;
+  // biome-ignore lint/suspicious/noExplicitAny: rows of the JSON arrays above, converted in place
+  const list = (v: unknown): any[] => fromJson<any[]>(v);
+  const timeline = list(r.timeline_json);
+  for (const e of timeline) {
+    e.at = iso(e.at);
+  }
+  const segmentRows = list(r.segments_json);
+  for (const s of segmentRows) {
+    s.startedAt = iso(s.startedAt);
+    s.endedAt = isoOrNull(s.endedAt);
+  }
+  const messageRows = list(r.messages_json);
+  for (const m of messageRows) {
+    m.createdAt = iso(m.createdAt);
+  }
+  return {
+    summary: toSummary(r),
+    fields: fromJson<Record<string, unknown>>(r.fields),
+    children: list(r.children_json).map(toSummary),
+    timeline,
+    segments: segmentRows,
+    messages: messageRows,
+  };
 }
 
 /**
@@ -180,12 +305,6 @@ export async function findOpenChildren(db: Db, parentId: string): Promise<string
     .orderBy('id')
     .execute();
   return rows.map((r) => r.reference);
-}
-
-/** Child tasks of a case (all of them: the parent's viewer follows the whole case). */
-export async function findChildren(db: Db, parentId: string): Promise<CaseSummary[]> {
-  const rows = await summarySelect(db).where('c.parent_case_id', '=', parentId).orderBy('c.created_at').execute();
-  return rows.map(toSummary);
 }
 
 function applyFilters(viewer: User, q: CaseQuery) {
@@ -560,39 +679,6 @@ export async function insertMessage(
     .returning('id')
     .executeTakeFirstOrThrow();
   return String(r.id);
-}
-
-/** Messages of the given cases (ids, or a case and its child tasks), oldest first; internal notes only when `includeInternal`. */
-export async function findMessages(db: Db, caseIds: CaseIds, includeInternal: boolean) {
-  if (Array.isArray(caseIds) && caseIds.length === 0) return [];
-  let q = db
-    .selectFrom('case_messages as m')
-    .innerJoin('cases as c', 'c.id', 'm.case_id')
-    .leftJoin('users as u', 'u.id', 'm.author_user_id')
-    .select([
-      'm.id',
-      'c.reference',
-      'u.id as u_id',
-      'u.name as u_name',
-      'm.visibility',
-      'm.body',
-      'm.mentions',
-      'm.channel',
-      'm.created_at',
-    ])
-    .where('m.case_id', 'in', inCases(db, caseIds));
-  if (!includeInternal) q = q.where('m.visibility', '=', 'public');
-  const rows = await q.orderBy('m.created_at').orderBy('m.id').execute();
-  return rows.map((r) => ({
-    id: String(r.id),
-    caseReference: r.reference,
-    author: r.u_id ? { id: r.u_id, name: r.u_name as string } : null,
-    visibility: r.visibility,
-    body: r.body,
-    mentions: fromJson<string[]>(r.mentions),
-    channel: r.channel,
-    createdAt: iso(r.created_at),
-  }));
 }
 
 /** The case an idempotency key of a user already created, with the request hash it was used for. */

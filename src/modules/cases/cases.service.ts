@@ -22,14 +22,10 @@ import {
   findCaseRow,
   findCaseRowById,
   findCaseSummary,
-  findCaseSummaryWithFields,
-  findChildren,
-  findEvents,
+  findCaseView,
   findIdempotencyKey,
   findMentionedUsers,
-  findMessages,
   findOpenChildren,
-  findSegments,
   findUserScope,
   findUsersByIds,
   insertCase,
@@ -679,27 +675,22 @@ export async function addMessage(
  * @throws AppError CASE_NOT_FOUND when it does not exist or is outside the actor's scope.
  */
 export async function viewCase(db: Db, actor: User, reference: string): Promise<CaseView> {
-  const found = await findCaseSummaryWithFields(db, actor, reference);
-  if (!found) throw notFound(reference);
-  const c = found.summary;
-  // The case and its child tasks: the reads below choose them themselves, so they run at once.
-  const ids = { treeOf: c.id };
   const work = WORK_ROLES.has(actor.role) || actor.role === 'viewer';
-  const [children, allEvents, segments, messages] = await Promise.all([
-    findChildren(db, c.id),
-    findEvents(db, ids),
-    findSegments(db, ids),
-    findMessages(db, work ? ids : [c.id], WORK_ROLES.has(actor.role)),
-  ]);
-  // Client roles see neither internal notes nor that they exist.
-  const timeline = work ? allEvents : allEvents.filter((e) => e.type !== 'note-added');
+  // One statement; client roles see neither internal notes nor that they exist (no note-added events),
+  // nor the messages of child tasks (between providers).
+  const found = await findCaseView(db, actor, reference, {
+    internalNotes: WORK_ROLES.has(actor.role),
+    noteEvents: work,
+    childMessages: work,
+  });
+  if (!found) throw notFound(reference);
   return {
-    case: c,
+    case: found.summary,
     fields: found.fields,
-    children,
-    timeline,
-    segments,
-    messages,
+    children: found.children,
+    timeline: found.timeline,
+    segments: found.segments,
+    messages: found.messages,
   };
 }
 
