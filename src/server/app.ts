@@ -66,6 +66,8 @@ export interface AppDeps {
   attachments?: AttachmentRouteOptions;
   /** Survey settings (throttle, link lifetime and secret, public URL, anonymity threshold); defaults otherwise. */
   surveys?: Partial<SurveySettings>;
+  /** How long a queue's counted total is reused for the same user and filters, ms (default 5,000; 0: never). */
+  queueTotalCacheMs?: number;
 }
 
 /** Path (e.g. `body.title`) of the first string holding a NUL character, or undefined. */
@@ -226,6 +228,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await casesRoutes(api, {
       ...(deps.reopenWindowDays !== undefined ? { reopenWindowDays: deps.reopenWindowDays } : {}),
       ...(deps.surveys ? { surveys: deps.surveys } : {}),
+      ...(deps.queueTotalCacheMs !== undefined ? { queueTotalCacheMs: deps.queueTotalCacheMs } : {}),
     });
     if (deps.attachments) await attachmentRoutes(api, deps.attachments);
     await teamRoutes(api);

@@ -8,7 +8,7 @@ import { currentUser } from '../../server/access.ts';
 import { AppError } from '../../server/errors.ts';
 import { pageOf } from '../../server/pagination.ts';
 import { ProblemSchema, typed } from '../../server/route-helpers.ts';
-import { countCasesByState, findCases } from './cases.repository.ts';
+import { countCasesByState } from './cases.repository.ts';
 import {
   AssignBodySchema,
   BulkBodySchema,
@@ -29,6 +29,7 @@ import {
   type CaseOptions,
   createCase,
   findVisibleCaseSummary,
+  listCases,
   mergeCase,
   openChildTask,
   reprioritizeCase,
@@ -36,6 +37,7 @@ import {
   transitionCase,
   viewCase,
 } from './cases.service.ts';
+import { QueueTotalCache } from './queue-totals.ts';
 
 const RefParams = z.object({ reference: z.string().min(1).max(40) });
 const Errors = {
@@ -72,9 +74,24 @@ function withEtag<T extends { version: number }>(reply: FastifyReply, c: T): T {
   return c;
 }
 
-export async function casesRoutes(app: FastifyInstance, opts: CaseOptions = {}): Promise<void> {
+export async function casesRoutes(
+  app: FastifyInstance,
+  opts: CaseOptions & {
+    /** How long a queue's counted total is reused for the same user and filters, ms (default 5,000; 0: never). */
+    queueTotalCacheMs?: number;
+  } = {},
+): Promise<void> {
   const api = typed(app);
   const db = () => app.deps.db;
+  const totals = new QueueTotalCache(opts.queueTotalCacheMs);
+  // A user's change to cases (any route under /api/cases but a read) drops their queue totals before the
+  // answer leaves, so the next page they read counts again.
+  app.addHook('onSend', (req, _reply, payload, done) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.user && req.url.startsWith('/api/cases')) {
+      totals.forgetUser(req.user.id);
+    }
+    done(null, payload);
+  });
 
   api.post(
     '/api/cases',
@@ -114,7 +131,7 @@ export async function casesRoutes(app: FastifyInstance, opts: CaseOptions = {}):
         },
       },
     },
-    async (req) => findCases(db(), currentUser(req), req.query),
+    async (req) => listCases(db(), currentUser(req), req.query, totals),
   );
 
   api.get(

@@ -8,6 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/sql-helpers.ts';
 import type { Database } from '../../db/types.ts';
 import { AppError } from '../../server/errors.ts';
+import { offsetOf, type Page } from '../../server/pagination.ts';
 import { findAssignmentInForce } from '../agreements/assignments.repository.ts';
 import { todayUtc } from '../agreements/routing.service.ts';
 import { findService } from '../catalogue/catalogue.repository.ts';
@@ -17,11 +18,13 @@ import { refreshCaseClocks } from '../sla/clocks.service.ts';
 import { onCaseResolved } from '../surveys/invitations.service.ts';
 import {
   appendCaseEvent,
+  COUNT_CAP,
   closeSegment,
   enqueueEmail,
   findCaseRow,
   findCaseRowById,
   findCaseSummary,
+  findCases,
   findCaseView,
   findIdempotencyKey,
   findMentionedUsers,
@@ -37,9 +40,10 @@ import {
   teamOfProvider,
   updateCaseIfVersion,
 } from './cases.repository.ts';
-import type { CaseSummary, CaseView, CreateCaseInput } from './cases.schema.ts';
+import type { CaseQuery, CaseSummary, CaseView, CreateCaseInput } from './cases.schema.ts';
 import { checkFormFields, type FormField } from './form-fields.ts';
 import { type CaseState, isOpen, nextState, priorityOf, type Transition } from './lifecycle.ts';
+import { QueueTotalCache } from './queue-totals.ts';
 
 type Db = Kysely<Database>;
 
@@ -692,6 +696,39 @@ export async function viewCase(db: Db, actor: User, reference: string): Promise<
     segments: found.segments,
     messages: found.messages,
   };
+}
+
+/**
+ * A page of the queue: the cases `actor` may see that match the filters (`q`: filters, page, size, sort),
+ * with the number of matches capped at `COUNT_CAP` (`totalCapped`: more match, show "10,000+"). One
+ * statement. The matches are counted in it unless `totals` holds a count for this user and these filters
+ * from the last few seconds (queue-totals.ts: kept per user, role, scope and filters; dropped when the user
+ * changes cases). A reused count never contradicts the page read now: a page that is not full gives the
+ * exact number itself, and a page beyond the remembered number is counted again (a second statement).
+ */
+export async function listCases(
+  db: Db,
+  actor: User,
+  q: CaseQuery,
+  totals?: QueueTotalCache,
+): Promise<Page<CaseSummary> & { totalCapped: boolean }> {
+  const key = totals && totals.ttlMs > 0 ? QueueTotalCache.keyOf(actor, q) : undefined;
+  const known = totals && key !== undefined ? totals.recall(actor, key) : undefined;
+  const reused = known?.n;
+  let { items, counted } = await findCases(db, actor, q, reused === undefined);
+  if (reused !== undefined) {
+    const offset = offsetOf(q);
+    const seen = offset + items.length;
+    // A page that is not full ends the list: the exact number, fresh. Otherwise the remembered one, unless
+    // the page shows it is out of date (more rows than it, or none where it promised some).
+    if (items.length > 0 && items.length < q.pageSize) counted = seen;
+    else if (reused < seen || (items.length === 0 && reused > offset)) ({ items, counted } = await findCases(db, actor, q, true));
+    else counted = reused;
+  } else if (totals && key !== undefined && known && counted !== undefined) {
+    totals.remember(actor, key, counted, known.generation);
+  }
+  const n = counted as number;
+  return { items, total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP, page: q.page, pageSize: q.pageSize };
 }
 
 export { summary as findVisibleCaseSummary };
