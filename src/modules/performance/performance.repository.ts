@@ -268,7 +268,9 @@ export async function loadFactInputsOf(db: Db, caseIds: readonly string[]): Prom
     sql<{ case_id: string; n: string }>`
       select case_id, count(id) as n from case_events where case_id = ${ids} and type = 'reopened' group by case_id`.execute(db),
     sql<FactInputs['segments'][number] & { case_id: string }>`
-      select case_id, provider_code, team_id from case_segments where case_id = ${ids} order by case_id, started_at, id`.execute(db),
+      select case_id, provider_code, team_id from case_segments where case_id = ${ids} order by case_id, started_at, id`.execute(
+      db,
+    ),
   ]);
   for (const c of cases.rows) out.set(String(c.id), { case: { ...c, id: String(c.id) }, clocks: [], reopens: 0, segments: [] });
   for (const { case_id, ...k } of clocks.rows) out.get(String(case_id))?.clocks.push(k);
@@ -288,7 +290,11 @@ export async function findFact(db: Db, caseId: string): Promise<CaseFactRow | un
 /** The stored facts of cases `caseIds`, by case id (one statement). */
 export async function findFacts(db: Db, caseIds: readonly string[]): Promise<Map<string, CaseFactRow>> {
   if (caseIds.length === 0) return new Map();
-  const rows = await p(db).selectFrom('performance_case_facts').selectAll().where('case_id', 'in', caseIds).execute();
+  const rows = await p(db)
+    .selectFrom('performance_case_facts')
+    .selectAll()
+    .where('case_id', '=', sql<string>`any(${sql.val(caseIds)}::bigint[])`)
+    .execute();
   return new Map(rows.map((r) => [String(r.case_id), r]));
 }
 
@@ -322,7 +328,10 @@ export async function deleteFact(db: Db, caseId: string): Promise<void> {
 /** Removes the facts of cases `caseIds`. */
 export async function deleteFacts(db: Db, caseIds: readonly string[]): Promise<void> {
   if (caseIds.length === 0) return;
-  await p(db).deleteFrom('performance_case_facts').where('case_id', 'in', caseIds).execute();
+  await p(db)
+    .deleteFrom('performance_case_facts')
+    .where('case_id', '=', sql<string>`any(${sql.val(caseIds)}::bigint[])`)
+    .execute();
 }
 
 /** A roll-up key: a cell (provider x service x client entity x month) or a provider x month. */
