@@ -13,7 +13,7 @@ import { findService } from '../catalogue/catalogue.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
 import { clockValues, deriveNewCaseClocks, firstEscalations, refreshCaseClocks, STAFF_ROLES } from '../sla/clocks.service.ts';
 import { onCaseResolved } from '../surveys/invitations.service.ts';
-import { insertNewCase } from './case-creation.repository.ts';
+import { newCaseWriter } from './case-writer.ts';
 import {
   appendCaseEvent,
   closeSegment,
@@ -173,9 +173,9 @@ export async function createCase(
 const NEW_SEGMENT = 'new';
 
 /**
- * Writes a new case routed by `ctx` in one statement (`insertNewCase`) and returns its summary, built from
- * what was written (no read back).
- * @throws AppError CASE_INVALID_FIELDS; the database error of `insertNewCase` (reference data changed, key taken).
+ * Writes a new case routed by `ctx` (group commit: `newCaseWriter`) and returns its summary, built from what
+ * was written (no read back).
+ * @throws AppError CASE_INVALID_FIELDS; the database error of `insertNewCases` (reference data changed, key taken).
  */
 async function writeNewCase(
   db: Db,
@@ -220,7 +220,7 @@ async function writeNewCase(
     { policies: ctx.policies, calendars: ctx.calendarOwners },
     at,
   );
-  const written = await insertNewCase(db, {
+  const written = await newCaseWriter(db).write({
     referenceVersion: ctx.version,
     case: {
       entity: entity.code,
