@@ -455,36 +455,6 @@ function caseValues(c: NewCaseRow) {
   } as never;
 }
 
-/**
- * Inserts a case with the next reference, its first events (in the order given) and its first provider
- * segment, in one statement (one round trip instead of one per row; PostgreSQL checks the foreign keys
- * at its end). Returns the case's id and reference.
- */
-export async function insertCaseWithHistory(
-  db: Db,
-  c: NewCaseRow,
-  events: Omit<CaseEventInput, 'caseId'>[],
-  segment: { provider: string | null; teamId: number | null; at: Date; reason: string },
-): Promise<{ id: string; reference: string }> {
-  const caseId = sql<string>`(select id from new_case)`;
-  const r = await db
-    .with('new_case', (qb) => qb.insertInto('cases').values(caseValues(c)).returning(['id', 'reference']))
-    .with('new_events', (qb) => qb.insertInto('case_events').values(events.map((e) => eventValues(e, caseId))))
-    .with('new_segment', (qb) =>
-      qb.insertInto('case_segments').values({
-        case_id: caseId,
-        provider_code: segment.provider,
-        team_id: segment.teamId,
-        started_at: segment.at,
-        start_reason: segment.reason,
-      }),
-    )
-    .selectFrom('new_case')
-    .select(['id', 'reference'])
-    .executeTakeFirstOrThrow();
-  return { id: String(r.id), reference: r.reference };
-}
-
 /** Inserts a case with the next reference (`MER-000001`, ...). Returns its id and reference. */
 export async function insertCase(db: Db, c: NewCaseRow): Promise<{ id: string; reference: string }> {
   const r = await db.insertInto('cases').values(caseValues(c)).returning(['id', 'reference']).executeTakeFirstOrThrow();
@@ -688,21 +658,6 @@ export async function findIdempotencyKey(db: Db, userId: number, key: string) {
     .where('k.user_id', '=', userId)
     .where('k.key', '=', key)
     .executeTakeFirst();
-}
-
-/** Records an idempotency key (primary key user + key: a concurrent duplicate fails with 23505). */
-export async function insertIdempotencyKey(
-  db: Db,
-  userId: number,
-  key: string,
-  requestHash: string,
-  caseId: string,
-  at: Date,
-): Promise<void> {
-  await db
-    .insertInto('idempotency_keys')
-    .values({ user_id: userId, key, request_hash: requestHash, case_id: caseId, created_at: at })
-    .execute();
 }
 
 /** A user by id, with their role scope (for assignment checks). */

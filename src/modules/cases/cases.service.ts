@@ -9,13 +9,12 @@ import { isUniqueViolation } from '../../db/sql-helpers.ts';
 import type { Database } from '../../db/types.ts';
 import { AppError } from '../../server/errors.ts';
 import { offsetOf, type Page } from '../../server/pagination.ts';
-import { findAssignmentInForce } from '../agreements/assignments.repository.ts';
 import { todayUtc } from '../agreements/routing.service.ts';
 import { findService } from '../catalogue/catalogue.repository.ts';
-import { findClientEntity } from '../directory/directory.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
-import { refreshCaseClocks } from '../sla/clocks.service.ts';
+import { clockValues, deriveNewCaseClocks, firstEscalations, refreshCaseClocks, STAFF_ROLES } from '../sla/clocks.service.ts';
 import { onCaseResolved } from '../surveys/invitations.service.ts';
+import { newCaseWriter } from './case-writer.ts';
 import {
   appendCaseEvent,
   COUNT_CAP,
@@ -32,8 +31,6 @@ import {
   findUserScope,
   findUsersByIds,
   insertCase,
-  insertCaseWithHistory,
-  insertIdempotencyKey,
   insertMessage,
   openSegment,
   providerExists,
@@ -41,6 +38,7 @@ import {
   updateCaseIfVersion,
 } from './cases.repository.ts';
 import type { CaseQuery, CaseSummary, CaseView, CreateCaseInput } from './cases.schema.ts';
+import { type CreationContext, creationContext, forgetCreationContexts, isReferenceDataChanged } from './creation-context.ts';
 import { checkFormFields, type FormField } from './form-fields.ts';
 import { type CaseState, isOpen, nextState, priorityOf, type Transition } from './lifecycle.ts';
 import { QueueTotalCache } from './queue-totals.ts';
@@ -144,95 +142,155 @@ export async function createCase(
   }
   if (!entityCode)
     throw new AppError('VALIDATION_FAILED', 'Name the client entity', { issues: [{ field: 'entity', message: 'is required' }] });
-  const [entity, service] = await Promise.all([findClientEntity(db, entityCode), findService(db, input.service)]);
-  if (!entity)
-    throw new AppError('DIRECTORY_ENTITY_NOT_FOUND', `No client entity ${entityCode}`, {
-      issues: [{ field: 'entity', message: 'unknown' }],
-    });
-  if (!service)
-    throw new AppError('CATALOGUE_SERVICE_NOT_FOUND', `No service ${input.service} in the catalogue`, {
-      issues: [{ field: 'service', message: 'unknown service code' }],
-    });
-  const fields = checkFormFields(service.formFields as FormField[], input.fields);
+  const now = opts.now ?? new Date();
+  const priority = priorityOf(input.impact, input.urgency);
+  // Routing and the first clocks from the cached reference data (decision 0021); the write asserts the
+  // version they were read under, and a change meanwhile (rare) makes it reload and try again.
+  for (let attempt = 1; ; attempt++) {
+    const ctx = await creationContext(db, entityCode, input.service, priority, todayUtc());
+    try {
+      return { case: await writeNewCase(db, actor, input, ctx, priority, now, hash, opts), created: true };
+    } catch (e) {
+      if (isReferenceDataChanged(e) && attempt < 5) {
+        forgetCreationContexts(db);
+        continue;
+      }
+      if (opts.idempotencyKey && isUniqueViolation(e)) {
+        // A concurrent retry with the same key won the race: answer its case.
+        const prior = await findIdempotencyKey(db, actor.id, opts.idempotencyKey);
+        if (prior) {
+          if (prior.request_hash !== hash)
+            throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request');
+          return { case: await summary(db, null, prior.reference), created: false };
+        }
+      }
+      throw e;
+    }
+  }
+}
 
-  // Routing: the assignment in force today for this entity and service (one query; entity and service are known).
-  const assignment = await findAssignmentInForce(db, entity.code, service.code, todayUtc());
+/** The placeholder id of a new case's first segment while its clocks are derived (the row gets its id when written). */
+const NEW_SEGMENT = 'new';
+
+/**
+ * Writes a new case routed by `ctx` (group commit: `newCaseWriter`) and returns its summary, built from what
+ * was written (no read back).
+ * @throws AppError CASE_INVALID_FIELDS; the database error of `insertNewCases` (reference data changed, key taken).
+ */
+async function writeNewCase(
+  db: Db,
+  actor: User,
+  input: CreateCaseInput,
+  ctx: CreationContext,
+  priority: CaseSummary['priority'],
+  now: Date,
+  hash: string,
+  opts: CaseOptions & { idempotencyKey?: string },
+): Promise<CaseSummary> {
+  const { entity, service, assignment } = ctx;
+  const fields = checkFormFields(service.formFields as FormField[], input.fields);
   const provider: string | null = assignment?.provider.code ?? null;
   const routingReason = assignment
     ? `Assigned provider ${assignment.provider.code} (${assignment.scope}); basis: ${assignment.basis}`
     : `No provider is assigned to ${entity.code} for ${service.code}: sent to the DOS coordination queue`;
-
-  const now = opts.now ?? new Date();
-  const priority = priorityOf(input.impact, input.urgency);
-  let reference: string;
-  try {
-    reference = await db.transaction().execute(async (trx) => {
-      const c = await insertCaseWithHistory(
-        trx,
-        {
-          parentCaseId: null,
-          entity: entity.code,
-          requesterUserId: CLIENT_ROLES.has(actor.role) ? actor.id : null,
-          service: service.code,
-          title: input.title,
-          fields,
-          impact: input.impact,
-          urgency: input.urgency,
-          priority,
-          state: 'new',
-          provider,
-          routingReason,
-          at: now,
-          source: 'portal',
-        },
-        [
-          {
-            at: now,
-            actorUserId: actor.id,
-            type: 'created',
-            after: { state: 'new', provider, priority, service: service.code, entity: entity.code },
+  const at = now.getTime();
+  const client = CLIENT_ROLES.has(actor.role);
+  const clocks = await deriveNewCaseClocks(
+    db,
+    {
+      entity: entity.code,
+      service: service.code,
+      priority,
+      history: {
+        createdAt: at,
+        states: [{ at, state: 'new' }],
+        segments: [{ id: NEW_SEGMENT, provider, startedAt: at, endedAt: null, endReason: null }],
+        // the description is the case's first public message: a reply of its author (as loadCaseHistory reads it)
+        replies: input.description
+          ? [
+              {
+                at,
+                by: STAFF_ROLES.has(actor.role) ? 'staff' : 'client',
+                provider: actor.scope?.type === 'provider' ? actor.scope.code : null,
+              },
+            ]
+          : [],
+      },
+    },
+    { policies: ctx.policies, calendars: ctx.calendarOwners },
+    at,
+  );
+  const written = await newCaseWriter(db).write({
+    referenceVersion: ctx.version,
+    case: {
+      entity: entity.code,
+      requesterUserId: client ? actor.id : null,
+      service: service.code,
+      title: input.title,
+      fields,
+      impact: input.impact,
+      urgency: input.urgency,
+      priority,
+      provider,
+      routingReason,
+      source: 'portal',
+    },
+    at: now,
+    events: [
+      {
+        actorUserId: actor.id,
+        type: 'created',
+        after: { state: 'new', provider, priority, service: service.code, entity: entity.code },
+      },
+      { actorUserId: null, type: 'routed', after: { provider }, details: { reason: routingReason } },
+    ],
+    segmentReason: provider ? 'routed' : 'no-assignment',
+    ...(input.description ? { message: { authorUserId: actor.id, body: input.description } } : {}),
+    ...(opts.idempotencyKey ? { idempotency: { userId: actor.id, key: opts.idempotencyKey, requestHash: hash } } : {}),
+    clocks: clocks.map((c) => ({
+      scope: c.scope,
+      metric: c.metric,
+      ofNewSegment: c.segmentId === NEW_SEGMENT,
+      values: clockValues(c, now),
+      jobs: firstEscalations(c).map(([threshold, fireAt]) => [threshold, new Date(fireAt)]),
+    })),
+    ...(client
+      ? {
+          email: {
+            to: actor.email,
+            subjectParts: ['[', `] ${input.title}`],
+            bodyParts: opts.publicUrl
+              ? ['Your request ', ` was received. ${routingReason}.\n${opts.publicUrl}/cases/`, '']
+              : ['Your request ', ` was received. ${routingReason}.`],
           },
-          { at: now, actorUserId: null, type: 'routed', after: { provider }, details: { reason: routingReason } },
-        ],
-        { provider, teamId: null, at: now, reason: provider ? 'routed' : 'no-assignment' },
-      );
-      if (input.description) {
-        await insertMessage(trx, {
-          caseId: c.id,
-          authorUserId: actor.id,
-          visibility: 'public',
-          body: input.description,
-          mentions: [],
-          channel: 'web',
-          at: now,
-        });
-      }
-      if (opts.idempotencyKey) await insertIdempotencyKey(trx, actor.id, opts.idempotencyKey, hash, c.id, now);
-      await refreshCaseClocks(trx, c.id, now, { newCase: true });
-      if (CLIENT_ROLES.has(actor.role)) {
-        await enqueueEmail(trx, {
-          caseId: c.id,
-          to: actor.email,
-          subject: `[${c.reference}] ${input.title}`,
-          body: `Your request ${c.reference} was received. ${routingReason}.${opts.publicUrl ? `\n${opts.publicUrl}/cases/${c.reference}` : ''}`,
-          at: now,
-        });
-      }
-      return c.reference;
-    });
-  } catch (e) {
-    if (opts.idempotencyKey && isUniqueViolation(e)) {
-      // A concurrent retry with the same key won the race: answer its case.
-      const prior = await findIdempotencyKey(db, actor.id, opts.idempotencyKey);
-      if (prior) {
-        if (prior.request_hash !== hash)
-          throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request');
-        return { case: await summary(db, null, prior.reference), created: false };
-      }
-    }
-    throw e;
-  }
-  return { case: await summary(db, null, reference), created: true };
+        }
+      : {}),
+  });
+  const iso = now.toISOString();
+  return {
+    id: written.id,
+    reference: written.reference,
+    parentReference: null,
+    title: input.title,
+    state: 'new',
+    priority,
+    impact: input.impact,
+    urgency: input.urgency,
+    entity: { code: entity.code, name: entity.name },
+    service: { code: service.code, name: service.name },
+    provider: assignment ? { code: assignment.provider.code, name: assignment.provider.name } : null,
+    team: null,
+    assignee: null,
+    requester: client ? { id: actor.id, name: actor.name } : null,
+    routingReason,
+    mergedInto: null,
+    version: written.version,
+    createdAt: iso,
+    updatedAt: iso,
+    resolvedAt: null,
+    closedAt: null,
+    source: 'portal',
+  };
 }
 
 /**

@@ -224,46 +224,62 @@ export async function findManualValues(db: Db, q: { periods?: string[]; provider
 // Facts and roll-ups
 
 /** What the facts of a case are derived from: the case, its end-to-end clocks, reopen events, segments. */
-export async function loadFactInputs(db: Db, caseId: string) {
-  const c = await db
-    .selectFrom('cases as c')
-    .leftJoin('providers as pr', 'pr.code', 'c.provider_code')
-    .leftJoin('duty_stations as d', 'd.code', 'pr.duty_station_code')
-    .select([
-      'c.id',
-      'c.provider_code',
-      'c.service_code',
-      'c.entity_code',
-      'c.created_at',
-      'c.resolved_at',
-      'c.closed_at',
-      'd.time_zone',
-    ])
-    .where('c.id', '=', caseId)
-    .executeTakeFirst();
-  if (!c) return undefined;
-  const [clocks, reopens, segments] = await Promise.all([
-    db
-      .selectFrom('case_sla_clocks')
-      .select(['metric', 'state', 'elapsed_business_ms', 'time_zone'])
-      .where('case_id', '=', caseId)
-      .where('scope', '=', 'case')
-      .execute(),
-    db
-      .selectFrom('case_events')
-      .select(sql<string>`count(*)`.as('n'))
-      .where('case_id', '=', caseId)
-      .where('type', '=', 'reopened')
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('case_segments')
-      .select(['provider_code', 'team_id'])
-      .where('case_id', '=', caseId)
-      .orderBy('started_at')
-      .orderBy('id')
-      .execute(),
+export interface FactInputs {
+  case: {
+    id: string;
+    provider_code: string | null;
+    service_code: string;
+    entity_code: string;
+    created_at: Date;
+    resolved_at: Date | null;
+    closed_at: Date | null;
+    /** The time zone of the provider's duty station (null: no provider or no station). */
+    time_zone: string | null;
+  };
+  /** Its clocks of scope `case`. */
+  clocks: { metric: string; state: string; elapsed_business_ms: string; time_zone: string }[];
+  /** Number of `reopened` events. */
+  reopens: number;
+  /** Its segments, by start then id. */
+  segments: { provider_code: string | null; team_id: number | null }[];
+}
+
+/** The fact inputs of one case (see `loadFactInputsOf`), or undefined when it does not exist. */
+export async function loadFactInputs(db: Db, caseId: string): Promise<FactInputs | undefined> {
+  return (await loadFactInputsOf(db, [caseId])).get(caseId);
+}
+
+/**
+ * The fact inputs of cases `caseIds`, by case id, in four statements whatever their number (the drain's
+ * batches). Cases that do not exist are absent.
+ */
+export async function loadFactInputsOf(db: Db, caseIds: readonly string[]): Promise<Map<string, FactInputs>> {
+  const out = new Map<string, FactInputs>();
+  if (caseIds.length === 0) return out;
+  const ids = sql`any(${sql.val(caseIds)}::bigint[])`;
+  const [cases, clocks, reopens, segments] = await Promise.all([
+    sql<FactInputs['case']>`
+      select c.id, c.provider_code, c.service_code, c.entity_code, c.created_at, c.resolved_at, c.closed_at, d.time_zone
+      from cases c left join providers pr on pr.code = c.provider_code left join duty_stations d on d.code = pr.duty_station_code
+      where c.id = ${ids}`.execute(db),
+    sql<FactInputs['clocks'][number] & { case_id: string }>`
+      select case_id, metric, state, elapsed_business_ms, time_zone from case_sla_clocks
+      where case_id = ${ids} and scope = 'case' order by case_id, id`.execute(db),
+    sql<{ case_id: string; n: string }>`
+      select case_id, count(id) as n from case_events where case_id = ${ids} and type = 'reopened' group by case_id`.execute(db),
+    sql<FactInputs['segments'][number] & { case_id: string }>`
+      select case_id, provider_code, team_id from case_segments where case_id = ${ids} order by case_id, started_at, id`.execute(
+      db,
+    ),
   ]);
-  return { case: c, clocks, reopens: Number(reopens.n), segments };
+  for (const c of cases.rows) out.set(String(c.id), { case: { ...c, id: String(c.id) }, clocks: [], reopens: 0, segments: [] });
+  for (const { case_id, ...k } of clocks.rows) out.get(String(case_id))?.clocks.push(k);
+  for (const r of reopens.rows) {
+    const f = out.get(String(r.case_id));
+    if (f) f.reopens = Number(r.n);
+  }
+  for (const { case_id, ...s } of segments.rows) out.get(String(case_id))?.segments.push(s);
+  return out;
 }
 
 /** The stored facts of a case, if any. */
@@ -271,19 +287,51 @@ export async function findFact(db: Db, caseId: string): Promise<CaseFactRow | un
   return p(db).selectFrom('performance_case_facts').selectAll().where('case_id', '=', caseId).executeTakeFirst();
 }
 
+/** The stored facts of cases `caseIds`, by case id (one statement). */
+export async function findFacts(db: Db, caseIds: readonly string[]): Promise<Map<string, CaseFactRow>> {
+  if (caseIds.length === 0) return new Map();
+  const rows = await p(db)
+    .selectFrom('performance_case_facts')
+    .selectAll()
+    .where('case_id', '=', sql<string>`any(${sql.val(caseIds)}::bigint[])`)
+    .execute();
+  return new Map(rows.map((r) => [String(r.case_id), r]));
+}
+
 /** Writes (insert or replace) the facts of a case. */
 export async function saveFact(db: Db, f: CaseFactRow): Promise<void> {
-  const { case_id, ...rest } = f;
-  await p(db)
-    .insertInto('performance_case_facts')
-    .values(f)
-    .onConflict((oc) => oc.column('case_id').doUpdateSet(rest))
-    .execute();
+  await saveFacts(db, [f]);
+}
+
+/** Writes (insert or replace) the facts of several cases, in statements of at most 1,000 rows. */
+export async function saveFacts(db: Db, facts: readonly CaseFactRow[]): Promise<void> {
+  for (let i = 0; i < facts.length; i += 1000) {
+    const chunk = facts.slice(i, i + 1000);
+    const { case_id: _, ...columns } = chunk[0] as CaseFactRow;
+    await p(db)
+      .insertInto('performance_case_facts')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc
+          .column('case_id')
+          .doUpdateSet(Object.fromEntries(Object.keys(columns).map((k) => [k, sql.ref(`excluded.${k}`)])) as never),
+      )
+      .execute();
+  }
 }
 
 /** Removes the facts of a case (it no longer counts: no provider). */
 export async function deleteFact(db: Db, caseId: string): Promise<void> {
-  await p(db).deleteFrom('performance_case_facts').where('case_id', '=', caseId).execute();
+  await deleteFacts(db, [caseId]);
+}
+
+/** Removes the facts of cases `caseIds`. */
+export async function deleteFacts(db: Db, caseIds: readonly string[]): Promise<void> {
+  if (caseIds.length === 0) return;
+  await p(db)
+    .deleteFrom('performance_case_facts')
+    .where('case_id', '=', sql<string>`any(${sql.val(caseIds)}::bigint[])`)
+    .execute();
 }
 
 /** A roll-up key: a cell (provider x service x client entity x month) or a provider x month. */

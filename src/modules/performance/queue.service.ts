@@ -16,7 +16,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import { startPeriodic } from '../../server/periodic.ts';
 import { enqueueCaseRefresh, lockCasesForRefresh, type QueuedRefresh, requeue, takeQueued } from './queue.repository.ts';
-import { refreshCasePerformance } from './rollups.service.ts';
+import { refreshCasePerformance, refreshCasesPerformance } from './rollups.service.ts';
 
 /** Queues case `caseId`'s performance refresh inside the transaction of its change (no roll-up row is touched). */
 export async function queueCasePerformance(trx: Transaction<Database>, caseId: string): Promise<void> {
@@ -77,7 +77,7 @@ async function drain(db: Kysely<Database>, opts: DrainOptions): Promise<DrainRes
         const at = now();
         const ids = distinctCases(rows);
         await lockCasesForRefresh(trx, ids);
-        for (const id of ids) await refreshCasePerformance(trx, id, at);
+        await refreshCasesPerformance(trx, ids, at);
         refreshed += ids.length;
       });
     } catch {

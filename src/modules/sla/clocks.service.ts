@@ -21,7 +21,13 @@ import { policiesFor, policyResolver } from './policies.ts';
 type Db = Kysely<Database> | Transaction<Database>;
 
 const TERMINAL = new Set(['closed', 'cancelled', 'merged']);
-const STAFF_ROLES = new Set(['provider-agent', 'provider-manager', 'dos-coordinator', 'administrator']);
+/** Roles whose public messages count as staff replies for the clocks (any other author, or none, is the client). */
+export const STAFF_ROLES: ReadonlySet<string> = new Set([
+  'provider-agent',
+  'provider-manager',
+  'dos-coordinator',
+  'administrator',
+]);
 
 /** The case facts clocks need, plus what resolving policies and calendars needs. */
 export interface LoadedCase {
@@ -97,6 +103,49 @@ export async function deriveClocksOf(db: Db, c: LoadedCase, now: number): Promis
 
 const keyOf = (c: { metric: string; segmentId: string | null }) => `${c.metric}|${c.segmentId ?? ''}`;
 
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+/** The stored values of clock `c` computed at `now` (`case_sla_clocks` columns but its case, scope, segment and metric). */
+export function clockValues(c: DerivedClock, now: Date) {
+  return {
+    provider_code: c.provider,
+    policy_id: c.policyId,
+    target: c.target,
+    target_business_ms: Math.round(c.targetBusinessMs),
+    time_zone: c.timeZone,
+    started_at: new Date(c.startedAt),
+    due_at: date(c.dueAt),
+    stopped_at: date(c.stoppedAt),
+    elapsed_business_ms: Math.round(c.elapsedBusinessMs),
+    paused_business_ms: Math.round(c.pausedBusinessMs),
+    state: c.state,
+    breached_at: date(c.breachedAt),
+    computed_at: now,
+  };
+}
+
+/** The escalation jobs a clock starts with: one per threshold (the last instant given wins), as `[threshold, fire at (epoch ms)]`. */
+export function firstEscalations(c: DerivedClock): [number, number][] {
+  return [...new Map(c.escalations.map((e) => [e.threshold, e.fireAt]))];
+}
+
+/**
+ * The clocks of a case about to be created (decision 0021): derived from its first history (state `new`
+ * at creation, its first segment, the first public message if any) with the policies and calendar owners
+ * the caller read or cached, without reading the case. Compiling a stored calendar not yet compiled in
+ * this process reads its versions (one statement). Equal to what `refreshCaseClocks` derives once the case
+ * is written.
+ * @throws AppError DIRECTORY_DUTY_STATION_NOT_FOUND / VALIDATION_FAILED for an owner whose calendar cannot be built.
+ */
+export async function deriveNewCaseClocks(
+  db: Db,
+  c: { entity: string; service: string; priority: string; history: CaseHistory },
+  context: NonNullable<LoadedCase['context']>,
+  now: number,
+): Promise<DerivedClock[]> {
+  return deriveClocksOf(db, { id: '', reference: '', state: 'new', ...c, context }, now);
+}
+
 /**
  * Re-derives and stores the clocks of case `caseId` as of `now`, reconciles its escalation jobs, and
  * queues the refresh of its performance facts and roll-ups (drained after commit, decision 0019).
@@ -121,22 +170,7 @@ export async function refreshCaseClocks(
       String(e.id),
     ]),
   );
-  const date = (ms: number | null) => (ms === null ? null : new Date(ms));
-  const valuesOf = (c: DerivedClock) => ({
-    provider_code: c.provider,
-    policy_id: c.policyId,
-    target: c.target,
-    target_business_ms: Math.round(c.targetBusinessMs),
-    time_zone: c.timeZone,
-    started_at: new Date(c.startedAt),
-    due_at: date(c.dueAt),
-    stopped_at: date(c.stoppedAt),
-    elapsed_business_ms: Math.round(c.elapsedBusinessMs),
-    paused_business_ms: Math.round(c.pausedBusinessMs),
-    state: c.state,
-    breached_at: date(c.breachedAt),
-    computed_at: now,
-  });
+  const valuesOf = (c: DerivedClock) => clockValues(c, now);
   if (existing.length === 0) {
     // The case's first clocks (a new case or child task): none to update or withdraw, and no job yet, so
     // the clocks and their jobs go in two statements rather than three per clock (same rows, same order).
@@ -153,7 +187,7 @@ export async function refreshCaseClocks(
       inserted.map((r) => [keyOf({ metric: r.metric, segmentId: r.segment_id === null ? null : String(r.segment_id) }), r.id]),
     );
     const jobs = clocks.flatMap((c) =>
-      [...new Map(c.escalations.map((e) => [e.threshold, e.fireAt]))].map(([threshold, fireAt]) => ({
+      firstEscalations(c).map(([threshold, fireAt]) => ({
         clock_id: idOf.get(keyOf(c)) as string,
         case_id: caseId,
         metric: c.metric,

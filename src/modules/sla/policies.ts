@@ -111,15 +111,19 @@ export async function policiesFor(
   service: string,
   priority: string,
 ): Promise<(provider: string | null) => ClockPolicy | null> {
+  return policyResolver(await findPolicyRows(db, service, priority));
+}
+
+/** The active policies that may apply to a case of `service` and `priority` (any provider), as rows. */
+export async function findPolicyRows(db: Db, service: string, priority: string): Promise<Selectable<SlaPolicyTable>[]> {
   // the columns by name rather than `*`, so that the statement is prepared once per connection (decision 0012)
-  const rows = await db
+  return db
     .selectFrom('sla_policies')
     .select(POLICY_COLUMNS)
     .where('active', '=', true)
     .where((eb) => eb.or([eb('service_code', 'is', null), eb('service_code', '=', service)]))
     .where((eb) => eb.or([eb('priority', 'is', null), eb('priority', '=', priority)]))
     .execute();
-  return policyResolver(rows);
 }
 
 /**
