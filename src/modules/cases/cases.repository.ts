@@ -3,6 +3,7 @@
  * Every read takes the viewer's scope so that lists, counts and searches obey the same visibility rule.
  */
 import { type ExpressionBuilder, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { executeCompiledOnce, type Param } from '../../db/compiled-once.ts';
 import { containsPattern, fromJson } from '../../db/sql-helpers.ts';
 import type { Database } from '../../db/types.ts';
 import { offsetOf } from '../../server/pagination.ts';
@@ -38,6 +39,11 @@ export function caseScope(viewer: User) {
     if (viewer.role === 'entity-focal-point') return eb('c.entity_code', '=', viewer.scope?.code ?? '\u0000');
     return sql<boolean>`true`;
   };
+}
+
+/** `viewer` with placeholders for its id and scope code, for a statement compiled once (`executeCompiledOnce`). */
+function placeholderViewer(viewer: User, param: Param): User {
+  return { ...viewer, id: param('viewerId'), scope: viewer.scope ? { ...viewer.scope, code: param('scopeCode') } : viewer.scope };
 }
 
 /**
@@ -194,20 +200,8 @@ const CASE_TREE = sql`(select tree.id from cases tree where tree.id = c.id or tr
 const jsonArray = (rows: RawBuilder<unknown>, order: RawBuilder<unknown>) =>
   sql`coalesce(json_agg(${rows} order by ${order}), '[]'::json)`;
 
-/**
- * A case as `viewer` may see it, in ONE statement (one round trip; decision 0012): its summary and form
- * fields, its child tasks (summaries, oldest first), and as JSON arrays the timeline (events of the case and
- * its child tasks by time, then id), the provider segments (by start, then id) and the messages (by
- * creation, then id), each with the reach given. Timestamps come back as ISO 8601 UTC strings to the
- * millisecond (`2026-11-29T19:49:13.123Z`), as everywhere in the API. Undefined when the case does not exist
- * or is outside the viewer's scope (`caseScope`): nothing of it is read then.
- */
-export async function findCaseView(
-  db: Db,
-  viewer: User,
-  reference: string,
-  reach: CaseViewReach,
-): Promise<CaseViewRow | undefined> {
+/** The statement of `findCaseView`, values as `param(...)` placeholders (`viewer`: placeholders too). */
+function caseViewQuery(db: Db, viewer: User, reach: CaseViewReach, param: Param) {
   const events = sql`select ${jsonArray(
     sql`json_build_object('id', ev.id::text, 'caseReference', ec.reference, 'at', ev.at,
       'actor', case when u.id is null then null else json_build_object('id', u.id, 'name', u.name) end,
@@ -241,9 +235,9 @@ export async function findCaseView(
   const children = summarySelect(db).where(
     'c.parent_case_id',
     '=',
-    sql<string>`(select p.id from cases p where p.reference = ${reference})`,
+    sql<string>`(select p.id from cases p where p.reference = ${param('reference')})`,
   );
-  const r = await summarySelect(db)
+  return summarySelect(db)
     .select([
       'c.fields',
       sql<unknown[]>`(select ${jsonArray(sql`ch`, sql`ch.created_at, ch.id`)} from (${children}) ch)`.as('children_json'),
@@ -251,9 +245,30 @@ export async function findCaseView(
       sql<unknown[]>`(${segments})`.as('segments_json'),
       sql<unknown[]>`(${messages})`.as('messages_json'),
     ])
-    .where('c.reference', '=', reference)
-    .where(caseScope(viewer))
-    .executeTakeFirst();
+    .where('c.reference', '=', param('reference'))
+    .where(caseScope(viewer));
+}
+
+/**
+ * A case as `viewer` may see it, in ONE statement (one round trip; decision 0012): its summary and form
+ * fields, its child tasks (summaries, oldest first), and as JSON arrays the timeline (events of the case and
+ * its child tasks by time, then id), the provider segments (by start, then id) and the messages (by
+ * creation, then id), each with the reach given. Timestamps come back as ISO 8601 UTC strings to the
+ * millisecond (`2026-11-29T19:49:13.123Z`), as everywhere in the API. Undefined when the case does not exist
+ * or is outside the viewer's scope (`caseScope`): nothing of it is read then.
+ */
+export async function findCaseView(
+  db: Db,
+  viewer: User,
+  reference: string,
+  reach: CaseViewReach,
+): Promise<CaseViewRow | undefined> {
+  const shape = `view:${viewer.role}:${viewer.scope ? 1 : 0}:${reach.internalNotes}:${reach.noteEvents}:${reach.childMessages}`;
+  const [r] = await executeCompiledOnce(db, shape, (param) => caseViewQuery(db, placeholderViewer(viewer, param), reach, param), {
+    reference,
+    viewerId: viewer.id,
+    scopeCode: viewer.scope?.code,
+  });
   if (!r) return undefined;
   // biome-ignore lint/suspicious/noExplicitAny: rows of the JSON arrays above, converted in place
   const list = (v: unknown): any[] => fromJson<any[]>(v);
@@ -321,7 +336,7 @@ function applyFilters(viewer: User, q: CaseQuery) {
     if (q.priority) out = out.where('c.priority', '=', q.priority);
     if (q.assignee === 'me') out = out.where('c.assignee_user_id', '=', viewer.id);
     else if (q.assignee === 'none') out = out.where('c.assignee_user_id', 'is', null);
-    else if (typeof q.assignee === 'number') out = out.where('c.assignee_user_id', '=', q.assignee);
+    else if (q.assignee !== undefined) out = out.where('c.assignee_user_id', '=', q.assignee);
     if (q.q) {
       const pattern = containsPattern(q.q);
       out = out.where((eb: ExpressionBuilder<Database & { c: Database['cases'] }, 'c'>) =>
@@ -346,6 +361,73 @@ export async function findCases(
   q: CaseQuery,
   count: boolean,
 ): Promise<{ items: CaseSummary[]; counted: number | undefined }> {
+  const offset = offsetOf(q);
+  let r: { items: unknown; total_n: unknown } | undefined;
+  if (q.q) {
+    // A search's pattern is derived from its term (escaped): built plainly, not compiled once.
+    r = await casePageQuery(db, viewer, q, q.pageSize, offset, count).executeTakeFirstOrThrow();
+  } else {
+    const kind = (v: unknown, keep: readonly unknown[] = []) => (v === undefined ? '-' : keep.includes(v) ? String(v) : 'v');
+    const shape = [
+      'queue',
+      viewer.role,
+      viewer.scope ? 1 : 0,
+      kind(q.state || undefined, ['open']),
+      kind(q.provider || undefined, ['none']),
+      kind(q.team),
+      kind(q.entity || undefined),
+      kind(q.service || undefined),
+      kind(q.priority || undefined),
+      kind(q.assignee, ['me', 'none']),
+      q.sort,
+      q.order,
+      count,
+    ].join(':');
+    [r] = await executeCompiledOnce(
+      db,
+      shape,
+      (param) =>
+        casePageQuery(
+          db,
+          placeholderViewer(viewer, param),
+          {
+            ...q,
+            state: q.state && q.state !== 'open' ? param('state') : q.state,
+            provider: q.provider && q.provider !== 'none' ? param('provider') : q.provider,
+            team: q.team === undefined ? undefined : param('team'),
+            entity: q.entity ? param('entity') : q.entity,
+            service: q.service ? param('service') : q.service,
+            priority: q.priority ? param('priority') : q.priority,
+            assignee: typeof q.assignee === 'number' ? param('assignee') : q.assignee,
+          },
+          param('limit'),
+          param('offset'),
+          count,
+        ),
+      {
+        viewerId: viewer.id,
+        scopeCode: viewer.scope?.code,
+        state: q.state,
+        provider: q.provider,
+        team: q.team,
+        entity: q.entity,
+        service: q.service,
+        priority: q.priority,
+        assignee: q.assignee,
+        limit: q.pageSize,
+        offset,
+      },
+    );
+  }
+  if (!r) throw new Error('findCases: the page statement returned no row');
+  return { items: fromJson<unknown[]>(r.items).map(toSummary), counted: count ? Number(r.total_n) : undefined };
+}
+
+/**
+ * The statement of `findCases` (`limit` rows from `offset`; with `count`, the capped count too); values may
+ * be `param(...)` placeholders (`executeCompiledOnce`).
+ */
+function casePageQuery(db: Db, viewer: User, q: CaseQuery, limit: number, offset: number, count: boolean) {
   const filter = applyFilters(viewer, q);
   const sortCol =
     q.sort === 'updatedAt' ? 'updated_at' : q.sort === 'priority' ? 'priority' : q.sort === 'reference' ? 'id' : 'created_at';
@@ -357,8 +439,8 @@ export async function findCases(
       filter(db.selectFrom('cases as c').select('c.id'))
         .orderBy(`c.${sortCol}`, q.order)
         .orderBy('c.id', q.order)
-        .limit(q.pageSize)
-        .offset(offsetOf(q)),
+        .limit(limit)
+        .offset(offset),
     )
     .as('p');
   const cappedCount = db
@@ -368,14 +450,12 @@ export async function findCases(
         .as('x'),
     )
     .select(db.fn.countAll<string>().as('n'));
-  const r = await db
+  return db
     .selectFrom(page)
     .select([
       sql<unknown[]>`coalesce(json_agg(p order by ${sql.ref(`p.${sortCol}`)} ${order}, p.id ${order}), '[]'::json)`.as('items'),
       count ? cappedCount.as('total_n') : sql<null>`null`.as('total_n'),
-    ])
-    .executeTakeFirstOrThrow();
-  return { items: fromJson<unknown[]>(r.items).map(toSummary), counted: count ? Number(r.total_n) : undefined };
+    ]);
 }
 
 /**
