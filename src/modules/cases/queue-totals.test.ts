@@ -3,7 +3,7 @@ import type { User } from '../identity/identity.schema.ts';
 import type { CaseQuery } from './cases.schema.ts';
 import { QueueTotalCache } from './queue-totals.ts';
 
-const agent = { id: 7, role: 'provider-agent', scope: { kind: 'provider', code: 'UNON' } } as unknown as User;
+const agent = { id: 7, role: 'provider-agent', scope: { type: 'provider', code: 'UNON' } } as unknown as User;
 const q = (over: Partial<CaseQuery> = {}) =>
   ({ page: 1, pageSize: 50, sort: 'createdAt', order: 'desc', state: 'open', ...over }) as CaseQuery;
 
@@ -13,7 +13,7 @@ describe('QueueTotalCache', () => {
     expect(QueueTotalCache.keyOf(agent, q({ page: 3, pageSize: 10, sort: 'priority', order: 'asc' }))).toBe(k);
     expect(QueueTotalCache.keyOf(agent, q({ state: 'new' }))).not.toBe(k);
     expect(QueueTotalCache.keyOf(agent, q({ assignee: 'me' }))).not.toBe(k);
-    expect(QueueTotalCache.keyOf({ ...agent, scope: { kind: 'provider', code: 'KJSO' } } as User, q())).not.toBe(k);
+    expect(QueueTotalCache.keyOf({ ...agent, scope: { type: 'provider', code: 'KJSO' } } as User, q())).not.toBe(k);
     expect(QueueTotalCache.keyOf({ ...agent, role: 'provider-manager' } as User, q())).not.toBe(k);
   });
 
