@@ -15,7 +15,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** Queue counts stop at this number ("10,000+"). */
 export const COUNT_CAP = 10_000;
-const CASE_STATE_LIST: readonly CaseState[] = [
+export const CASE_STATE_LIST: readonly CaseState[] = [
   'new',
   'in-progress',
   'awaiting-client',
@@ -459,38 +459,37 @@ function casePageQuery(db: Db, viewer: User, q: CaseQuery, limit: number, offset
 }
 
 /**
- * Counts per state of the cases visible to `viewer` that match the filters (state filter ignored), each
- * capped at `COUNT_CAP` (a queue of more shows "10,000+"): counting stays a bounded index scan however
- * many cases a provider holds.
+ * Counts per state of the cases visible to `viewer` that match the filters (state filter ignored), for
+ * `states` (default all), each counted up to `COUNT_CAP + 1` (a queue of more shows "10,000+"): counting
+ * stays a bounded index scan however many cases a provider holds. One statement, a scalar subquery per
+ * state. The cap and the reuse of counts are `countCasesPerState`'s (cases.service.ts).
  */
 export async function countCasesByState(
   db: Db,
   viewer: User,
   q: CaseQuery,
-): Promise<{ byState: Record<string, number>; capped: string[] }> {
+  states: readonly CaseState[] = CASE_STATE_LIST,
+): Promise<Partial<Record<CaseState, number>>> {
+  if (states.length === 0) return {};
   const filter = applyFilters(viewer, { ...q, state: undefined });
-  const counts = await Promise.all(
-    CASE_STATE_LIST.map(async (state) => {
-      const r = await db
-        .selectFrom(
-          filter(db.selectFrom('cases as c').select('c.id'))
-            .where('c.state', '=', state)
-            .limit(COUNT_CAP + 1)
-            .as('x'),
-        )
-        .select(db.fn.countAll<string>().as('n'))
-        .executeTakeFirstOrThrow();
-      return [state, Number(r.n)] as const;
-    }),
-  );
-  const byState: Record<string, number> = {};
-  const capped: string[] = [];
-  for (const [state, n] of counts) {
-    if (n === 0) continue;
-    byState[state] = Math.min(n, COUNT_CAP);
-    if (n > COUNT_CAP) capped.push(state);
-  }
-  return { byState, capped };
+  const r = await db
+    .selectNoFrom((eb) =>
+      states.map((state) =>
+        eb
+          .selectFrom(
+            filter(db.selectFrom('cases as c').select('c.id'))
+              .where('c.state', '=', state)
+              .limit(COUNT_CAP + 1)
+              .as('x'),
+          )
+          .select(eb.fn.countAll<string>().as('n'))
+          .as(state),
+      ),
+    )
+    .executeTakeFirstOrThrow();
+  const counts: Partial<Record<CaseState, number>> = {};
+  for (const state of states) counts[state] = Number((r as Record<string, unknown>)[state]);
+  return counts;
 }
 
 export interface NewCaseRow {

@@ -8,7 +8,6 @@ import { currentUser } from '../../server/access.ts';
 import { AppError } from '../../server/errors.ts';
 import { pageOf } from '../../server/pagination.ts';
 import { ProblemSchema, typed } from '../../server/route-helpers.ts';
-import { countCasesByState } from './cases.repository.ts';
 import {
   AssignBodySchema,
   BulkBodySchema,
@@ -27,6 +26,7 @@ import {
   addMessage,
   assignCase,
   type CaseOptions,
+  countCasesPerState,
   createCase,
   findVisibleCaseSummary,
   listCases,
@@ -152,7 +152,7 @@ export async function casesRoutes(
       },
     },
     async (req) => {
-      const { byState, capped } = await countCasesByState(db(), currentUser(req), req.query);
+      const { byState, capped } = await countCasesPerState(db(), currentUser(req), req.query, totals);
       return { byState, capped, total: Object.values(byState).reduce((a, b) => a + b, 0) };
     },
   );

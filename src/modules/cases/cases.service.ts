@@ -17,8 +17,10 @@ import { onCaseResolved } from '../surveys/invitations.service.ts';
 import { newCaseWriter } from './case-writer.ts';
 import {
   appendCaseEvent,
+  CASE_STATE_LIST,
   COUNT_CAP,
   closeSegment,
+  countCasesByState,
   enqueueEmail,
   findCaseRow,
   findCaseRowById,
@@ -787,6 +789,50 @@ export async function listCases(
   }
   const n = counted as number;
   return { items, total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP, page: q.page, pageSize: q.pageSize };
+}
+
+/**
+ * Counts per state of the cases `actor` may see that match the filters (the state filter ignored), each
+ * capped at `COUNT_CAP` (`capped`: the states that reached it, shown "10,000+"); states with none are left
+ * out. The states not remembered in `totals` for this user and these filters (the same memory and rules
+ * as the queue's total: the count of a state is the queue's total for that state) are counted in one
+ * statement.
+ */
+export async function countCasesPerState(
+  db: Db,
+  actor: User,
+  q: CaseQuery,
+  totals?: QueueTotalCache,
+): Promise<{ byState: Record<string, number>; capped: string[] }> {
+  const use = totals && totals.ttlMs > 0 ? totals : undefined;
+  const known = new Map<CaseState, number>();
+  const missing: { state: CaseState; key: string; generation: number }[] = [];
+  for (const state of CASE_STATE_LIST) {
+    const key = QueueTotalCache.keyOf(actor, { ...q, state });
+    const r = use ? use.recall(actor, key) : { n: undefined, generation: 0 };
+    if (r.n === undefined) missing.push({ state, key, generation: r.generation });
+    else known.set(state, r.n);
+  }
+  const counted = await countCasesByState(
+    db,
+    actor,
+    q,
+    missing.map((m) => m.state),
+  );
+  for (const m of missing) {
+    const n = counted[m.state] ?? 0;
+    known.set(m.state, n);
+    use?.remember(actor, m.key, n, m.generation);
+  }
+  const byState: Record<string, number> = {};
+  const capped: string[] = [];
+  for (const state of CASE_STATE_LIST) {
+    const n = known.get(state) ?? 0;
+    if (n === 0) continue;
+    byState[state] = Math.min(n, COUNT_CAP);
+    if (n > COUNT_CAP) capped.push(state);
+  }
+  return { byState, capped };
 }
 
 export { summary as findVisibleCaseSummary };

@@ -108,4 +108,40 @@ describe('queue listing', () => {
     expect(p3.items).toHaveLength(2);
     expect(p3.total).toBe(6);
   });
+
+  it('reuses the counts per state under the same rules, and agrees with the listing', async () => {
+    const counts = async () => {
+      const r = await app.inject({ url: '/api/cases/counts', headers: as['agent.unon'] });
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json() as { byState: Record<string, number>; total: number };
+    };
+    const a = (await counts()).byState.new ?? 0;
+    for (let i = 0; i < 2; i++) {
+      await app.inject({
+        method: 'POST',
+        url: '/api/cases',
+        headers: as['requester.rco-cl'],
+        payload: {
+          service: 'PAY-PAYROLL',
+          title: `Counted ${i}`,
+          fields: { indexNumber: '123456', payPeriod: '2026-10', issue: 'missing-payment' },
+        },
+      });
+    }
+    expect((await counts()).byState.new ?? 0).toBe(a);
+    const c = (await queue('agent.unon', 'state=new&pageSize=1')).items[0] as { reference: string; version: number };
+    const t = await app.inject({
+      method: 'POST',
+      url: `/api/cases/${c.reference}/transfer`,
+      headers: { ...as['agent.unon'], 'if-match': `"${c.version}"` },
+      payload: { provider: 'KJSO', reason: 'Run by KJSO' },
+    });
+    expect(t.statusCode, t.body).toBe(200);
+    const fresh = await counts();
+    expect(fresh.byState.new).toBe(a + 1);
+    expect((await queue('agent.unon', 'state=new&pageSize=1')).total).toBe(a + 1);
+    expect((await queue('agent.kjso', 'state=new&pageSize=100')).total).toBe(
+      (await app.inject({ url: '/api/cases/counts', headers: as['agent.kjso'] })).json().byState.new,
+    );
+  });
 });

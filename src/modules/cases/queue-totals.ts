@@ -37,7 +37,7 @@ export class QueueTotalCache {
   constructor(
     readonly ttlMs: number = DEFAULT_QUEUE_TOTAL_CACHE_MS,
     private readonly maxUsers = 10_000,
-    private readonly maxPerUser = 20,
+    private readonly maxPerUser = 32,
   ) {}
 
   /** The key of a total: the user's role and scope and the queue's filters (not page, size, sort, order). */
