@@ -9,7 +9,7 @@
  * and clocks were computed under (`assert_reference_data_version`): when that data changed meanwhile, it
  * fails with SQLSTATE `MR001` and writes nothing.
  */
-import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
