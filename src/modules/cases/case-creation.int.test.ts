@@ -124,6 +124,26 @@ describe('creation in one statement', () => {
   });
 });
 
+describe('values that array literals must escape', () => {
+  it('keeps quotes, backslashes, commas, braces, NULL and non-Latin text as typed, in the case, its message and e-mail', async () => {
+    const odd = 'He said "hi", {x} \\ back\\slash; é 漢字 \'quoted\'';
+    const [a, b] = await Promise.all([
+      createCase(h.db, requester, payroll('NULL', odd)),
+      createCase(h.db, requester, payroll(odd, 'NULL')),
+    ]);
+    for (const [c, title, body] of [
+      [a?.case, 'NULL', odd],
+      [b?.case, odd, 'NULL'],
+    ] as const) {
+      const row = await sql<{ title: string; body: string; subject: string }>`
+        select k.title, m.body, o.subject from cases k join case_messages m on m.case_id = k.id join outbox o on o.case_id = k.id
+        where k.id = ${c?.id}`.execute(h.db);
+      expect(row.rows).toEqual([{ title, body, subject: `[${c?.reference}] ${title}` }]);
+      expect(c?.title).toBe(title);
+    }
+  });
+});
+
 describe('group commit', () => {
   it('gives each of 40 concurrent creations its own case; a reused key fails alone and a retried one answers its case', async () => {
     const first = await createCase(h.db, requester, payroll('Keyed request'), { idempotencyKey: 'key-1' });
