@@ -24,6 +24,7 @@ import { openMeridian } from '../src/server/runtime.ts';
 import { signInAs } from '../tests/helpers/http.ts';
 import { benchDatabaseUrl, seed } from './cases-seed.ts';
 import { machine } from './machine.ts';
+import { postgresBackendsCpu, postmasterPid } from './process-cpu.ts';
 
 const { values } = parseArgs({
   options: {
@@ -38,26 +39,6 @@ const R = Number(values.requests);
 const url = process.env.DATABASE_URL;
 const DB_NAME = 'meridian_cost_bench';
 
-/** CPU seconds used so far by each PostgreSQL backend of the bench database (Linux /proc; none elsewhere). */
-function postgresCpu(): Map<string, number> {
-  const used = new Map<string, number>();
-  try {
-    for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-      try {
-        if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(`postgres: postgres ${DB_NAME}`)) continue;
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        used.set(pid, (Number(f[11]) + Number(f[12])) / 100);
-      } catch {
-        // gone meanwhile
-      }
-    }
-  } catch {
-    // no /proc
-  }
-  return used;
-}
-
 /** CPU seconds the backends alive at `after` used since `before` (a backend gone meanwhile is not counted). */
 function postgresCpuSince(before: Map<string, number>, after: Map<string, number>): number {
   let total = 0;
@@ -69,6 +50,9 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-cost-'));
 const bench = url ? await benchDatabaseUrl(url, values.reuse, N, DB_NAME) : undefined;
 const m = await openMeridian({ dataDir: dir, ...(bench ? { databaseUrl: bench.url } : {}), demoUsers: true });
 if (!bench?.seeded) await seed(m.db, N);
+// this cluster's backends of the bench database only (not another cluster's on the same machine)
+const postmaster = bench ? await postmasterPid(bench.url) : undefined;
+const postgresCpu = () => postgresBackendsCpu(postmaster, DB_NAME);
 
 // Count SQL round trips: every query node-postgres (or PGlite) sends, BEGIN and COMMIT included.
 let roundTrips = 0;

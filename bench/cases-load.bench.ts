@@ -13,7 +13,10 @@
  * Run: DATABASE_URL=postgres://user@127.0.0.1:5432/postgres npx tsx bench/cases-load.bench.ts [--cases N] [--seconds S]
  *      npx tsx bench/cases-load.bench.ts            (PGlite in a temp folder)
  * Options: --reuse (PostgreSQL: keep an already seeded `meridian_bench` holding at least N seeded cases),
- *          --only create,queue,view (a subset of the HTTP phases; the raw INSERT rate is always measured).
+ *          --only create,queue,view (a subset of the HTTP phases; the raw INSERT rate is always measured),
+ *          --rate R (offer R requests/s in all, spread over the 64 connections, instead of each connection
+ *          sending its next request as soon as the last is answered: latency below saturation, without the
+ *          queueing of a closed loop; autocannon corrects for coordinated omission).
  * Environment: BENCH_SERVER_ARGS (extra node options for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
  *              BENCH_LOG_LEVEL (the server's log level, default silent).
  * On PostgreSQL it creates (and drops first, unless --reuse) the database `meridian_bench` on that server.
@@ -33,6 +36,7 @@ import { openMeridian } from '../src/server/runtime.ts';
 import { DEMO_PASSWORD } from '../tests/helpers/http.ts';
 import { benchDatabaseUrl, seed } from './cases-seed.ts';
 import { machine } from './machine.ts';
+import { postgresBackendsCpu, postmasterPid, processCpuSeconds } from './process-cpu.ts';
 
 const { values } = parseArgs({
   options: {
@@ -40,6 +44,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '15' },
     reuse: { type: 'boolean', default: false },
     only: { type: 'string', default: 'create,queue,view' },
+    rate: { type: 'string' },
   },
 });
 const url = process.env.DATABASE_URL;
@@ -47,6 +52,9 @@ const N = Number(values.cases ?? (url ? 1_000_000 : 100_000));
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = 64;
 const phases = new Set(values.only.split(','));
+const RATE = values.rate ? Number(values.rate) : undefined;
+if (RATE !== undefined && !(RATE > 0))
+  throw new Error(`--rate must be a positive number of requests per second, not ${values.rate}`);
 
 /** The raw INSERT rate of the rows a case creation writes, from `clients` concurrent connections, for `seconds`. */
 async function rawInsertRate(db: Kysely<Database>, clients: number, seconds: number): Promise<number> {
@@ -77,48 +85,43 @@ async function rawInsertRate(db: Kysely<Database>, clients: number, seconds: num
   return done / seconds;
 }
 
-/** CPU seconds used so far by the server process and by PostgreSQL's backends of `meridian_bench` (Linux /proc; 0 elsewhere). */
+/** CPU seconds used so far by the server process and by this cluster's backends of `meridian_bench` (Linux /proc; 0 elsewhere). */
 function cpuSeconds(serverPid: number | undefined): { server: number; postgres: number } {
-  const tick = 100; // USER_HZ
-  const used = (pid: string) => {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(f[11]) + Number(f[12])) / tick;
-    } catch {
-      return 0;
-    }
-  };
   let postgres = 0;
-  try {
-    for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-      try {
-        if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres: postgres meridian_bench'))
-          postgres += used(pid);
-      } catch {
-        // gone meanwhile
-      }
-    }
-  } catch {
-    // no /proc
-  }
-  return { server: serverPid ? used(String(serverPid)) : 0, postgres };
+  for (const s of postgresBackendsCpu(postmaster, 'meridian_bench').values()) postgres += s;
+  return { server: processCpuSeconds(serverPid), postgres };
 }
 
 type Phase = autocannon.Result & { cpuMs: { server: number; postgres: number } };
 
-/** Runs autocannon and adds the CPU milliseconds per 2xx response spent by the server and by PostgreSQL. */
-async function run(opts: autocannon.Options, serverPid?: number): Promise<Phase> {
+/**
+ * Runs autocannon and adds the CPU milliseconds per 2xx response spent by the server and by PostgreSQL,
+ * until `settle` (if given) resolves after the load ends: the work the requests left behind is counted.
+ */
+async function run(opts: autocannon.Options, serverPid?: number, settle?: () => Promise<void>): Promise<Phase> {
   const before = cpuSeconds(serverPid);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    autocannon(opts, (err, r) => (err ? reject(err) : resolve(r)));
+    autocannon(RATE ? { ...opts, overallRate: RATE } : opts, (err, r) => (err ? reject(err) : resolve(r)));
   });
+  await settle?.();
   const after = cpuSeconds(serverPid);
   const n = Math.max(1, result['2xx']);
   return {
     ...result,
     cpuMs: { server: (1000 * (after.server - before.server)) / n, postgres: (1000 * (after.postgres - before.postgres)) / n },
   };
+}
+
+/** Distinct cases waiting in `performance_queue` of the database at `url`. */
+async function queuedRefreshes(dbUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  try {
+    const r = await client.query<{ n: string }>('select count(distinct case_id) as n from performance_queue');
+    return Number(r.rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Signs in through the HTTP API and returns the `cookie` header. */
@@ -135,6 +138,8 @@ async function signIn(base: string, email: string): Promise<string> {
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-load-'));
 const bench = url ? await benchDatabaseUrl(url, values.reuse, N) : undefined;
+// the PostgreSQL CPU counted is this cluster's (another cluster on the machine, another session's say, is not)
+const postmaster = bench ? await postmasterPid(bench.url) : undefined;
 const dbConfig = { dataDir: dir, ...(bench ? { databaseUrl: bench.url } : {}), demoUsers: true };
 const m = await openMeridian(dbConfig);
 const t0 = performance.now();
@@ -185,6 +190,7 @@ const body = JSON.stringify({
   impact: 2,
   urgency: 1,
 });
+let lag: number | undefined;
 const create = phases.has('create')
   ? await run(
       {
@@ -196,6 +202,14 @@ const create = phases.has('create')
         body,
       },
       server.pid,
+      async () => {
+        // How far the performance drain (decision 0019, every second in the server) lagged when the load
+        // ended (PostgreSQL only: PGlite is the server process's); then wait for it, so that the CPU per
+        // creation includes its roll-up refresh.
+        if (!bench) return;
+        lag = await queuedRefreshes(bench.url);
+        for (let i = 0; i < 600 && (await queuedRefreshes(bench.url)) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      },
     )
   : undefined;
 const queue = phases.has('queue')
@@ -239,9 +253,9 @@ const line = (what: string, r: Phase | undefined) =>
 const createRate = create ? create['2xx'] / SECONDS : 0;
 console.log(
   [
-    `cases load on ${m.kind === 'pglite' ? 'PGlite' : 'PostgreSQL'}: ${N.toLocaleString('en')} seeded cases (${bench?.seeded ? 'reused' : `${seedSeconds.toFixed(0)} s to seed`}), ${Number(total.n).toLocaleString('en')} at the end; ${CONNECTIONS} connections, ${SECONDS} s each; server in its own process`,
+    `cases load on ${m.kind === 'pglite' ? 'PGlite' : 'PostgreSQL'}: ${N.toLocaleString('en')} seeded cases (${bench?.seeded ? 'reused' : `${seedSeconds.toFixed(0)} s to seed`}), ${Number(total.n).toLocaleString('en')} at the end; ${CONNECTIONS} connections, ${SECONDS} s each${RATE ? `, ${RATE} requests/s offered` : ''}; server in its own process`,
     create
-      ? `  creation: ${createRate.toFixed(0)} cases/s, p50 ${create.latency.p50} ms, p99 ${create.latency.p99} ms${ok(create)}; raw INSERT of the same rows: ${rawRate.toFixed(0)} cases/s (${rawClients} SQL connections) -> creation at ${((100 * createRate) / rawRate).toFixed(0)}% of raw`
+      ? `  creation: ${createRate.toFixed(0)} cases/s, p50 ${create.latency.p50} ms, p99 ${create.latency.p99} ms${ok(create)}; raw INSERT of the same rows: ${rawRate.toFixed(0)} cases/s (${rawClients} SQL connections) -> creation at ${((100 * createRate) / rawRate).toFixed(0)}% of raw${lag !== undefined ? ` (CPU including the roll-up refresh; ${lag} cases awaited it when the load ended)` : ''}`
       : `  creation: not run; raw INSERT of the same rows: ${rawRate.toFixed(0)} cases/s (${rawClients} SQL connections)`,
     line('queue listing', queue),
     line('case view', view),

@@ -9,8 +9,9 @@
  * and clocks were computed under (`assert_reference_data_version`): when that data changed meanwhile, it
  * fails with SQLSTATE `MR001` and writes nothing.
  */
-import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
+import type { NewCaseRow } from './cases.repository.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -42,19 +43,21 @@ export interface NewCaseClock {
 export interface NewCaseWrite {
   /** The reference data version routing and clocks were computed under. */
   referenceVersion: number;
-  case: {
-    entity: string;
-    requesterUserId: number | null;
-    service: string;
-    title: string;
-    fields: Record<string, unknown>;
-    impact: number;
-    urgency: number;
-    priority: string;
-    provider: string | null;
-    routingReason: string;
-    source: string;
-  };
+  /** The case's columns (its state is `new`; no parent, team or assignee). */
+  case: Pick<
+    NewCaseRow,
+    | 'entity'
+    | 'requesterUserId'
+    | 'service'
+    | 'title'
+    | 'fields'
+    | 'impact'
+    | 'urgency'
+    | 'priority'
+    | 'provider'
+    | 'routingReason'
+    | 'source'
+  >;
   at: Date;
   events: { actorUserId: number | null; type: string; after: unknown; details?: unknown }[];
   segmentReason: string;

@@ -22,6 +22,8 @@ interface Waiting {
 export class NewCaseWriter {
   private readonly waiting: Waiting[] = [];
   private inFlight = 0;
+  /** Statements run, cases written by them, and the largest batch so far (for tests and diagnostics). */
+  readonly stats = { statements: 0, cases: 0, largestBatch: 0 };
 
   /**
    * @param maxInFlight statements writing new cases at once (default 2: one written while the next is built)
@@ -56,11 +58,14 @@ export class NewCaseWriter {
   }
 
   private async flush(batch: Waiting[]): Promise<void> {
+    this.stats.statements++;
+    this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
     try {
       const written = await insertNewCases(
         this.db,
         batch.map((b) => b.write),
       );
+      this.stats.cases += batch.length;
       for (const [i, b] of batch.entries()) b.resolve(written[i] as WrittenCase);
     } catch (e) {
       if (batch.length === 1 || isReferenceDataChanged(e)) {
@@ -70,7 +75,9 @@ export class NewCaseWriter {
       // One case's error failed the batch, which wrote nothing: each case alone, for its own outcome.
       for (const b of batch) {
         try {
+          this.stats.statements++;
           b.resolve((await insertNewCases(this.db, [b.write]))[0] as WrittenCase);
+          this.stats.cases++;
         } catch (err) {
           b.reject(err);
         }

@@ -110,7 +110,9 @@ function requestHash(input: unknown): string {
 
 /**
  * Creates a case from the catalogue and routes it at once to the provider assigned to the entity for the
- * service; with none, to the DOS coordination queue with the reason.
+ * service; with none, to the DOS coordination queue with the reason. The routing and the first SLA clocks
+ * come from the cached reference data and the case is written in one statement, with others arriving at the
+ * same time (decision 0021); the answer is built from what was written.
  * @param idempotencyKey a retried request with the same key returns the first case (`created: false`).
  * @throws AppError CATALOGUE_SERVICE_NOT_FOUND, DIRECTORY_ENTITY_NOT_FOUND, CASE_INVALID_FIELDS,
  *   CASE_SCOPE_MISMATCH (a client of another entity), IDEMPOTENCY_KEY_REUSED (same key, other request).

@@ -2,8 +2,9 @@
  * Keeping the figures current: `refreshCasePerformance` re-derives one case's facts (clock outcomes and
  * business time, reopen, handoffs, ping-pong, end-to-end time) and moves the roll-ups (counters and
  * histograms of business time, at the cell level and the provider x month level) by the difference between
- * its old and new facts, in the transaction of the case change (it is called at the end of
- * `refreshCaseClocks`, after the clocks are stored). Nothing is ever recomputed over all cases.
+ * its old and new facts, after the case change commits: the change queues the case (decision 0019) and the
+ * queue's drain refreshes its cases a batch at a time (`refreshCasesPerformance`, decision 0021). Nothing is
+ * ever recomputed over all cases.
  *
  * A case counts for its current provider, service and client entity, in the local month of its creation in
  * the zone of its end-to-end clocks' calendar (the resolution clock's, else any clock's, else the
@@ -127,7 +128,7 @@ const changes = (xs: readonly string[]) => xs.reduce((n, x, i) => n + (i > 0 && 
 
 /**
  * Re-derives the facts of case `caseId` and moves its roll-ups by the difference. A case without a
- * provider has no facts. Call inside the transaction of the case change, after its clocks are stored.
+ * provider has no facts. Called by the queue's drain (or a test) in its own transaction, after the change committed.
  * Sources: `cases`, `case_sla_clocks` (scope `case`), `case_events` (`reopened`), `case_segments`.
  */
 export async function refreshCasePerformance(trx: Transaction<Database>, caseId: string, now: Date): Promise<void> {

@@ -52,77 +52,80 @@ export function DrilldownPage({ params }: { params: DrilldownParams }) {
         </Anchor>
       </Group>
       <ErrorAlert error={query.error} />
-      <Card withBorder radius="md" padding={0}>
-        {!d ? (
-          <Skeleton height={60} />
-        ) : d.manual.length ? (
-          <Table fz="sm" data-testid="manual-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('performance.drilldown.period')}</Table.Th>
-                <Table.Th>{t('performance.drilldown.value')}</Table.Th>
-                <Table.Th>{t('performance.drilldown.evidence')}</Table.Th>
-                <Table.Th>{t('performance.drilldown.enteredBy')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {d.manual.map((m) => (
-                <Table.Tr key={m.id}>
-                  <Table.Td>{m.period}</Table.Td>
-                  <Table.Td>{formatValue(m.value, d.standard.unit, i18n.language)}</Table.Td>
-                  <Table.Td>{m.evidenceUrl ? <Anchor href={m.evidenceUrl}>{m.evidence}</Anchor> : m.evidence}</Table.Td>
-                  <Table.Td>{m.enteredBy}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        ) : d.items.length === 0 ? (
-          <Text p="md" c="dimmed" data-testid="drilldown-empty">
-            {t('performance.drilldown.empty')}
-          </Text>
-        ) : (
-          <Stack gap={4} p="xs">
-            <Text size="sm" c="dimmed" data-testid="drilldown-total">
-              {t('performance.drilldown.total', { count: d.total, shown: d.items.length })}
-            </Text>
-            <Table fz="sm" verticalSpacing={4} data-testid="drilldown-table">
+      {/* after an error, the alert alone: no skeleton waiting for rows that will not come */}
+      {query.isError && !d ? null : (
+        <Card withBorder radius="md" padding={0}>
+          {!d ? (
+            <Skeleton height={60} />
+          ) : d.manual.length ? (
+            <Table fz="sm" data-testid="manual-table">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>{t('performance.drilldown.case')}</Table.Th>
-                  <Table.Th>{t('performance.drilldown.caseTitle')}</Table.Th>
-                  <Table.Th>{t('performance.entity')}</Table.Th>
-                  <Table.Th>{t('performance.drilldown.month')}</Table.Th>
-                  <Table.Th ta="end">{t('performance.drilldown.value')}</Table.Th>
-                  <Table.Th>{t('performance.drilldown.outcome')}</Table.Th>
+                  <Table.Th>{t('performance.drilldown.period')}</Table.Th>
+                  <Table.Th>{t('performance.drilldown.value')}</Table.Th>
+                  <Table.Th>{t('performance.drilldown.evidence')}</Table.Th>
+                  <Table.Th>{t('performance.drilldown.enteredBy')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {d.items.map((c) => (
-                  <Table.Tr key={c.reference} data-testid="drilldown-row">
-                    <Table.Td>
-                      <Anchor
-                        size="sm"
-                        renderRoot={(p) => <Link to="/cases/$reference" params={{ reference: c.reference }} {...p} />}
-                      >
-                        {c.reference}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{c.title}</Table.Td>
-                    <Table.Td>{c.entity}</Table.Td>
-                    <Table.Td>{c.month}</Table.Td>
-                    <Table.Td ta="end">
-                      {d.standard.unit === 'share' || d.standard.measure === 'percentile'
-                        ? formatValue(c.value, 'business-hours', i18n.language)
-                        : formatValue(c.value, 'number', i18n.language)}
-                    </Table.Td>
-                    <Table.Td>{c.outcome ? t(`performance.outcome.${c.outcome}`) : ''}</Table.Td>
+                {d.manual.map((m) => (
+                  <Table.Tr key={m.id}>
+                    <Table.Td>{m.period}</Table.Td>
+                    <Table.Td>{formatValue(m.value, d.standard.unit, i18n.language)}</Table.Td>
+                    <Table.Td>{m.evidenceUrl ? <Anchor href={m.evidenceUrl}>{m.evidence}</Anchor> : m.evidence}</Table.Td>
+                    <Table.Td>{m.enteredBy}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
-          </Stack>
-        )}
-      </Card>
+          ) : d.items.length === 0 ? (
+            <Text p="md" c="dimmed" data-testid="drilldown-empty">
+              {t('performance.drilldown.empty')}
+            </Text>
+          ) : (
+            <Stack gap={4} p="xs">
+              <Text size="sm" c="dimmed" data-testid="drilldown-total">
+                {t('performance.drilldown.total', { count: d.total, shown: d.items.length })}
+              </Text>
+              <Table fz="sm" verticalSpacing={4} data-testid="drilldown-table">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('performance.drilldown.case')}</Table.Th>
+                    <Table.Th>{t('performance.drilldown.caseTitle')}</Table.Th>
+                    <Table.Th>{t('performance.entity')}</Table.Th>
+                    <Table.Th>{t('performance.drilldown.month')}</Table.Th>
+                    <Table.Th ta="end">{t('performance.drilldown.value')}</Table.Th>
+                    <Table.Th>{t('performance.drilldown.outcome')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {d.items.map((c) => (
+                    <Table.Tr key={c.reference} data-testid="drilldown-row">
+                      <Table.Td>
+                        <Anchor
+                          size="sm"
+                          renderRoot={(p) => <Link to="/cases/$reference" params={{ reference: c.reference }} {...p} />}
+                        >
+                          {c.reference}
+                        </Anchor>
+                      </Table.Td>
+                      <Table.Td>{c.title}</Table.Td>
+                      <Table.Td>{c.entity}</Table.Td>
+                      <Table.Td>{c.month}</Table.Td>
+                      <Table.Td ta="end">
+                        {d.standard.unit === 'share' || d.standard.measure === 'percentile'
+                          ? formatValue(c.value, 'business-hours', i18n.language)
+                          : formatValue(c.value, 'number', i18n.language)}
+                      </Table.Td>
+                      <Table.Td>{c.outcome ? t(`performance.outcome.${c.outcome}`) : ''}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Stack>
+          )}
+        </Card>
+      )}
     </Stack>
   );
 }

@@ -34,6 +34,7 @@ export interface PlannedAssignment {
   overlapHours: number;
 }
 
+/** Why a demand cannot be met (`code` and its fields; `message` is the server's English detail, for the CLI and logs). */
 export interface Finding {
   code: string;
   message: string;
@@ -41,6 +42,11 @@ export interface Finding {
   service?: string;
   provider?: string;
   dutyStation?: string;
+  serviceLine?: string;
+  /** Quantity a year, in the service's unit. */
+  demand?: number;
+  /** Usable capacity a year, in the service's unit. */
+  capacity?: number;
 }
 
 export interface ScenarioInputs {

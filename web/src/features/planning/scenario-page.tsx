@@ -32,8 +32,10 @@ import { useCurrentUser } from '../auth/session.ts';
 import { can } from '../cases/case-format.ts';
 import { allEntitiesQuery, allProvidersQuery } from '../directory/directory.api.ts';
 import { type LonLat, useProjection } from '../maps/world-map.tsx';
+import { findingSentence } from './finding-text.ts';
 import { PlanMap } from './plan-map.tsx';
 import {
+  type Finding,
   formatNumber,
   formatUsd,
   type Measures,
@@ -367,6 +369,7 @@ export function ScenarioPage({ id }: { id: number }) {
   const user = useCurrentUser();
   const s = useQuery(scenarioQuery(id));
   const lng = i18n.language;
+  const findingText = (f: Finding) => findingSentence(t, lng, f);
   if (s.isPending) return <Skeleton height={400} />;
   if (s.error) return <ErrorAlert error={s.error} />;
   const sc = s.data;
@@ -411,7 +414,7 @@ export function ScenarioPage({ id }: { id: number }) {
       </SimpleGrid>
       <Text size="xs" c="dimmed">
         {t('planning.scenario.model', {
-          solver: r.solverStatus,
+          solver: t(`planning.status.${r.status}`),
           demands: r.demands,
           binaries: r.model.binaries,
           rows: r.model.rows,
@@ -425,7 +428,7 @@ export function ScenarioPage({ id }: { id: number }) {
         >
           <List size="sm">
             {r.infeasibility.slice(0, 50).map((f) => (
-              <List.Item key={`${f.code}|${f.message}`}>{f.message}</List.Item>
+              <List.Item key={`${f.code}|${f.message}`}>{findingText(f)}</List.Item>
             ))}
           </List>
           {r.infeasibility.length > 50 && (
