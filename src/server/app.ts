@@ -70,13 +70,25 @@ export interface AppDeps {
   queueTotalCacheMs?: number;
 }
 
-/** Path (e.g. `body.title`) of the first string holding a NUL character, or undefined. */
-export function findNul(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || 'request' : undefined;
+/** A UTF-16 surrogate without its pair (not a character: it cannot be stored as UTF-8). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The first string (or key) of `value` that PostgreSQL text cannot hold: its path (e.g. `body.title`) and
+ * what is wrong (`nul`: a NUL character; `surrogate`: a lone UTF-16 surrogate), or undefined.
+ */
+export function findInvalidText(value: unknown, path = ''): { path: string; what: 'nul' | 'surrogate' } | undefined {
+  const check = (s: string, at: string) =>
+    s.includes('\u0000')
+      ? { path: at || 'request', what: 'nul' as const }
+      : LONE_SURROGATE.test(s)
+        ? { path: at || 'request', what: 'surrogate' as const }
+        : undefined;
+  if (typeof value === 'string') return check(value, path);
   if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (k.includes('\u0000')) return path ? `${path}.${k}` : k;
-      const found = findNul(v, path ? `${path}.${k}` : k);
+      const at = path ? `${path}.${k}` : k;
+      const found = check(k, at) ?? findInvalidText(v, at);
       if (found) return found;
     }
   }
@@ -136,12 +148,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sessionPolicy,
     ...(deps.sessionCacheMs !== undefined ? { sessionCacheMs: deps.sessionCacheMs } : {}),
   });
-  // PostgreSQL text cannot hold NUL; refuse it at the door, naming the field, rather than fail in SQL.
+  // PostgreSQL text cannot hold NUL nor a lone surrogate (invalid UTF-8; in JSON, an invalid escape): refuse
+  // them at the door, naming the field, rather than fail in SQL.
   app.addHook('preValidation', async (req) => {
-    const where = findNul({ querystring: req.query, params: req.params, body: req.body });
-    if (where)
-      throw new AppError('VALIDATION_FAILED', `${where} contains a NUL character`, {
-        issues: [{ field: where, message: 'contains a NUL character (\\u0000)' }],
+    const bad = findInvalidText({ querystring: req.query, params: req.params, body: req.body });
+    if (bad?.what === 'nul')
+      throw new AppError('VALIDATION_FAILED', `${bad.path} contains a NUL character`, {
+        issues: [{ field: bad.path, message: 'contains a NUL character (\\u0000)' }],
+      });
+    if (bad)
+      throw new AppError('VALIDATION_FAILED', `${bad.path} contains a lone UTF-16 surrogate, which is not a character`, {
+        issues: [{ field: bad.path, message: 'contains an invalid character (a lone UTF-16 surrogate)' }],
       });
   });
 

@@ -203,4 +203,26 @@ describe('cached reference data', () => {
     // a write statement bumps the version even when it changes no row (statement-level trigger)
     expect(await readReferenceDataVersion(h.db)).toBe(v1 + 2);
   });
+
+  it('answers 503 with a code, and writes nothing, when the reference data changes during every attempt', async () => {
+    // every write of a case bumps the version first, as a stream of reference changes would
+    await sql`create function test_bump_version() returns trigger language plpgsql as $$
+      begin update reference_data_version set version = version + 1 where id = 1; return new; end $$`.execute(h.db);
+    await sql`create trigger test_bump_version before insert on cases for each statement execute function test_bump_version()`.execute(
+      h.db,
+    );
+    try {
+      const before = await sql<{ n: string }>`select count(id) as n from cases`.execute(h.db);
+      await expect(createCase(h.db, requester, payroll('Never written'))).rejects.toMatchObject({
+        code: 'CASE_REFERENCE_DATA_CHANGING',
+        status: 503,
+      });
+      const after = await sql<{ n: string }>`select count(id) as n from cases`.execute(h.db);
+      expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
+    } finally {
+      await sql`drop trigger test_bump_version on cases`.execute(h.db);
+      await sql`drop function test_bump_version()`.execute(h.db);
+    }
+    expect((await createCase(h.db, requester, payroll('Written again'))).created).toBe(true);
+  });
 });

@@ -104,6 +104,23 @@ describe('one front door', () => {
     expect(t.json().provider.code).toBe('ECLAC');
   });
 
+  it("checks text fields against the service's own limit (not a lower one of the API) and refuses blank required text", async () => {
+    const proc = (requirement: string) =>
+      create('requester.rco-cl', { service: 'PROC-PROCUREMENT', title: 'Laptops', fields: { estimatedValue: 5, requirement } });
+    // the catalogue allows 4,000 characters for a procurement requirement
+    const long = await proc('R'.repeat(2500));
+    expect(long.statusCode).toBe(201);
+    const tooLong = await proc('R'.repeat(4001));
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json()).toMatchObject({ code: 'CASE_INVALID_FIELDS', errors: [{ field: 'fields.requirement' }] });
+    const blank = await proc('   ');
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json()).toMatchObject({
+      code: 'CASE_INVALID_FIELDS',
+      errors: [{ field: 'fields.requirement', message: 'is required' }],
+    });
+  });
+
   it('refuses bad input with the field named, and writes nothing', async () => {
     const before = [await count('cases'), await count('case_events')];
     const unknown = await create('requester.rco-cl', { ...payroll(), service: 'NOPE' });

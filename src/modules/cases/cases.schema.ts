@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PageQuerySchema } from '../../server/pagination.ts';
 import { IdSchema, INT32_MAX } from '../../server/validation.ts';
 import { LocalizedTextSchema } from '../directory/directory.schema.ts';
+import { FORM_FIELD_MAX_LENGTH } from './form-fields.ts';
 import { CASE_STATES, TRANSITIONS } from './lifecycle.ts';
 
 export const CaseStateSchema = z.enum(CASE_STATES);
@@ -13,7 +14,10 @@ export const CreateCaseSchema = z.object({
   entity: z.string().min(1).max(40).optional().describe("Client entity; default: the requester's own"),
   title: z.string().trim().min(3).max(200),
   description: z.string().trim().max(20_000).optional().describe('First public message of the case'),
-  fields: z.record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean()])).default({}),
+  fields: z
+    .record(z.string(), z.union([z.string().max(FORM_FIELD_MAX_LENGTH), z.number(), z.boolean()]))
+    .default({})
+    .describe("The service's form fields; each text field's own limit (the catalogue's maxLength) is checked with the service"),
   impact: Level.default(3).describe('1 high, 2 medium, 3 low'),
   urgency: Level.default(3).describe('1 high, 2 medium, 3 low'),
 });

@@ -115,7 +115,8 @@ function requestHash(input: unknown): string {
  * same time (decision 0021); the answer is built from what was written.
  * @param idempotencyKey a retried request with the same key returns the first case (`created: false`).
  * @throws AppError CATALOGUE_SERVICE_NOT_FOUND, DIRECTORY_ENTITY_NOT_FOUND, CASE_INVALID_FIELDS,
- *   CASE_SCOPE_MISMATCH (a client of another entity), IDEMPOTENCY_KEY_REUSED (same key, other request).
+ *   CASE_SCOPE_MISMATCH (a client of another entity), IDEMPOTENCY_KEY_REUSED (same key, other request),
+ *   CASE_REFERENCE_DATA_CHANGING (503: the reference data changed during 5 attempts in a row).
  */
 export async function createCase(
   db: Db,
@@ -155,9 +156,13 @@ export async function createCase(
     try {
       return { case: await writeNewCase(db, actor, input, ctx, priority, now, hash, opts), created: true };
     } catch (e) {
-      if (isReferenceDataChanged(e) && attempt < 5) {
+      if (isReferenceDataChanged(e)) {
         forgetCreationContexts(db);
-        continue;
+        if (attempt < 5) continue;
+        throw new AppError(
+          'CASE_REFERENCE_DATA_CHANGING',
+          'The services, assignments or SLA policies changed during each of 5 attempts to write this request; send it again',
+        );
       }
       if (opts.idempotencyKey && isUniqueViolation(e)) {
         // A concurrent retry with the same key won the race: answer its case.

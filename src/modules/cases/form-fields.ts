@@ -6,12 +6,15 @@ import { z } from 'zod';
 import { AppError, type FieldIssue } from '../../server/errors.ts';
 import { isCalendarDate } from '../../server/validation.ts';
 
+/** The longest text a form field may allow (characters); a field's own `maxLength` is at most this. */
+export const FORM_FIELD_MAX_LENGTH = 20_000;
+
 export const FormFieldSchema = z.object({
   key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/),
   label: z.object({ en: z.string().min(1), fr: z.string().min(1) }).catchall(z.string()),
   type: z.enum(['text', 'textarea', 'number', 'date', 'select', 'boolean']),
   required: z.boolean().default(false),
-  maxLength: z.number().int().positive().max(20_000).optional(),
+  maxLength: z.number().int().positive().max(FORM_FIELD_MAX_LENGTH).optional(),
   options: z.array(z.string()).optional(),
 });
 export type FormField = z.infer<typeof FormFieldSchema>;
@@ -32,7 +35,8 @@ export function checkFormFields(form: FormField[], fields: Record<string, unknow
   for (const f of form) {
     const v = fields[f.key];
     const field = `fields.${f.key}`;
-    if (v === undefined || v === null || v === '') {
+    // text that is only spaces is no answer: missing (required) or left out
+    if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
       if (f.required) issues.push({ field, message: 'is required' });
       continue;
     }

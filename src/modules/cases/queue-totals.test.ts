@@ -39,6 +39,25 @@ describe('QueueTotalCache', () => {
     expect(c.recall(agent, QueueTotalCache.keyOf(agent, q({ state: 'new' })), 2).n).toBeUndefined();
   });
 
+  it("does not keep a user's very first count when they changed cases while it ran, nor one of a user dropped for room", () => {
+    const c = new QueueTotalCache(5_000, 2);
+    const k = QueueTotalCache.keyOf(agent, q());
+    const first = c.recall(agent, k, 0); // nothing held for this user yet
+    c.forgetUser(agent.id);
+    c.remember(agent, k, 42, first.generation, 1);
+    expect(c.recall(agent, k, 2).n).toBeUndefined();
+    // a count started after the change is kept
+    c.remember(agent, k, 43, c.recall(agent, k, 3).generation, 3);
+    expect(c.recall(agent, k, 4).n).toBe(43);
+    // the user changes cases, then is dropped for room (two users held at most) while an older count runs
+    const older = c.recall(agent, k, 5);
+    c.forgetUser(agent.id);
+    c.forgetUser(8);
+    c.forgetUser(9);
+    c.remember(agent, k, 44, older.generation, 6);
+    expect(c.recall(agent, k, 7).n).toBeUndefined();
+  });
+
   it('keeps nothing when its lifetime is 0', () => {
     const c = new QueueTotalCache(0);
     const k = QueueTotalCache.keyOf(agent, q());

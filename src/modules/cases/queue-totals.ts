@@ -21,13 +21,17 @@ import type { CaseQuery } from './cases.schema.ts';
 export const DEFAULT_QUEUE_TOTAL_CACHE_MS = 5_000;
 
 interface UserTotals {
-  /** Bumped by `forgetUser`: a count started under an older generation is not kept. */
-  generation: number;
+  /** The cache's clock when the user last changed cases: a count started before it is not kept. */
+  forgottenAt: number;
   totals: Map<string, { n: number; until: number }>;
 }
 
 export class QueueTotalCache {
   readonly #users = new Map<number, UserTotals>();
+  /** Ticks at every `forgetUser`; `recall` hands the current tick to the count it starts. */
+  #clock = 0;
+  /** The clock when a user was last dropped for room: a count started before it, for a user not held, is not kept. */
+  #evictedAt = 0;
 
   /**
    * @param ttlMs how long a total is reused (0: never; every page counts).
@@ -57,38 +61,52 @@ export class QueueTotalCache {
   }
 
   /**
-   * The total counted for `user` and `key` less than `ttlMs` ago, or undefined; and the generation to hand
-   * back to `remember` with a fresh count.
+   * The total counted for `user` and `key` less than `ttlMs` ago, or undefined; and the generation (the
+   * cache's clock now) to hand back to `remember` with a fresh count.
    */
   recall(user: User, key: string, now = Date.now()): { n: number | undefined; generation: number } {
+    const generation = this.#clock;
     const u = this.#users.get(user.id);
-    if (!u) return { n: undefined, generation: 0 };
-    const hit = u.totals.get(key);
-    if (hit && hit.until > now) return { n: hit.n, generation: u.generation };
-    if (hit) u.totals.delete(key);
-    return { n: undefined, generation: u.generation };
+    const hit = u?.totals.get(key);
+    if (hit && hit.until > now) return { n: hit.n, generation };
+    if (hit) u?.totals.delete(key);
+    return { n: undefined, generation };
   }
 
-  /** Keeps a total counted for `user` and `key`, unless the user changed cases since `generation`. */
+  /** Keeps a total counted for `user` and `key`, unless the user changed cases since `generation` was taken. */
   remember(user: User, key: string, n: number, generation: number, now = Date.now()): void {
     if (this.ttlMs <= 0) return;
     let u = this.#users.get(user.id);
     if (!u) {
-      if (generation !== 0) return;
-      if (this.#users.size >= this.maxUsers) this.#users.delete(this.#users.keys().next().value as number);
-      u = { generation: 0, totals: new Map() };
-      this.#users.set(user.id, u);
+      // not held: perhaps dropped for room after a change of theirs, so only a count started since then
+      if (generation < this.#evictedAt) return;
+      u = this.#hold(user.id, 0);
     }
-    if (u.generation !== generation) return;
+    if (generation < u.forgottenAt) return;
     if (u.totals.size >= this.maxPerUser && !u.totals.has(key)) u.totals.delete(u.totals.keys().next().value as string);
     u.totals.set(key, { n, until: now + this.ttlMs });
   }
 
-  /** Drops every total of `userId` (they changed cases), and any count of theirs in flight. */
+  /** Drops every total of `userId` (they changed cases), and any count of theirs in flight (even their first). */
   forgetUser(userId: number): void {
+    const at = ++this.#clock;
     const u = this.#users.get(userId);
-    if (!u) return;
-    u.generation++;
-    u.totals.clear();
+    if (u) {
+      u.forgottenAt = at;
+      u.totals.clear();
+    } else {
+      this.#hold(userId, at);
+    }
+  }
+
+  /** A new entry for `userId`, making room first (the oldest user goes). */
+  #hold(userId: number, forgottenAt: number): UserTotals {
+    if (this.#users.size >= this.maxUsers) {
+      this.#users.delete(this.#users.keys().next().value as number);
+      this.#evictedAt = this.#clock;
+    }
+    const u = { forgottenAt, totals: new Map() };
+    this.#users.set(userId, u);
+    return u;
   }
 }
