@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInAs } from '../../../tests/helpers/http.ts';
+import { buildTestApp, signInAs } from '../../../tests/helpers/http.ts';
 import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
-import { buildApp } from '../../server/app.ts';
 import { findUserForSignIn } from '../identity/identity.repository.ts';
 import { transitionCase } from './cases.service.ts';
 
@@ -14,15 +13,7 @@ const as: Record<string, { cookie: string }> = {};
 
 beforeAll(async () => {
   h = await createTestDatabase();
-  app = await buildApp({
-    db: h.db,
-    databaseKind: h.kind,
-    logLevel: 'silent',
-    signInRateLimit: 10_000,
-    webDir: '/nonexistent',
-    reopenWindowDays: 10,
-  });
-  await app.ready();
+  app = await buildTestApp(h, { reopenWindowDays: 10 });
   for (const who of [
     'requester.rco-cl',
     'requester.minusca',

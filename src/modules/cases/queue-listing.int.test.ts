@@ -5,10 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInAs } from '../../../tests/helpers/http.ts';
+import { buildTestApp, signInAs } from '../../../tests/helpers/http.ts';
 import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
-import { buildApp } from '../../server/app.ts';
 
 let h: DatabaseHandle;
 let app: FastifyInstance;
@@ -17,30 +16,23 @@ const as: Record<string, { cookie: string }> = {};
 beforeAll(async () => {
   h = await createTestDatabase();
   // A long lifetime, so that only the rules under test (not the clock) decide when a total is counted again.
-  app = await buildApp({
-    db: h.db,
-    databaseKind: h.kind,
-    logLevel: 'silent',
-    signInRateLimit: 10_000,
-    webDir: '/nonexistent',
-    queueTotalCacheMs: 600_000,
-  });
-  await app.ready();
+  app = await buildTestApp(h, { queueTotalCacheMs: 600_000 });
   for (const who of ['requester.rco-cl', 'agent.unon', 'agent.kjso']) as[who] = await signInAs(app, `${who}@meridian.test`);
   for (let i = 0; i < 4; i++) {
-    const r = await app.inject({
-      method: 'POST',
-      url: '/api/cases',
-      headers: as['requester.rco-cl'],
-      payload: {
-        service: 'PAY-PAYROLL',
-        title: `Salary question ${i}`,
-        fields: { indexNumber: '123456', payPeriod: '2026-10', issue: 'missing-payment' },
-      },
-    });
-    expect(r.statusCode, r.body).toBe(201);
+    await requestPayroll(`Salary question ${i}`);
   }
 });
+/** A payroll request by the RCO Chile requester (201 expected). */
+async function requestPayroll(title: string) {
+  const r = await app.inject({
+    method: 'POST',
+    url: '/api/cases',
+    headers: as['requester.rco-cl'],
+    payload: { service: 'PAY-PAYROLL', title, fields: { indexNumber: '123456', payPeriod: '2026-10', issue: 'missing-payment' } },
+  });
+  expect(r.statusCode, r.body).toBe(201);
+}
+
 afterAll(async () => {
   await app.close();
   await h.close();
@@ -58,16 +50,7 @@ describe('queue listing', () => {
     expect(first.total).toBe(4);
     expect(first.items).toHaveLength(1);
     // Another user's new case: the page is fresh, the remembered total is not counted again.
-    await app.inject({
-      method: 'POST',
-      url: '/api/cases',
-      headers: as['requester.rco-cl'],
-      payload: {
-        service: 'PAY-PAYROLL',
-        title: 'One more',
-        fields: { indexNumber: '123456', payPeriod: '2026-10', issue: 'missing-payment' },
-      },
-    });
+    await requestPayroll('One more');
     const stale = await queue('agent.unon', 'state=open&pageSize=1');
     expect(stale.items[0]?.reference).not.toBe(first.items[0]?.reference);
     expect(stale.total).toBe(4);
@@ -92,16 +75,7 @@ describe('queue listing', () => {
     const base = await queue('agent.unon', 'state=open&pageSize=2&sort=reference');
     expect(base.total).toBe(4);
     for (let i = 0; i < 2; i++) {
-      await app.inject({
-        method: 'POST',
-        url: '/api/cases',
-        headers: as['requester.rco-cl'],
-        payload: {
-          service: 'PAY-PAYROLL',
-          title: `Later ${i}`,
-          fields: { indexNumber: '123456', payPeriod: '2026-10', issue: 'missing-payment' },
-        },
-      });
+      await requestPayroll(`Later ${i}`);
     }
     // Page 3 of 2 a page holds rows beyond the 4 remembered: the total is counted again.
     const p3 = await queue('agent.unon', 'state=open&pageSize=2&page=3&sort=reference');
@@ -117,16 +91,7 @@ describe('queue listing', () => {
     };
     const a = (await counts()).byState.new ?? 0;
     for (let i = 0; i < 2; i++) {
-      await app.inject({
-        method: 'POST',
-        url: '/api/cases',
-        headers: as['requester.rco-cl'],
-        payload: {
-          service: 'PAY-PAYROLL',
-          title: `Counted ${i}`,
-          fields: { indexNumber: '123456', payPeriod: '2026-10', issue: 'missing-payment' },
-        },
-      });
+      await requestPayroll(`Counted ${i}`);
     }
     expect((await counts()).byState.new ?? 0).toBe(a);
     const c = (await queue('agent.unon', 'state=new&pageSize=1')).items[0] as { reference: string; version: number };

@@ -11,8 +11,8 @@ import {
   representative,
 } from './histogram.ts';
 import { percentileCont } from './measures.ts';
-import type { CaseFactRow } from './performance.repository.ts';
 import { rollupChanges } from './rollups.service.ts';
+import { caseFact } from './rollups.test-fixtures.ts';
 
 describe('histogram buckets', () => {
   it('cut 0..63 ms one by one, then each power of two in 32', () => {
@@ -63,33 +63,10 @@ describe('percentile from a histogram', () => {
   });
 });
 
-const fact = (over: Partial<CaseFactRow>): CaseFactRow => ({
-  case_id: '1',
-  provider_code: 'P1',
-  service_code: 'S1',
-  entity_code: 'E1',
-  month: '2026-01',
-  time_zone: 'UTC',
-  fr_state: 'met',
-  fr_ms: '1000',
-  nr_state: null,
-  nr_ms: null,
-  res_state: 'running',
-  res_ms: '5000',
-  resolved: false,
-  reopened: false,
-  provider_handoffs: 0,
-  team_handoffs: 0,
-  ping_pong: false,
-  end_to_end_ms: null,
-  updated_at: new Date(0),
-  ...over,
-});
-
 describe('roll-up changes of a fact', () => {
   it('take the old fact away and add the new one in one change per row when the row is the same', () => {
-    const old = fact({});
-    const next = fact({ res_state: 'met', res_ms: '90000', resolved: true });
+    const old = caseFact({});
+    const next = caseFact({ res_state: 'met', res_ms: '90000', resolved: true });
     const changes = rollupChanges(old, next);
     expect(changes).toHaveLength(2);
     for (const c of changes) {
@@ -100,14 +77,14 @@ describe('roll-up changes of a fact', () => {
   });
 
   it('move a fact between providers at both levels, and nothing when nothing changed', () => {
-    const changes = rollupChanges(fact({}), fact({ provider_code: 'P2' }));
+    const changes = rollupChanges(caseFact({}), caseFact({ provider_code: 'P2' }));
     expect(changes.map((c) => [c.key.provider_code, 'service_code' in c.key, c.delta.cases, c.hist.fr_hist])).toEqual([
       ['P1', true, -1, { [bucketOf(1000)]: -1 }],
       ['P2', true, 1, { [bucketOf(1000)]: 1 }],
       ['P1', false, -1, { [bucketOf(1000)]: -1 }],
       ['P2', false, 1, { [bucketOf(1000)]: 1 }],
     ]);
-    expect(rollupChanges(fact({}), fact({}))).toEqual([]);
+    expect(rollupChanges(caseFact({}), caseFact({}))).toEqual([]);
     expect(rollupChanges(null, null)).toEqual([]);
   });
 });

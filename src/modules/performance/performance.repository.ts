@@ -244,11 +244,6 @@ export interface FactInputs {
   segments: { provider_code: string | null; team_id: number | null }[];
 }
 
-/** The fact inputs of one case (see `loadFactInputsOf`), or undefined when it does not exist. */
-export async function loadFactInputs(db: Db, caseId: string): Promise<FactInputs | undefined> {
-  return (await loadFactInputsOf(db, [caseId])).get(caseId);
-}
-
 /**
  * The fact inputs of cases `caseIds`, by case id, in four statements whatever their number (the drain's
  * batches). Cases that do not exist are absent.
@@ -298,11 +293,6 @@ export async function findFacts(db: Db, caseIds: readonly string[]): Promise<Map
   return new Map(rows.map((r) => [String(r.case_id), r]));
 }
 
-/** Writes (insert or replace) the facts of a case. */
-export async function saveFact(db: Db, f: CaseFactRow): Promise<void> {
-  await saveFacts(db, [f]);
-}
-
 /** Writes (insert or replace) the facts of several cases, in statements of at most 1,000 rows. */
 export async function saveFacts(db: Db, facts: readonly CaseFactRow[]): Promise<void> {
   for (let i = 0; i < facts.length; i += 1000) {
@@ -320,12 +310,7 @@ export async function saveFacts(db: Db, facts: readonly CaseFactRow[]): Promise<
   }
 }
 
-/** Removes the facts of a case (it no longer counts: no provider). */
-export async function deleteFact(db: Db, caseId: string): Promise<void> {
-  await deleteFacts(db, [caseId]);
-}
-
-/** Removes the facts of cases `caseIds`. */
+/** Removes the facts of cases `caseIds` (they no longer count: no provider). */
 export async function deleteFacts(db: Db, caseIds: readonly string[]): Promise<void> {
   if (caseIds.length === 0) return;
   await p(db)

@@ -16,7 +16,6 @@ import { bucketOf } from './histogram.ts';
 import {
   addToRollup,
   type CaseFactRow,
-  deleteFact,
   deleteFacts,
   type FactInputs,
   findFacts,
@@ -26,7 +25,6 @@ import {
   type RollupCounter,
   type RollupHistogram,
   type RollupKey,
-  saveFact,
   saveFacts,
 } from './performance.repository.ts';
 
@@ -231,7 +229,7 @@ export async function storeFact(
   old: CaseFactRow | null,
   next: CaseFactRow | null,
 ): Promise<void> {
-  if (next) await saveFact(trx, next);
-  else if (old) await deleteFact(trx, caseId);
+  if (next) await saveFacts(trx, [next]);
+  else if (old) await deleteFacts(trx, [caseId]);
   for (const c of rollupChanges(old, next)) await addToRollup(trx, c.key, c.delta, c.hist);
 }

@@ -1,10 +1,34 @@
 /**
- * Test helper: the roll-ups (counters and histograms, both levels) recomputed from the per-case facts, beside
+ * Test helpers: a case's facts with test defaults (`caseFact`), and the roll-ups (counters and histograms, both levels) recomputed from the per-case facts, beside
  * the ones kept by difference, in the same shape and order, so a test can compare them with `toEqual`.
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/types.ts';
-import { ROLLUP_COUNTERS } from './performance.repository.ts';
+import { type CaseFactRow, ROLLUP_COUNTERS } from './performance.repository.ts';
+
+/** A case's facts: provider P1, service S1, entity E1, January 2026 (UTC), first response met in 1 s, resolution running (5 s); `over` replaces any. */
+export const caseFact = (over: Partial<CaseFactRow> = {}): CaseFactRow => ({
+  case_id: '1',
+  provider_code: 'P1',
+  service_code: 'S1',
+  entity_code: 'E1',
+  month: '2026-01',
+  time_zone: 'UTC',
+  fr_state: 'met',
+  fr_ms: '1000',
+  nr_state: null,
+  nr_ms: null,
+  res_state: 'running',
+  res_ms: '5000',
+  resolved: false,
+  reopened: false,
+  provider_handoffs: 0,
+  team_handoffs: 0,
+  ping_pong: false,
+  end_to_end_ms: null,
+  updated_at: new Date(0),
+  ...over,
+});
 
 const sums = ROLLUP_COUNTERS.map(
   (k) =>
