@@ -86,20 +86,17 @@ export interface WrittenCase {
 /**
  * Writes new cases `ws` in one statement and returns their ids, references and versions in the same order.
  * References are taken from the sequence in that order.
- * @throws Error when a case has two clocks of the same scope and metric (its jobs would be ambiguous);
- *   the database error: SQLSTATE `MR001` when the reference data version is no longer the one of every
+ * @throws the database error: SQLSTATE `MR001` when the reference data version is no longer the one of every
  *   case, 23505 when an idempotency key is already taken (nothing is written in either case).
  */
 export async function insertNewCases(db: Db, ws: readonly NewCaseWrite[]): Promise<WrittenCase[]> {
   if (ws.length === 0) return [];
-  // the jobs find their clock by case, scope and metric: a new case has at most one clock of each
-  for (const w of ws)
-    if (new Set(w.clocks.map((k) => `${k.scope}|${k.metric}`)).size !== w.clocks.length)
-      throw new Error('a new case has two clocks of the same scope and metric');
   const cases = ws.map((w, i) => ({ ...w, ord: i + 1 }));
   const events = cases.flatMap((w) => w.events.map((e) => ({ ...e, ord: w.ord })));
   const clocks = cases.flatMap((w) => w.clocks.map((k) => ({ ...k, ord: w.ord })));
-  const jobs = clocks.flatMap((k) => k.jobs.map(([threshold, fireAt]) => ({ k, threshold, fireAt })));
+  // a job names its clock by the clock's ordinal: the join stays one to one whatever plan PostgreSQL picks
+  // (joined on case, scope and metric, a generic plan once multiplied 492 jobs by 164 clocks: 17 ms a batch)
+  const jobs = clocks.flatMap((k, c) => k.jobs.map(([threshold, fireAt]) => ({ clockOrd: c + 1, threshold, fireAt })));
   const messages = cases.flatMap((w) => (w.message ? [{ ...w.message, ord: w.ord }] : []));
   const keys = cases.flatMap((w) => (w.idempotency ? [{ ...w.idempotency, ord: w.ord }] : []));
   const emails = cases.flatMap((w) => (w.email ? [{ ...w.email, ord: w.ord }] : []));
@@ -108,6 +105,10 @@ export async function insertNewCases(db: Db, ws: readonly NewCaseWrite[]): Promi
     with ids as materialized (
       select o.ord, nextval('cases_id_seq') as id, 'MER-' || lpad(nextval('case_reference_seq')::text, 6, '0') as reference
       from generate_series(1, ${ws.length}::int) as o(ord)
+      order by o.ord),
+    clock_ids as materialized (
+      select o.ord, nextval('case_sla_clocks_id_seq') as id
+      from generate_series(1, ${clocks.length}::int) as o(ord)
       order by o.ord),
     new_case as (
       insert into cases (id, reference, parent_case_id, entity_code, requester_user_id, service_code, title, fields, impact,
@@ -143,10 +144,10 @@ export async function insertNewCases(db: Db, ws: readonly NewCaseWrite[]): Promi
     new_queue_rows as (
       insert into performance_queue (case_id, tx) select n.id, txid_current() from new_case n on conflict do nothing),
     new_clocks as (
-      insert into case_sla_clocks (case_id, scope, segment_id, metric, provider_code, policy_id, target, target_business_ms,
+      insert into case_sla_clocks (id, case_id, scope, segment_id, metric, provider_code, policy_id, target, target_business_ms,
                                    time_zone, started_at, due_at, stopped_at, elapsed_business_ms, paused_business_ms, state,
                                    breached_at, computed_at)
-      select i.id, v.scope, case when v.of_segment then s.id end, v.metric, v.provider_code, v.policy_id, v.target,
+      select ci.id, i.id, v.scope, case when v.of_segment then s.id end, v.metric, v.provider_code, v.policy_id, v.target,
              v.target_business_ms, v.time_zone, v.started_at, v.due_at, v.stopped_at, v.elapsed_business_ms,
              v.paused_business_ms, v.state, v.breached_at, n.created_at
       from unnest(${column(clocks, (k) => k.ord, 'int')}, ${column(clocks, (k) => k.scope, 'text')},
@@ -161,18 +162,17 @@ export async function insertNewCases(db: Db, ws: readonly NewCaseWrite[]): Promi
              with ordinality as v(case_ord, scope, of_segment, metric, provider_code, policy_id, target, target_business_ms,
                                   time_zone, started_at, due_at, stopped_at, elapsed_business_ms, paused_business_ms, state,
                                   breached_at, ord)
-           join ids i on i.ord = v.case_ord join new_case n on n.id = i.id join new_segment s on s.case_id = i.id
+           join clock_ids ci on ci.ord = v.ord join ids i on i.ord = v.case_ord join new_case n on n.id = i.id
+           join new_segment s on s.case_id = i.id
       order by v.ord
-      returning id, case_id, scope, metric, segment_id),
+      returning id, case_id, metric, segment_id),
     new_jobs as (
       insert into sla_jobs (clock_id, case_id, metric, segment_id, threshold, fire_at, status, created_at)
-      select k.id, i.id, k.metric, k.segment_id, j.threshold, j.fire_at, 'pending', n.created_at
-      from unnest(${column(jobs, (j) => j.k.ord, 'int')}, ${column(jobs, (j) => j.k.scope, 'text')},
-                  ${column(jobs, (j) => j.k.metric, 'text')}, ${column(jobs, (j) => j.threshold, 'int')},
+      select k.id, k.case_id, k.metric, k.segment_id, j.threshold, j.fire_at, 'pending', n.created_at
+      from unnest(${column(jobs, (j) => j.clockOrd, 'int')}, ${column(jobs, (j) => j.threshold, 'int')},
                   ${column(jobs, (j) => j.fireAt, 'timestamptz')})
-             with ordinality as j(case_ord, scope, metric, threshold, fire_at, ord)
-           join ids i on i.ord = j.case_ord join new_case n on n.id = i.id
-           join new_clocks k on k.case_id = i.id and k.scope = j.scope and k.metric = j.metric
+             with ordinality as j(clock_ord, threshold, fire_at, ord)
+           join clock_ids ci on ci.ord = j.clock_ord join new_clocks k on k.id = ci.id join new_case n on n.id = k.case_id
       order by j.ord),
     new_messages as (
       insert into case_messages (case_id, author_user_id, visibility, body, mentions, channel, created_at)
