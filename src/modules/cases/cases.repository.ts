@@ -10,6 +10,7 @@ import { offsetOf } from '../../server/pagination.ts';
 import type { User } from '../identity/identity.schema.ts';
 import type { CaseQuery, CaseSummary } from './cases.schema.ts';
 import type { CaseState } from './lifecycle.ts';
+import { nameOf, type ReferenceNames, referenceNames } from './reference-names.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -50,9 +51,11 @@ function placeholderViewer(viewer: User, param: Param): User {
  * The columns of a case summary. The names of the entity, service, provider, team, assignee, requester,
  * parent and primary case are scalar subqueries rather than joins: each is a primary-key look-up of a row
  * the foreign key guarantees, and a query over one table plans in ~0.1 ms where the nine-table join took
- * ~1.5 ms of PostgreSQL's planner per call (more than its execution).
+ * ~1.5 ms of PostgreSQL's planner per call (more than its execution). With `cachedNames` the entity, service
+ * and provider names are left out (null): the caller fills them from `referenceNames` (the queue page).
  */
-function summarySelect(db: Db) {
+function summarySelect(db: Db, cachedNames = false) {
+  const none = sql<null>`null`;
   return db
     .selectFrom('cases as c')
     .select((eb) => [
@@ -69,11 +72,17 @@ function summarySelect(db: Db) {
       'c.impact',
       'c.urgency',
       'c.entity_code as e_code',
-      eb.selectFrom('client_entities as e').select('e.name').whereRef('e.code', '=', 'c.entity_code').as('e_name'),
+      cachedNames
+        ? none.as('e_name')
+        : eb.selectFrom('client_entities as e').select('e.name').whereRef('e.code', '=', 'c.entity_code').as('e_name'),
       'c.service_code as s_code',
-      eb.selectFrom('services as s').select('s.name').whereRef('s.code', '=', 'c.service_code').as('s_name'),
+      cachedNames
+        ? none.as('s_name')
+        : eb.selectFrom('services as s').select('s.name').whereRef('s.code', '=', 'c.service_code').as('s_name'),
       'c.provider_code as p_code',
-      eb.selectFrom('providers as p').select('p.name').whereRef('p.code', '=', 'c.provider_code').as('p_name'),
+      cachedNames
+        ? none.as('p_name')
+        : eb.selectFrom('providers as p').select('p.name').whereRef('p.code', '=', 'c.provider_code').as('p_name'),
       'c.team_id as t_id',
       eb.selectFrom('teams as t').select('t.code').whereRef('t.id', '=', 'c.team_id').as('t_code'),
       eb.selectFrom('teams as t').select('t.name').whereRef('t.id', '=', 'c.team_id').as('t_name'),
@@ -99,8 +108,12 @@ function summarySelect(db: Db) {
 const iso = (d: unknown): string => new Date(d as string).toISOString();
 const isoOrNull = (d: unknown): string | null => (d ? iso(d) : null);
 
+/**
+ * A summary from a row of `summarySelect`; with `names`, the entity, service and provider names are taken
+ * from them (a row of `summarySelect(db, true)` has none).
+ */
 // biome-ignore lint/suspicious/noExplicitAny: row from a wide join
-function toSummary(r: any): CaseSummary {
+function toSummary(r: any, names?: ReferenceNames): CaseSummary {
   return {
     id: String(r.id),
     reference: r.reference,
@@ -110,9 +123,11 @@ function toSummary(r: any): CaseSummary {
     priority: r.priority,
     impact: r.impact,
     urgency: r.urgency,
-    entity: { code: r.e_code, name: fromJson(r.e_name) },
-    service: { code: r.s_code, name: fromJson(r.s_name) },
-    provider: r.p_code ? { code: r.p_code, name: fromJson(r.p_name) } : null,
+    entity: { code: r.e_code, name: names ? nameOf(names.entities, r.e_code, 'client entity') : fromJson(r.e_name) },
+    service: { code: r.s_code, name: names ? nameOf(names.services, r.s_code, 'service') : fromJson(r.s_name) },
+    provider: r.p_code
+      ? { code: r.p_code, name: names ? nameOf(names.providers, r.p_code, 'provider') : fromJson(r.p_name) }
+      : null,
     team: r.t_id ? { id: r.t_id, code: r.t_code, name: r.t_name } : null,
     assignee: r.a_id ? { id: r.a_id, name: r.a_name } : null,
     requester: r.r_id ? { id: r.r_id, name: r.r_name } : null,
@@ -288,7 +303,7 @@ export async function findCaseView(
   return {
     summary: toSummary(r),
     fields: fromJson<Record<string, unknown>>(r.fields),
-    children: list(r.children_json).map(toSummary),
+    children: list(r.children_json).map((c) => toSummary(c)),
     timeline,
     segments: segmentRows,
     messages: messageRows,
@@ -362,7 +377,7 @@ export async function findCases(
   count: boolean,
 ): Promise<{ items: CaseSummary[]; counted: number | undefined }> {
   const offset = offsetOf(q);
-  let r: { items: unknown; total_n: unknown } | undefined;
+  let r: { items: unknown; total_n: unknown; ref_version: unknown } | undefined;
   if (q.q) {
     // A search's pattern is derived from its term (escaped): built plainly, not compiled once.
     r = await casePageQuery(db, viewer, q, q.pageSize, offset, count).executeTakeFirstOrThrow();
@@ -420,7 +435,11 @@ export async function findCases(
     );
   }
   if (!r) throw new Error('findCases: the page statement returned no row');
-  return { items: fromJson<unknown[]>(r.items).map(toSummary), counted: count ? Number(r.total_n) : undefined };
+  const names = await referenceNames(db, Number(r.ref_version));
+  return {
+    items: fromJson<unknown[]>(r.items).map((row) => toSummary(row, names)),
+    counted: count ? Number(r.total_n) : undefined,
+  };
 }
 
 /**
@@ -432,7 +451,7 @@ function casePageQuery(db: Db, viewer: User, q: CaseQuery, limit: number, offset
   const sortCol =
     q.sort === 'updatedAt' ? 'updated_at' : q.sort === 'priority' ? 'priority' : q.sort === 'reference' ? 'id' : 'created_at';
   const order = q.order === 'asc' ? sql`asc` : sql`desc`;
-  const page = summarySelect(db)
+  const page = summarySelect(db, true)
     .where(
       'c.id',
       'in',
@@ -450,12 +469,12 @@ function casePageQuery(db: Db, viewer: User, q: CaseQuery, limit: number, offset
         .as('x'),
     )
     .select(db.fn.countAll<string>().as('n'));
-  return db
-    .selectFrom(page)
-    .select([
-      sql<unknown[]>`coalesce(json_agg(p order by ${sql.ref(`p.${sortCol}`)} ${order}, p.id ${order}), '[]'::json)`.as('items'),
-      count ? cappedCount.as('total_n') : sql<null>`null`.as('total_n'),
-    ]);
+  return db.selectFrom(page).select([
+    sql<unknown[]>`coalesce(json_agg(p order by ${sql.ref(`p.${sortCol}`)} ${order}, p.id ${order}), '[]'::json)`.as('items'),
+    count ? cappedCount.as('total_n') : sql<null>`null`.as('total_n'),
+    // the names of the page's entities, services and providers come from this version (`referenceNames`)
+    sql<string>`(select version from reference_data_version where id = 1)`.as('ref_version'),
+  ]);
 }
 
 /**

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { currentUser } from '../../server/access.ts';
 import { AppError } from '../../server/errors.ts';
 import { pageOf } from '../../server/pagination.ts';
-import { ProblemSchema, typed } from '../../server/route-helpers.ts';
+import { ProblemSchema, typed, uncheckedSuccessSerializer } from '../../server/route-helpers.ts';
 import {
   AssignBodySchema,
   BulkBodySchema,
@@ -117,6 +117,7 @@ export async function casesRoutes(
     '/api/cases',
     {
       config: { access: 'permission:cases:read' },
+      serializerCompiler: uncheckedSuccessSerializer(),
       schema: {
         tags: ['cases'],
         summary: 'Work queue / my requests: the cases you may see, filtered, sorted, paginated',

@@ -1,0 +1,73 @@
+/**
+ * The names of client entities, catalogue services and providers, cached in this process for the work
+ * queue (decision 0023): a queue page of 50 cases read them by primary key 150 times a page (three scalar
+ * subqueries a row), about half of the page statement's time in PostgreSQL, for names that change a few
+ * times a year.
+ *
+ * The cache is tagged with the reference data version it was read under (table `reference_data_version`,
+ * bumped by a statement trigger on every write to those three tables among others, migration
+ * 20261130T0500). The page statement returns the version current in its own snapshot; when it differs from
+ * the cache's, the names are read again (version and names in one statement, one snapshot) before the page
+ * is answered. So a page never shows a name older than the cases it lists, whichever process renamed it.
+ *
+ * One cache per database handle (a `WeakMap` on the Kysely instance), so that two databases opened in one
+ * process (tests) never share entries.
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/types.ts';
+import type { LocalizedText } from '../surveys/surveys.schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Names by code, as read under reference data version `version`. */
+export interface ReferenceNames {
+  version: number;
+  entities: ReadonlyMap<string, LocalizedText>;
+  services: ReadonlyMap<string, LocalizedText>;
+  providers: ReadonlyMap<string, LocalizedText>;
+}
+
+const caches = new WeakMap<object, ReferenceNames>();
+
+/** Reads the reference data version and the three name tables in one statement (one snapshot). */
+async function readReferenceNames(db: Db): Promise<ReferenceNames> {
+  const r = await sql<{ version: string; entities: unknown; services: unknown; providers: unknown }>`
+    select (select version from reference_data_version where id = 1) as version,
+           (select coalesce(json_object_agg(code, name), '{}'::json) from client_entities) as entities,
+           (select coalesce(json_object_agg(code, name), '{}'::json) from services) as services,
+           (select coalesce(json_object_agg(code, name), '{}'::json) from providers) as providers`.execute(db);
+  const row = r.rows[0];
+  if (!row) throw new Error('readReferenceNames: the statement returned no row');
+  const map = (v: unknown) =>
+    new Map(Object.entries((typeof v === 'string' ? JSON.parse(v) : v) as Record<string, LocalizedText>));
+  return {
+    version: Number(row.version),
+    entities: map(row.entities),
+    services: map(row.services),
+    providers: map(row.providers),
+  };
+}
+
+/**
+ * The names of database `db` as of reference data version `version` or later: the cached ones when they
+ * were read under `version`, else read again (one statement) and cached.
+ * @param version the version a statement just read (`reference_data_version.version`).
+ */
+export async function referenceNames(db: Db, version: number): Promise<ReferenceNames> {
+  const hit = caches.get(db);
+  if (hit && hit.version >= version) return hit;
+  const fresh = await readReferenceNames(db);
+  caches.set(db, fresh);
+  return fresh;
+}
+
+/**
+ * The name of `code` in `names`.
+ * @throws Error when the code is not there: the foreign keys of `cases` make that impossible unless the
+ *   cache is out of step with the data (a bug, not an input error).
+ */
+export function nameOf(names: ReadonlyMap<string, LocalizedText>, code: string, what: string): LocalizedText {
+  const n = names.get(code);
+  if (!n) throw new Error(`reference names: no ${what} ${code} in names of this version`);
+  return n;
+}
