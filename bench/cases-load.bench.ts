@@ -14,6 +14,7 @@
  *      npx tsx bench/cases-load.bench.ts            (PGlite in a temp folder)
  * Options: --reuse (PostgreSQL: keep an already seeded `meridian_bench` holding at least N seeded cases),
  *          --only create,queue,view (a subset of the HTTP phases; the raw INSERT rate is always measured),
+ *          --warmup S (seconds of the same load before each phase's measured seconds, default 3; 0: none),
  *          --rate R (offer R requests/s in all, spread over the 64 connections, instead of each connection
  *          sending its next request as soon as the last is answered: latency below saturation, without the
  *          queueing of a closed loop; autocannon corrects for coordinated omission).
@@ -45,6 +46,7 @@ const { values } = parseArgs({
     reuse: { type: 'boolean', default: false },
     only: { type: 'string', default: 'create,queue,view' },
     rate: { type: 'string' },
+    warmup: { type: 'string', default: '3' },
   },
 });
 const url = process.env.DATABASE_URL;
@@ -53,6 +55,8 @@ const SECONDS = Number(values.seconds);
 const CONNECTIONS = 64;
 const phases = new Set(values.only.split(','));
 const RATE = values.rate ? Number(values.rate) : undefined;
+const WARMUP = Number(values.warmup);
+if (!(WARMUP >= 0)) throw new Error(`--warmup must be a number of seconds (0 or more), not ${values.warmup}`);
 if (RATE !== undefined && !(RATE > 0))
   throw new Error(`--rate must be a positive number of requests per second, not ${values.rate}`);
 
@@ -99,10 +103,15 @@ type Phase = autocannon.Result & { cpuMs: { server: number; postgres: number } }
  * until `settle` (if given) resolves after the load ends: the work the requests left behind is counted.
  */
 async function run(opts: autocannon.Options, serverPid?: number, settle?: () => Promise<void>): Promise<Phase> {
+  const cannon = (o: autocannon.Options) =>
+    new Promise<autocannon.Result>((resolve, reject) => {
+      autocannon(RATE ? { ...o, overallRate: RATE } : o, (err, r) => (err ? reject(err) : resolve(r)));
+    });
+  // The same load, not measured, first: a server just started compiles its hot code, opens its database
+  // connections and prepares its statements in its first seconds (p99 over 200 ms in the first second).
+  if (WARMUP > 0) await cannon({ ...opts, duration: WARMUP });
   const before = cpuSeconds(serverPid);
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    autocannon(RATE ? { ...opts, overallRate: RATE } : opts, (err, r) => (err ? reject(err) : resolve(r)));
-  });
+  const result = await cannon(opts);
   await settle?.();
   const after = cpuSeconds(serverPid);
   const n = Math.max(1, result['2xx']);
@@ -253,7 +262,7 @@ const line = (what: string, r: Phase | undefined) =>
 const createRate = create ? create['2xx'] / SECONDS : 0;
 console.log(
   [
-    `cases load on ${m.kind === 'pglite' ? 'PGlite' : 'PostgreSQL'}: ${N.toLocaleString('en')} seeded cases (${bench?.seeded ? 'reused' : `${seedSeconds.toFixed(0)} s to seed`}), ${Number(total.n).toLocaleString('en')} at the end; ${CONNECTIONS} connections, ${SECONDS} s each${RATE ? `, ${RATE} requests/s offered` : ''}; server in its own process`,
+    `cases load on ${m.kind === 'pglite' ? 'PGlite' : 'PostgreSQL'}: ${N.toLocaleString('en')} seeded cases (${bench?.seeded ? 'reused' : `${seedSeconds.toFixed(0)} s to seed`}), ${Number(total.n).toLocaleString('en')} at the end; ${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP} s of warm-up${RATE ? `, ${RATE} requests/s offered` : ''}; server in its own process`,
     create
       ? `  creation: ${createRate.toFixed(0)} cases/s, p50 ${create.latency.p50} ms, p99 ${create.latency.p99} ms${ok(create)}; raw INSERT of the same rows: ${rawRate.toFixed(0)} cases/s (${rawClients} SQL connections) -> creation at ${((100 * createRate) / rawRate).toFixed(0)}% of raw${lag !== undefined ? ` (CPU including the roll-up refresh; ${lag} cases awaited it when the load ended)` : ''}`
       : `  creation: not run; raw INSERT of the same rows: ${rawRate.toFixed(0)} cases/s (${rawClients} SQL connections)`,

@@ -5,9 +5,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { buildTestApp, signInAs } from '../../../tests/helpers/http.ts';
 import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
+import { pageOf } from '../../server/pagination.ts';
+import { CaseSummarySchema } from './cases.schema.ts';
 
 let h: DatabaseHandle;
 let app: FastifyInstance;
@@ -108,5 +111,50 @@ describe('queue listing', () => {
     expect((await queue('agent.kjso', 'state=new&pageSize=100')).total).toBe(
       (await app.inject({ url: '/api/cases/counts', headers: as['agent.kjso'] })).json().byState.new,
     );
+  });
+
+  it('answers exactly the declared page shape (its success body is not checked by the serializer)', async () => {
+    // the DOS coordination queue too: a case with no provider
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: as['requester.rco-cl'],
+      payload: { service: 'FAC-CONFERENCE', title: 'Room for a retreat' },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().provider).toBeNull();
+    const pages = [await app.inject({ url: '/api/cases?pageSize=100', headers: as['agent.unon'] })];
+    const coordinator = await signInAs(app, 'coordinator@meridian.test');
+    pages.push(await app.inject({ url: '/api/cases?provider=none&pageSize=100', headers: coordinator }));
+    const strict = pageOf(z.strictObject(CaseSummarySchema.shape)).extend({ totalCapped: z.boolean() }).strict();
+    for (const page of pages) {
+      expect(page.statusCode, page.body).toBe(200);
+      const parsed = strict.safeParse(page.json());
+      expect(parsed.error, page.body.slice(0, 300)).toBeUndefined();
+      expect(parsed.data?.items.length).toBeGreaterThan(0);
+    }
+    expect(pages[1]?.json().items.map((i: { reference: string }) => i.reference)).toContain(r.json().reference);
+  });
+
+  it("shows an entity's new name on the next page, whoever renamed it", async () => {
+    const name = async () =>
+      (await queue('agent.unon', 'state=open&pageSize=1')).items[0] as unknown as {
+        entity: { code: string; name: { en: string } };
+      };
+    const before = await name();
+    expect(before.entity.code).toBe('RCO-CL');
+    // a rename made outside this server's code (another process, say): the page's reference data version tells
+    await h.db
+      .updateTable('client_entities')
+      .set({ name: JSON.stringify({ en: 'Renamed office, Chile', fr: 'Bureau renommé, Chili' }) })
+      .where('code', '=', 'RCO-CL')
+      .execute();
+    expect((await name()).entity.name.en).toBe('Renamed office, Chile');
+    await h.db
+      .updateTable('client_entities')
+      .set({ name: JSON.stringify(before.entity.name) })
+      .where('code', '=', 'RCO-CL')
+      .execute();
+    expect((await name()).entity.name).toEqual(before.entity.name);
   });
 });
