@@ -136,6 +136,41 @@ describe('queue listing', () => {
     expect(pages[1]?.json().items.map((i: { reference: string }) => i.reference)).toContain(r.json().reference);
   });
 
+  it('lists each case as its own view shows it (team, assignee, resolution and all)', async () => {
+    // one case assigned and resolved, so that the optional fields are not all null
+    const page = await queue('agent.unon', 'state=open&pageSize=1');
+    const c = page.items[0] as { reference: string; version: number };
+    const agent = await h.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'agent.unon@meridian.test')
+      .executeTakeFirstOrThrow();
+    let version = c.version;
+    for (const [url, payload] of [
+      ['assign', { assignee: agent.id }],
+      ['transitions', { to: 'in-progress' }],
+      ['transitions', { to: 'resolved', reason: 'Paid on the next run' }],
+    ] as const) {
+      const r = await app.inject({
+        method: 'POST',
+        url: `/api/cases/${c.reference}/${url}`,
+        headers: { ...as['agent.unon'], 'if-match': `"${version}"` },
+        payload,
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      version = r.json().version;
+    }
+    const all = await app.inject({ url: '/api/cases?pageSize=200&sort=reference', headers: as['agent.unon'] });
+    expect(all.statusCode, all.body).toBe(200);
+    const items = all.json().items as { reference: string; resolvedAt: string | null; assignee: unknown }[];
+    expect(items.some((i) => i.resolvedAt !== null && i.assignee !== null)).toBe(true);
+    for (const item of items) {
+      const v = await app.inject({ url: `/api/cases/${item.reference}`, headers: as['agent.unon'] });
+      expect(v.statusCode, v.body).toBe(200);
+      expect(item).toEqual(v.json().case);
+    }
+  });
+
   it("shows an entity's new name on the next page, whoever renamed it", async () => {
     const name = async () =>
       (await queue('agent.unon', 'state=open&pageSize=1')).items[0] as unknown as {
