@@ -331,6 +331,14 @@ export interface SlaJobTable {
   fired_at: Timestamp | null;
   withdrawn_at: Timestamp | null;
   withdrawn_reason: string | null;
+  /** The clock's thresholds after this one, by instant (decision 0023): `[{ threshold, fireAt: ISO 8601 }]`. */
+  later: ColumnType<EscalationStep[], string | undefined, string>;
+}
+
+/** A threshold still to come of a clock, in `sla_jobs.later`. */
+export interface EscalationStep {
+  threshold: number;
+  fireAt: string;
 }
 
 export interface PlanningServiceRateTable {

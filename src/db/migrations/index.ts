@@ -16,6 +16,7 @@ import * as m20261129T2100 from './20261129T2100-performance.ts';
 import * as m20261130T0300 from './20261130T0300-performance-histograms.ts';
 import * as m20261130T0400 from './20261130T0400-performance-queue.ts';
 import * as m20261130T0500 from './20261130T0500-reference-data-version.ts';
+import * as m20261130T0600 from './20261130T0600-sla-job-chain.ts';
 
 export const migrations: Record<string, Migration> = {
   '20261129T1200-directory-catalogue-assignments': m20261129T1200,
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '20261130T0300-performance-histograms': m20261130T0300,
   '20261130T0400-performance-queue': m20261130T0400,
   '20261130T0500-reference-data-version': m20261130T0500,
+  '20261130T0600-sla-job-chain': m20261130T0600,
 };

@@ -44,7 +44,7 @@ async function clocksAndJobs(caseId: string) {
            (c.segment_id is not null) as of_segment
     from case_sla_clocks c where c.case_id = ${caseId} order by c.scope, c.metric`.execute(h.db);
   const jobs = await sql<Record<string, unknown>>`
-    select k.scope, j.metric, (j.segment_id is not distinct from k.segment_id) as same_segment, j.threshold, j.fire_at, j.status
+    select k.scope, j.metric, (j.segment_id is not distinct from k.segment_id) as same_segment, j.threshold, j.fire_at, j.status, j.later
     from sla_jobs j join case_sla_clocks k on k.id = j.clock_id
     where j.case_id = ${caseId} order by k.scope, j.metric, j.threshold`.execute(h.db);
   return { clocks: clocks.rows, jobs: jobs.rows };

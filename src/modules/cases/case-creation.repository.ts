@@ -11,6 +11,7 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
+import type { EscalationChain } from '../sla/clocks.service.ts';
 import type { NewCaseRow } from './cases.repository.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -35,8 +36,8 @@ export interface NewCaseClock {
     breached_at: Date | null;
     computed_at: Date;
   };
-  /** Its first escalation jobs: `[threshold (percent), fire at]`. */
-  jobs: [number, Date][];
+  /** Its first escalation job (one a clock, carrying the thresholds after it; decision 0023), if any. */
+  escalation: EscalationChain | undefined;
 }
 
 /** Everything a new case writes. Instants are `Date`s; JSON values are serialised here. */
@@ -96,7 +97,7 @@ export async function insertNewCases(db: Db, ws: readonly NewCaseWrite[]): Promi
   const clocks = cases.flatMap((w) => w.clocks.map((k) => ({ ...k, ord: w.ord })));
   // a job names its clock by the clock's ordinal: the join stays one to one whatever plan PostgreSQL picks
   // (joined on case, scope and metric, a generic plan once multiplied 492 jobs by 164 clocks: 17 ms a batch)
-  const jobs = clocks.flatMap((k, c) => k.jobs.map(([threshold, fireAt]) => ({ clockOrd: c + 1, threshold, fireAt })));
+  const jobs = clocks.flatMap((k, c) => (k.escalation ? [{ clockOrd: c + 1, ...k.escalation }] : []));
   const messages = cases.flatMap((w) => (w.message ? [{ ...w.message, ord: w.ord }] : []));
   const keys = cases.flatMap((w) => (w.idempotency ? [{ ...w.idempotency, ord: w.ord }] : []));
   const emails = cases.flatMap((w) => (w.email ? [{ ...w.email, ord: w.ord }] : []));
@@ -167,11 +168,11 @@ export async function insertNewCases(db: Db, ws: readonly NewCaseWrite[]): Promi
       order by v.ord
       returning id, case_id, metric, segment_id),
     new_jobs as (
-      insert into sla_jobs (clock_id, case_id, metric, segment_id, threshold, fire_at, status, created_at)
-      select k.id, k.case_id, k.metric, k.segment_id, j.threshold, j.fire_at, 'pending', n.created_at
+      insert into sla_jobs (clock_id, case_id, metric, segment_id, threshold, fire_at, status, created_at, later)
+      select k.id, k.case_id, k.metric, k.segment_id, j.threshold, j.fire_at, 'pending', n.created_at, j.later
       from unnest(${column(jobs, (j) => j.clockOrd, 'int')}, ${column(jobs, (j) => j.threshold, 'int')},
-                  ${column(jobs, (j) => j.fireAt, 'timestamptz')})
-             with ordinality as j(clock_ord, threshold, fire_at, ord)
+                  ${column(jobs, (j) => new Date(j.fireAt), 'timestamptz')}, ${column(jobs, (j) => JSON.stringify(j.later), 'jsonb')})
+             with ordinality as j(clock_ord, threshold, fire_at, later, ord)
            join clock_ids ci on ci.ord = j.clock_ord join new_clocks k on k.id = ci.id join new_case n on n.id = k.case_id
       order by j.ord),
     new_messages as (

@@ -12,7 +12,7 @@ import { offsetOf, type Page } from '../../server/pagination.ts';
 import { todayUtc } from '../agreements/routing.service.ts';
 import { findService } from '../catalogue/catalogue.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
-import { clockValues, deriveNewCaseClocks, firstEscalations, refreshCaseClocks, STAFF_ROLES } from '../sla/clocks.service.ts';
+import { clockValues, deriveNewCaseClocks, escalationChain, refreshCaseClocks, STAFF_ROLES } from '../sla/clocks.service.ts';
 import { onCaseResolved } from '../surveys/invitations.service.ts';
 import { newCaseWriter } from './case-writer.ts';
 import {
@@ -261,7 +261,7 @@ async function writeNewCase(
       metric: c.metric,
       ofNewSegment: c.segmentId === NEW_SEGMENT,
       values: clockValues(c, now),
-      jobs: firstEscalations(c).map(([threshold, fireAt]) => [threshold, new Date(fireAt)]),
+      escalation: escalationChain(c),
     })),
     ...(client
       ? {

@@ -263,6 +263,112 @@ describe('handoffs', () => {
 });
 
 describe('escalations', () => {
+  /** The case's pending job rows of its case-scope first-response clock. */
+  const pendingRows = async (id: string) =>
+    (
+      await sql<{ threshold: number; fire_at: Date; later: unknown }>`
+        select threshold, fire_at, later from sla_jobs
+        where case_id = ${id} and status = 'pending' and metric = 'first-response' and segment_id is null`.execute(h.db)
+    ).rows.map((r) => ({
+      threshold: r.threshold,
+      fireAt: new Date(r.fire_at).toISOString(),
+      later: typeof r.later === 'string' ? JSON.parse(r.later) : r.later,
+    }));
+
+  it('keep one pending job a clock, its next threshold carrying the ones after it (decision 0023)', async () => {
+    const c = await open(eat('2026-12-01T10:00')); // Tuesday; first response due 11:00
+    const id = await caseId(c.reference);
+    expect(await pendingRows(id)).toEqual([
+      {
+        threshold: 75,
+        fireAt: eat('2026-12-01T10:45').toISOString(),
+        later: [
+          { threshold: 90, fireAt: eat('2026-12-01T10:54').toISOString() },
+          { threshold: 100, fireAt: eat('2026-12-01T11:00').toISOString() },
+        ],
+      },
+    ]);
+    // every running clock has exactly one pending job
+    const perClock = await sql<{ n: string }>`
+      select count(*) as n from sla_jobs where case_id = ${id} and status = 'pending' group by clock_id having count(*) <> 1`.execute(
+      h.db,
+    );
+    expect(perClock.rows).toEqual([]);
+    // the 75% warning fires alone; the 90% is scheduled with the breach after it
+    expect((await fireDueEscalations(h.db, eat('2026-12-01T10:46'))).fired).toBeGreaterThan(0);
+    expect(await pendingRows(id)).toEqual([
+      {
+        threshold: 90,
+        fireAt: eat('2026-12-01T10:54').toISOString(),
+        later: [{ threshold: 100, fireAt: eat('2026-12-01T11:00').toISOString() }],
+      },
+    ]);
+  });
+
+  it('a late run fires every threshold that is due, the breach included, in one run', async () => {
+    const c = await open(eat('2026-12-03T10:00')); // Thursday; first response due 11:00
+    const id = await caseId(c.reference);
+    await fireDueEscalations(h.db, eat('2026-12-03T12:00')); // the worker was down for an hour
+    const events = await h.db
+      .selectFrom('case_events')
+      .select(['type', 'after'])
+      .where('case_id', '=', id)
+      .where('type', 'in', ['sla-warning', 'sla-breached'])
+      .orderBy('id')
+      .execute();
+    const firstResponse = events
+      .map((e) => ({ type: e.type, ...(typeof e.after === 'string' ? JSON.parse(e.after) : e.after) }))
+      .filter((e) => e.metric === 'first-response' && e.scope === 'case');
+    expect(firstResponse.map((e) => [e.type, e.threshold])).toEqual([
+      ['sla-warning', 75],
+      ['sla-warning', 90],
+      ['sla-breached', 100],
+    ]);
+    expect(await pendingRows(id)).toEqual([]);
+  });
+
+  it('reconciles jobs written one per threshold before (no `later`) to one on the next change', async () => {
+    const c = await open(eat('2026-12-07T09:00')); // Monday; first response due 10:00
+    const id = await caseId(c.reference);
+    const [job] = await h.db
+      .selectFrom('sla_jobs')
+      .selectAll()
+      .where('case_id', '=', id)
+      .where('status', '=', 'pending')
+      .where('metric', '=', 'first-response')
+      .where('segment_id', 'is', null)
+      .execute();
+    if (!job) throw new Error('no pending first-response job');
+    // as an older version wrote them: every threshold a row, none carrying the others
+    await h.db.updateTable('sla_jobs').set({ later: '[]' }).where('id', '=', job.id).execute();
+    for (const [threshold, at] of [
+      [90, '2026-12-07T09:54'],
+      [100, '2026-12-07T10:00'],
+    ] as const) {
+      await h.db
+        .insertInto('sla_jobs')
+        .values({ ...job, id: undefined, threshold, fire_at: eat(at), later: '[]' })
+        .execute();
+    }
+    expect((await pendingRows(id)).map((r) => r.threshold)).toEqual([75, 90, 100]);
+    await move(c.reference, 'in-progress', eat('2026-12-07T09:10'));
+    expect(await pendingRows(id)).toEqual([
+      {
+        threshold: 75,
+        fireAt: eat('2026-12-07T09:45').toISOString(),
+        later: [
+          { threshold: 90, fireAt: eat('2026-12-07T09:54').toISOString() },
+          { threshold: 100, fireAt: eat('2026-12-07T10:00').toISOString() },
+        ],
+      },
+    ]);
+    expect((await pendingEscalations(h.db, id)).filter((j) => j.metric === 'first-response' && j.segmentId === null)).toEqual([
+      { metric: 'first-response', threshold: 75, fireAt: eat('2026-12-07T09:45').toISOString(), segmentId: null },
+      { metric: 'first-response', threshold: 90, fireAt: eat('2026-12-07T09:54').toISOString(), segmentId: null },
+      { metric: 'first-response', threshold: 100, fireAt: eat('2026-12-07T10:00').toISOString(), segmentId: null },
+    ]);
+  });
+
   it('fire once each, at business instants, and the breach marks the clock', async () => {
     const c = await open(eat('2026-12-01T16:30')); // Tuesday; first response due Wednesday 09:30
     const id = await caseId(c.reference);

@@ -1,16 +1,17 @@
 /**
  * Case clocks, kept current: `refreshCaseClocks` re-derives a case's clocks from its history inside the
  * transaction of every change to the case, stores them (`case_sla_clocks`), and reconciles the escalation
- * jobs (`sla_jobs`): a job is created for each warning threshold and the breach of a running clock, moved
- * when its instant moves, and withdrawn when the clock is met, paused, stopped or loses its target. A
- * threshold that has fired for a clock never fires again for it.
+ * jobs (`sla_jobs`): a running clock has one pending job, its next warning threshold or its breach, which
+ * carries the thresholds after it and schedules the next when it fires (decision 0023); it is moved when
+ * its instant moves, and withdrawn when the clock is met, paused, stopped or loses its target. A threshold
+ * that has fired for a clock never fires again for it.
  *
  * The clocks of a closed, cancelled or merged case are read as stored: later calendar or policy edits
  * never rewrite them. Open cases are derived live when read.
  */
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { fromJson } from '../../db/sql-helpers.ts';
-import type { Database, SlaPolicyTable } from '../../db/types.ts';
+import type { Database, EscalationStep, SlaPolicyTable } from '../../db/types.ts';
 import { queueCasePerformance } from '../performance/queue.service.ts';
 import type { BusinessCalendar } from './business-calendar.ts';
 import { calendarsOfOwners, caseCalendars } from './calendars.ts';
@@ -124,9 +125,32 @@ export function clockValues(c: DerivedClock, now: Date) {
   };
 }
 
-/** The escalation jobs a clock starts with: one per threshold (the last instant given wins), as `[threshold, fire at (epoch ms)]`. */
-export function firstEscalations(c: DerivedClock): [number, number][] {
-  return [...new Map(c.escalations.map((e) => [e.threshold, e.fireAt]))];
+/** The next escalation of a clock and the ones after it (decision 0023). */
+export interface EscalationChain {
+  /** Percent of the target (100: the breach). */
+  threshold: number;
+  /** Epoch ms. */
+  fireAt: number;
+  /** The thresholds after it, by instant (then threshold), as stored in `sla_jobs.later`. */
+  later: EscalationStep[];
+}
+
+/**
+ * The escalation job a clock should have pending (decision 0023: one at a time per clock, carrying the ones
+ * after it): its thresholds not in `fired` (one per threshold, the last instant given wins), by instant then
+ * threshold; undefined when none is left (the clock is not running, or every threshold fired).
+ */
+export function escalationChain(c: DerivedClock, fired: ReadonlySet<number> = new Set()): EscalationChain | undefined {
+  const steps = [...new Map(c.escalations.map((e) => [e.threshold, e.fireAt]))]
+    .filter(([threshold]) => !fired.has(threshold))
+    .sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  const [first, ...rest] = steps;
+  if (!first) return undefined;
+  return {
+    threshold: first[0],
+    fireAt: first[1],
+    later: rest.map(([threshold, fireAt]) => ({ threshold, fireAt: new Date(fireAt).toISOString() })),
+  };
 }
 
 /**
@@ -186,18 +210,24 @@ export async function refreshCaseClocks(
     const idOf = new Map(
       inserted.map((r) => [keyOf({ metric: r.metric, segmentId: r.segment_id === null ? null : String(r.segment_id) }), r.id]),
     );
-    const jobs = clocks.flatMap((c) =>
-      firstEscalations(c).map(([threshold, fireAt]) => ({
-        clock_id: idOf.get(keyOf(c)) as string,
-        case_id: caseId,
-        metric: c.metric,
-        segment_id: c.segmentId,
-        threshold,
-        fire_at: new Date(fireAt),
-        status: 'pending' as const,
-        created_at: now,
-      })),
-    );
+    const jobs = clocks.flatMap((c) => {
+      const next = escalationChain(c);
+      return next
+        ? [
+            {
+              clock_id: idOf.get(keyOf(c)) as string,
+              case_id: caseId,
+              metric: c.metric,
+              segment_id: c.segmentId,
+              threshold: next.threshold,
+              fire_at: new Date(next.fireAt),
+              status: 'pending' as const,
+              created_at: now,
+              later: JSON.stringify(next.later),
+            },
+          ]
+        : [];
+    });
     if (jobs.length) await trx.insertInto('sla_jobs').values(jobs).execute();
     await queueCasePerformance(trx, caseId);
     return clocks;
@@ -233,20 +263,34 @@ export async function refreshCaseClocks(
   return clocks;
 }
 
+/**
+ * Keeps clock `clockId`'s pending escalation job equal to `escalationChain` of its derivation (decision
+ * 0023): the pending job that is already that threshold at that instant stays (its `later` brought up to
+ * date); any other pending job is withdrawn (reason: `moved` for a running clock, else the clock's state);
+ * the next threshold is scheduled when no pending job is it. Thresholds that fired never come back.
+ */
 async function reconcileJobs(trx: Transaction<Database>, caseId: string, clockId: string, c: DerivedClock, now: Date) {
   const jobs = await trx
     .selectFrom('sla_jobs')
-    .select(['id', 'threshold', 'fire_at', 'status'])
+    .select(['id', 'threshold', 'fire_at', 'status', 'later'])
     .where('clock_id', '=', clockId)
     .execute();
   const fired = new Set(jobs.filter((j) => j.status === 'fired').map((j) => j.threshold));
-  const pending = jobs.filter((j) => j.status === 'pending');
-  const wanted = new Map(c.escalations.filter((e) => !fired.has(e.threshold)).map((e) => [e.threshold, e.fireAt]));
+  const next = escalationChain(c, fired);
   const reason = c.state === 'running' ? 'moved' : c.state;
-  for (const j of pending) {
-    const at = wanted.get(j.threshold);
-    if (at !== undefined && new Date(j.fire_at).getTime() === at) {
-      wanted.delete(j.threshold);
+  const steps = (later: unknown) =>
+    JSON.stringify(fromJson<EscalationStep[]>(later).map((l) => [l.threshold, new Date(l.fireAt).getTime()]));
+  let kept = false;
+  for (const j of jobs) {
+    if (j.status !== 'pending') continue;
+    if (!kept && next && j.threshold === next.threshold && new Date(j.fire_at).getTime() === next.fireAt) {
+      kept = true;
+      if (steps(j.later) !== steps(next.later))
+        await trx
+          .updateTable('sla_jobs')
+          .set({ later: JSON.stringify(next.later) })
+          .where('id', '=', j.id)
+          .execute();
       continue;
     }
     await trx
@@ -255,21 +299,20 @@ async function reconcileJobs(trx: Transaction<Database>, caseId: string, clockId
       .where('id', '=', j.id)
       .execute();
   }
-  if (wanted.size) {
+  if (next && !kept) {
     await trx
       .insertInto('sla_jobs')
-      .values(
-        [...wanted].map(([threshold, fireAt]) => ({
-          clock_id: clockId,
-          case_id: caseId,
-          metric: c.metric,
-          segment_id: c.segmentId,
-          threshold,
-          fire_at: new Date(fireAt),
-          status: 'pending' as const,
-          created_at: now,
-        })),
-      )
+      .values({
+        clock_id: clockId,
+        case_id: caseId,
+        metric: c.metric,
+        segment_id: c.segmentId,
+        threshold: next.threshold,
+        fire_at: new Date(next.fireAt),
+        status: 'pending' as const,
+        created_at: now,
+        later: JSON.stringify(next.later),
+      })
       .execute();
   }
 }

@@ -1,12 +1,15 @@
 /**
  * Escalation jobs: warnings (e.g. at 75% and 90% of a target) and the breach (100%), scheduled by
- * `refreshCaseClocks` at business instants. `fireDueEscalations` fires every pending job whose instant has
- * come, once: each job is claimed with `FOR UPDATE SKIP LOCKED` and marked fired in the same transaction
- * that writes its case event (`sla-warning` or `sla-breached`), marks a breached clock, and e-mails the
- * case's assignee (or, unassigned, the provider's managers) through the outbox.
+ * `refreshCaseClocks` at business instants, one at a time per clock (decision 0023: the pending job carries
+ * the thresholds after it in `later`). `fireDueEscalations` fires every pending job whose instant has come,
+ * once: each job is claimed with `FOR UPDATE SKIP LOCKED` and marked fired in the same transaction that
+ * writes its case event (`sla-warning` or `sla-breached`), marks a breached clock, e-mails the case's
+ * assignee (or, unassigned, the provider's managers) through the outbox, and schedules the clock's next
+ * threshold (fired in the same run when it is due too).
  */
 import { type Kysely, sql } from 'kysely';
-import type { Database } from '../../db/types.ts';
+import { fromJson } from '../../db/sql-helpers.ts';
+import type { Database, EscalationStep } from '../../db/types.ts';
 import { startPeriodic } from '../../server/periodic.ts';
 import { appendCaseEvent, enqueueEmail } from '../cases/cases.repository.ts';
 
@@ -23,7 +26,7 @@ export async function fireDueEscalations(db: Kysely<Database>, now: Date, batchS
   return db.transaction().execute(async (trx) => {
     const jobs = await trx
       .selectFrom('sla_jobs')
-      .select(['id', 'clock_id', 'case_id', 'metric', 'threshold', 'fire_at'])
+      .select(['id', 'clock_id', 'case_id', 'metric', 'segment_id', 'threshold', 'fire_at', 'later'])
       .where('status', '=', 'pending')
       .where('fire_at', '<=', now)
       .orderBy('fire_at')
@@ -31,8 +34,31 @@ export async function fireDueEscalations(db: Kysely<Database>, now: Date, batchS
       .forUpdate()
       .skipLocked()
       .execute();
-    for (const j of jobs) {
+    let fired = 0;
+    // `jobs` grows as the run goes: a clock's next threshold, scheduled when one fires, fires now if due
+    for (let i = 0; i < jobs.length; i++) {
+      const j = jobs[i] as (typeof jobs)[number];
       await trx.updateTable('sla_jobs').set({ status: 'fired', fired_at: now }).where('id', '=', j.id).execute();
+      fired++;
+      const [next, ...rest] = fromJson<EscalationStep[]>(j.later);
+      if (next) {
+        const scheduled = await trx
+          .insertInto('sla_jobs')
+          .values({
+            clock_id: j.clock_id,
+            case_id: j.case_id,
+            metric: j.metric,
+            segment_id: j.segment_id,
+            threshold: next.threshold,
+            fire_at: new Date(next.fireAt),
+            status: 'pending',
+            created_at: now,
+            later: JSON.stringify(rest),
+          })
+          .returning(['id', 'clock_id', 'case_id', 'metric', 'segment_id', 'threshold', 'fire_at', 'later'])
+          .executeTakeFirstOrThrow();
+        if (new Date(next.fireAt).getTime() <= now.getTime()) jobs.push(scheduled);
+      }
       const clock = j.clock_id
         ? await trx
             .selectFrom('case_sla_clocks')
@@ -91,7 +117,7 @@ export async function fireDueEscalations(db: Kysely<Database>, now: Date, batchS
         });
       }
     }
-    return { fired: jobs.length };
+    return { fired };
   });
 }
 
@@ -108,22 +134,34 @@ export function startEscalationWorker(
     async (stopped) => {
       let r: EscalationRunResult;
       do r = await fireDueEscalations(db, new Date());
-      while (!stopped() && r.fired === 100);
+      while (!stopped() && r.fired >= 100);
     },
     intervalMs,
     (e) => logger?.error({ err: e }, 'sla: an escalation run failed'),
   );
 }
 
-/** Pending escalation jobs of a case (tests and the case view). */
+/**
+ * The escalations still to come of a case (tests and the case's SLA view): each clock's pending job and the
+ * thresholds it carries after it (`later`), by instant then threshold; `fireAt` ISO 8601 UTC.
+ */
 export async function pendingEscalations(db: Kysely<Database>, caseId: string) {
-  const r = await sql<{ metric: string; threshold: number; fire_at: Date; segment_id: string | null }>`
-    select metric, threshold, fire_at, segment_id from sla_jobs where case_id = ${caseId} and status = 'pending'
-    order by fire_at, threshold`.execute(db);
-  return r.rows.map((x) => ({
-    metric: x.metric,
-    threshold: x.threshold,
-    fireAt: new Date(x.fire_at).toISOString(),
-    segmentId: x.segment_id === null ? null : String(x.segment_id),
-  }));
+  const r = await sql<{ metric: string; threshold: number; fire_at: Date; segment_id: string | null; later: unknown }>`
+    select metric, threshold, fire_at, segment_id, later from sla_jobs where case_id = ${caseId} and status = 'pending'`.execute(
+    db,
+  );
+  return r.rows
+    .flatMap((x) => {
+      const segmentId = x.segment_id === null ? null : String(x.segment_id);
+      return [
+        { metric: x.metric, threshold: x.threshold, fireAt: new Date(x.fire_at).toISOString(), segmentId },
+        ...fromJson<EscalationStep[]>(x.later).map((l) => ({
+          metric: x.metric,
+          threshold: l.threshold,
+          fireAt: new Date(l.fireAt).toISOString(),
+          segmentId,
+        })),
+      ];
+    })
+    .sort((a, b) => a.fireAt.localeCompare(b.fireAt) || a.threshold - b.threshold);
 }
