@@ -17,6 +17,7 @@ import * as m20261130T0300 from './20261130T0300-performance-histograms.ts';
 import * as m20261130T0400 from './20261130T0400-performance-queue.ts';
 import * as m20261130T0500 from './20261130T0500-reference-data-version.ts';
 import * as m20261130T0600 from './20261130T0600-sla-job-chain.ts';
+import * as m20261130T0700 from './20261130T0700-cases-search-no-pending-list.ts';
 
 export const migrations: Record<string, Migration> = {
   '20261129T1200-directory-catalogue-assignments': m20261129T1200,
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '20261130T0400-performance-queue': m20261130T0400,
   '20261130T0500-reference-data-version': m20261130T0500,
   '20261130T0600-sla-job-chain': m20261130T0600,
+  '20261130T0700-cases-search-no-pending-list': m20261130T0700,
 };

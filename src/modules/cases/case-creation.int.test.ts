@@ -226,3 +226,11 @@ describe('cached reference data', () => {
     expect((await createCase(h.db, requester, payroll('Written again'))).created).toBe(true);
   });
 });
+
+describe('the title index', () => {
+  it('has no GIN pending list, so no creation stalls to merge one (migration 20261130T0700)', async () => {
+    const r = await sql<{ options: string[] | null }>`
+      select reloptions as options from pg_class where relname = 'cases_search_idx'`.execute(h.db);
+    expect(r.rows[0]?.options).toContain('fastupdate=off');
+  });
+});
