@@ -98,6 +98,25 @@ function cpuSeconds(serverPid: number | undefined): { server: number; postgres: 
 
 type Phase = autocannon.Result & { cpuMs: { server: number; postgres: number } };
 
+let analyzed = false;
+/**
+ * PostgreSQL, once, after the first warm-up: the statistics of the tables the seed left empty (clocks,
+ * escalation jobs, facts: seeded cases have none) are those of empty tables until autovacuum's next analyze
+ * (within a minute on a live server); meanwhile plans made for an empty table (a sequential scan for a
+ * foreign key check, say) make the first run after a seed 3-6 times slower than the steady state measured.
+ */
+async function analyzeOnce(): Promise<void> {
+  if (analyzed || !bench) return;
+  analyzed = true;
+  const client = new pg.Client({ connectionString: bench.url });
+  await client.connect();
+  try {
+    await client.query('analyze');
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * Runs autocannon and adds the CPU milliseconds per 2xx response spent by the server and by PostgreSQL,
  * until `settle` (if given) resolves after the load ends: the work the requests left behind is counted.
@@ -110,6 +129,7 @@ async function run(opts: autocannon.Options, serverPid?: number, settle?: () => 
   // The same load, not measured, first: a server just started compiles its hot code, opens its database
   // connections and prepares its statements in its first seconds (p99 over 200 ms in the first second).
   if (WARMUP > 0) await cannon({ ...opts, duration: WARMUP });
+  await analyzeOnce();
   const before = cpuSeconds(serverPid);
   const result = await cannon(opts);
   await settle?.();
