@@ -212,21 +212,7 @@ export async function refreshCaseClocks(
     );
     const jobs = clocks.flatMap((c) => {
       const next = escalationChain(c);
-      return next
-        ? [
-            {
-              clock_id: idOf.get(keyOf(c)) as string,
-              case_id: caseId,
-              metric: c.metric,
-              segment_id: c.segmentId,
-              threshold: next.threshold,
-              fire_at: new Date(next.fireAt),
-              status: 'pending' as const,
-              created_at: now,
-              later: JSON.stringify(next.later),
-            },
-          ]
-        : [];
+      return next ? [pendingJob(idOf.get(keyOf(c)) as string, caseId, c, next, now)] : [];
     });
     if (jobs.length) await trx.insertInto('sla_jobs').values(jobs).execute();
     await queueCasePerformance(trx, caseId);
@@ -299,22 +285,26 @@ async function reconcileJobs(trx: Transaction<Database>, caseId: string, clockId
       .where('id', '=', j.id)
       .execute();
   }
-  if (next && !kept) {
+  if (next && !kept)
     await trx
       .insertInto('sla_jobs')
-      .values({
-        clock_id: clockId,
-        case_id: caseId,
-        metric: c.metric,
-        segment_id: c.segmentId,
-        threshold: next.threshold,
-        fire_at: new Date(next.fireAt),
-        status: 'pending' as const,
-        created_at: now,
-        later: JSON.stringify(next.later),
-      })
+      .values(pendingJob(clockId, caseId, c, next, now))
       .execute();
-  }
+}
+
+/** The `sla_jobs` row of clock `clockId`'s pending escalation `next` (its later thresholds as JSON). */
+function pendingJob(clockId: string, caseId: string, c: DerivedClock, next: EscalationChain, now: Date) {
+  return {
+    clock_id: clockId,
+    case_id: caseId,
+    metric: c.metric,
+    segment_id: c.segmentId,
+    threshold: next.threshold,
+    fire_at: new Date(next.fireAt),
+    status: 'pending' as const,
+    created_at: now,
+    later: JSON.stringify(next.later),
+  };
 }
 
 /** A clock as the API shows it (instants ISO-8601 UTC; durations in business minutes). */
