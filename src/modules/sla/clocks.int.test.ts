@@ -327,6 +327,46 @@ describe('escalations', () => {
     expect(await pendingRows(id)).toEqual([]);
   });
 
+  it('a case change during an escalation run never makes a threshold fire twice (two connections on PostgreSQL)', async () => {
+    // 12 cases opened Wednesday 09:00 (first response due 10:00); at 09:50 their 75% warnings are due and a
+    // run fires them while each case's priority changes (its clocks re-derived, their jobs reconciled)
+    const cases = [];
+    for (let i = 0; i < 12; i++) cases.push(await open(eat('2026-12-09T09:00')));
+    const at = eat('2026-12-09T09:50');
+    await Promise.all([
+      fireDueEscalations(h.db, at),
+      ...cases.map(async (c) =>
+        reprioritizeCase(
+          h.db,
+          users['agent.unon'] as User,
+          c.reference,
+          await version(c.reference),
+          { impact: 2, urgency: 2, reason: 'Less urgent than it looked' },
+          { now: at },
+        ),
+      ),
+      fireDueEscalations(h.db, at),
+    ]);
+    await fireDueEscalations(h.db, at);
+    const ids = await Promise.all(cases.map((c) => caseId(c.reference)));
+    // at most one pending job a clock, and no threshold fired twice for a clock
+    const pending = await sql<{ clock_id: string; n: string }>`
+      select clock_id, count(*) as n from sla_jobs where case_id = any(${ids}::bigint[]) and status = 'pending'
+      group by clock_id having count(*) > 1`.execute(h.db);
+    expect(pending.rows).toEqual([]);
+    await fireDueEscalations(h.db, eat('2026-12-31T12:00'));
+    const twice = await sql<{ clock_id: string; threshold: number; n: string }>`
+      select clock_id, threshold, count(*) as n from sla_jobs where case_id = any(${ids}::bigint[]) and status = 'fired'
+      group by clock_id, threshold having count(*) > 1`.execute(h.db);
+    expect(twice.rows).toEqual([]);
+    const events = await sql<{ case_id: string; key: string; n: string }>`
+      select case_id, (after->>'scope') || (after->>'metric') || coalesce(after->>'provider', '') || (after->>'threshold') as key,
+             count(*) as n
+      from case_events where case_id = any(${ids}::bigint[]) and type in ('sla-warning', 'sla-breached')
+      group by 1, 2 having count(*) > 1`.execute(h.db);
+    expect(events.rows).toEqual([]);
+  });
+
   it('reconciles jobs written one per threshold before (no `later`) to one on the next change', async () => {
     const c = await open(eat('2026-12-07T09:00')); // Monday; first response due 10:00
     const id = await caseId(c.reference);

@@ -237,6 +237,9 @@ export async function refreshCaseClocks(
   }
   const gone = [...idByKey.values()].filter((id) => !keep.has(id));
   if (gone.length) {
+    // their rows first, as for the clocks kept (updated above), so that an escalation run firing one of
+    // their jobs finishes first and what it scheduled is withdrawn here too
+    await trx.selectFrom('case_sla_clocks').select('id').where('id', 'in', gone).forUpdate().execute();
     await trx
       .updateTable('sla_jobs')
       .set({ status: 'withdrawn', withdrawn_at: now, withdrawn_reason: 'target removed' })
@@ -254,6 +257,8 @@ export async function refreshCaseClocks(
  * 0023): the pending job that is already that threshold at that instant stays (its `later` brought up to
  * date); any other pending job is withdrawn (reason: `moved` for a running clock, else the clock's state);
  * the next threshold is scheduled when no pending job is it. Thresholds that fired never come back.
+ * The caller holds the clock's row (updated or inserted in `trx`): an escalation run takes it before firing
+ * a job of the clock (`fireDueEscalations`), so the jobs read here are not being fired meanwhile.
  */
 async function reconcileJobs(trx: Transaction<Database>, caseId: string, clockId: string, c: DerivedClock, now: Date) {
   const jobs = await trx
@@ -276,6 +281,7 @@ async function reconcileJobs(trx: Transaction<Database>, caseId: string, clockId
           .updateTable('sla_jobs')
           .set({ later: JSON.stringify(next.later) })
           .where('id', '=', j.id)
+          .where('status', '=', 'pending')
           .execute();
       continue;
     }
@@ -283,6 +289,7 @@ async function reconcileJobs(trx: Transaction<Database>, caseId: string, clockId
       .updateTable('sla_jobs')
       .set({ status: 'withdrawn', withdrawn_at: now, withdrawn_reason: reason })
       .where('id', '=', j.id)
+      .where('status', '=', 'pending')
       .execute();
   }
   if (next && !kept)

@@ -35,9 +35,25 @@ export async function fireDueEscalations(db: Kysely<Database>, now: Date, batchS
       .skipLocked()
       .execute();
     let fired = 0;
+    const held = new Set<string>();
     // `jobs` grows as the run goes: a clock's next threshold, scheduled when one fires, fires now if due
     for (let i = 0; i < jobs.length; i++) {
       const j = jobs[i] as (typeof jobs)[number];
+      // The clock's row first, as a case change does (it updates the clock, then reconciles its jobs): a
+      // clock that a change is reconciling now is left to the next run, and a change waits for this run
+      // to commit and then reads the jobs it fired and scheduled. Never waiting here keeps the two from
+      // deadlocking on the job row this run holds.
+      if (j.clock_id && !held.has(String(j.clock_id))) {
+        const locked = await trx
+          .selectFrom('case_sla_clocks')
+          .select('id')
+          .where('id', '=', j.clock_id)
+          .forUpdate()
+          .skipLocked()
+          .executeTakeFirst();
+        if (!locked) continue;
+        held.add(String(j.clock_id));
+      }
       await trx.updateTable('sla_jobs').set({ status: 'fired', fired_at: now }).where('id', '=', j.id).execute();
       fired++;
       const [next, ...rest] = fromJson<EscalationStep[]>(j.later);
