@@ -91,7 +91,7 @@ export type CaseView = z.infer<typeof CaseViewSchema>;
 
 export const CaseQuerySchema = PageQuerySchema.extend({
   state: z
-    .union([CaseStateSchema, z.literal('open')])
+    .enum([...CASE_STATES, 'open'])
     .optional()
     .describe('A state, or `open` for new, in progress and awaiting client'),
   provider: z.string().optional().describe('A provider code, or `none` for the DOS coordination queue'),

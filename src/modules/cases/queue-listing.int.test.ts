@@ -171,6 +171,14 @@ describe('queue listing', () => {
     }
   });
 
+  it('refuses an unknown state naming the field and the states it takes', async () => {
+    const r = await app.inject({ url: '/api/cases?state=bogus', headers: as['agent.unon'] });
+    expect(r.statusCode).toBe(400);
+    const error = (r.json().errors as { field?: string; message: string }[]).find((e) => e.field?.endsWith('state'));
+    expect(error?.message).toContain('awaiting-client');
+    expect(error?.message).toContain('open');
+  });
+
   it("shows an entity's new name on the next page, whoever renamed it", async () => {
     const name = async () =>
       (await queue('agent.unon', 'state=open&pageSize=1')).items[0] as unknown as {
