@@ -293,21 +293,44 @@ export async function findFacts(db: Db, caseIds: readonly string[]): Promise<Map
   return new Map(rows.map((r) => [String(r.case_id), r]));
 }
 
-/** Writes (insert or replace) the facts of several cases, in statements of at most 1,000 rows. */
+/** The columns of `performance_case_facts` with their SQL types, in the order `saveFacts` sends them. */
+const FACT_COLUMNS: readonly (readonly [keyof CaseFactRow, string])[] = [
+  ['case_id', 'bigint'],
+  ['provider_code', 'text'],
+  ['service_code', 'text'],
+  ['entity_code', 'text'],
+  ['month', 'text'],
+  ['time_zone', 'text'],
+  ['fr_state', 'text'],
+  ['fr_ms', 'bigint'],
+  ['nr_state', 'text'],
+  ['nr_ms', 'bigint'],
+  ['res_state', 'text'],
+  ['res_ms', 'bigint'],
+  ['resolved', 'boolean'],
+  ['reopened', 'boolean'],
+  ['provider_handoffs', 'int'],
+  ['team_handoffs', 'int'],
+  ['ping_pong', 'boolean'],
+  ['end_to_end_ms', 'bigint'],
+  ['updated_at', 'timestamptz'],
+];
+
+/** Writes (insert or replace) the facts of several cases (each at most once), in one statement. */
 export async function saveFacts(db: Db, facts: readonly CaseFactRow[]): Promise<void> {
-  for (let i = 0; i < facts.length; i += 1000) {
-    const chunk = facts.slice(i, i + 1000);
-    const { case_id: _, ...columns } = chunk[0] as CaseFactRow;
-    await p(db)
-      .insertInto('performance_case_facts')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc
-          .column('case_id')
-          .doUpdateSet(Object.fromEntries(Object.keys(columns).map((k) => [k, sql.ref(`excluded.${k}`)])) as never),
-      )
-      .execute();
-  }
+  if (facts.length === 0) return;
+  // One array a column (`unnest`): one prepared statement whatever the number of facts (a VALUES list of
+  // 19 columns a row was planned afresh each time: ~6 ms for 500 facts in the drain).
+  const arrays = FACT_COLUMNS.map(
+    ([c, type]) =>
+      sql`${sql.val(facts.map((f) => (f[c] instanceof Date ? (f[c] as Date).toISOString() : f[c])))}::${sql.raw(type)}[]`,
+  );
+  const names = FACT_COLUMNS.map(([c]) => sql.id(c));
+  const fields = FACT_COLUMNS.map(([c]) => sql.ref(`u.${c}`));
+  const updates = FACT_COLUMNS.filter(([c]) => c !== 'case_id').map(([c]) => sql`${sql.id(c)} = excluded.${sql.id(c)}`);
+  await sql`insert into performance_case_facts (${sql.join(names)})
+    select ${sql.join(fields)} from unnest(${sql.join(arrays)}) as u(${sql.join(names)})
+    on conflict (case_id) do update set ${sql.join(updates)}`.execute(db);
 }
 
 /** Removes the facts of cases `caseIds` (they no longer count: no provider). */
