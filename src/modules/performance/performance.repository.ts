@@ -319,8 +319,9 @@ const FACT_COLUMNS: readonly (readonly [keyof CaseFactRow, string])[] = [
 /** Writes (insert or replace) the facts of several cases (each at most once), in one statement. */
 export async function saveFacts(db: Db, facts: readonly CaseFactRow[]): Promise<void> {
   if (facts.length === 0) return;
-  // One array a column (`unnest`): one prepared statement whatever the number of facts (a VALUES list of
-  // 19 columns a row was planned afresh each time: ~6 ms for 500 facts in the drain).
+  // One array a column (`unnest`): one prepared statement of 19 parameters whatever the number of facts,
+  // where a VALUES list had 19 a row (too many to prepare, and chunked). Measured: ~5.7 ms for ~500 facts
+  // either way (the upsert itself, not its planning).
   const arrays = FACT_COLUMNS.map(
     ([c, type]) =>
       sql`${sql.val(facts.map((f) => (f[c] instanceof Date ? (f[c] as Date).toISOString() : f[c])))}::${sql.raw(type)}[]`,
