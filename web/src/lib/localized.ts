@@ -15,3 +15,8 @@ export function useLocalized(): (text: Partial<LocalizedText> | null | undefined
   const lng = i18n.language;
   return useCallback((text) => pickLocalized(text, lng), [lng]);
 }
+
+/** `percent` (a number of percent, e.g. 75) written as the language writes it: `75%` in English, `75 %` in French. */
+export function formatPercent(percent: number, lng: string): string {
+  return new Intl.NumberFormat(lng, { style: 'percent', maximumFractionDigits: 0 }).format(percent / 100);
+}

@@ -9,6 +9,7 @@ import { Badge, Box, Card, Group, Progress, Skeleton, Stack, Table, Text, Title,
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/error-alert.tsx';
+import { formatPercent } from '../../lib/localized.ts';
 import { type CaseClocks as CaseClocksData, type ClockView, caseClocksQuery, type PendingEscalation } from './sla.api.ts';
 import {
   CLOCK_STATE_COLOR,
@@ -33,7 +34,7 @@ export function ClockStateBadge({ state, size = 'sm' }: { state: ClockView['stat
 
 /** The elapsed share of the target, with a tick at each warning threshold. */
 function ClockProgress({ clock }: { clock: ClockView }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const pct = clock.percent ?? 0;
   const passed = clock.warnAt.filter((w) => pct >= w);
   const color =
@@ -80,7 +81,7 @@ function ClockProgress({ clock }: { clock: ClockView }) {
         ))}
       </Box>
       <Text size="xs" fw={700} w={44} ta="end" c={clock.state === 'breached' ? 'red.7' : undefined}>
-        {clock.percent === null ? '—' : `${pct}%`}
+        {clock.percent === null ? '—' : formatPercent(pct, i18n.language)}
       </Text>
     </Group>
   );

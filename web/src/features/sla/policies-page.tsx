@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
-import { useLocalized } from '../../lib/localized.ts';
+import { formatPercent, useLocalized } from '../../lib/localized.ts';
 import { useCurrentUser } from '../auth/session.ts';
 import { PRIORITY_COLOR } from '../cases/case-format.ts';
 import { allProvidersQuery } from '../directory/directory.api.ts';
@@ -65,7 +65,7 @@ export function PoliciesPage({
   search: PoliciesSearch;
   setSearch: (patch: Partial<PoliciesSearch>) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const l = useLocalized();
   const qc = useQueryClient();
   const user = useCurrentUser();
@@ -210,7 +210,7 @@ export function PoliciesPage({
                     </Table.Td>
                     <Table.Td>
                       <Text size="xs" style={{ whiteSpace: 'nowrap' }}>
-                        {p.warnAt.length ? p.warnAt.map((w) => `${w}%`).join(', ') : '—'}
+                        {p.warnAt.length ? p.warnAt.map((w) => formatPercent(w, i18n.language)).join(', ') : '—'}
                       </Text>
                       {p.escalateOutsideHours && (
                         <Text size="xs" c="orange.8">
