@@ -9,22 +9,13 @@ import type { Database } from '../../db/types.ts';
 import { offsetOf } from '../../server/pagination.ts';
 import type { User } from '../identity/identity.schema.ts';
 import type { CaseQuery, CaseSummary } from './cases.schema.ts';
-import type { CaseState } from './lifecycle.ts';
+import { CASE_STATES, type CaseState } from './lifecycle.ts';
 import { nameOf, type ReferenceNames, referenceNames } from './reference-names.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** Queue counts stop at this number ("10,000+"). */
 export const COUNT_CAP = 10_000;
-export const CASE_STATE_LIST: readonly CaseState[] = [
-  'new',
-  'in-progress',
-  'awaiting-client',
-  'resolved',
-  'closed',
-  'cancelled',
-  'merged',
-];
 
 /**
  * The visibility rule, as SQL on `c` (cases): provider roles see their provider's cases (child tasks
@@ -500,7 +491,7 @@ export async function countCasesByState(
   db: Db,
   viewer: User,
   q: CaseQuery,
-  states: readonly CaseState[] = CASE_STATE_LIST,
+  states: readonly CaseState[] = CASE_STATES,
 ): Promise<Partial<Record<CaseState, number>>> {
   if (states.length === 0) return {};
   const filter = applyFilters(viewer, { ...q, state: undefined });

@@ -11,13 +11,12 @@ import { AppError } from '../../server/errors.ts';
 import { offsetOf, type Page } from '../../server/pagination.ts';
 import { todayUtc } from '../agreements/routing.service.ts';
 import { findService } from '../catalogue/catalogue.repository.ts';
-import type { User } from '../identity/identity.schema.ts';
-import { clockValues, deriveNewCaseClocks, escalationChain, refreshCaseClocks, STAFF_ROLES } from '../sla/clocks.service.ts';
+import { STAFF_ROLES, type User } from '../identity/identity.schema.ts';
+import { clockValues, deriveNewCaseClocks, escalationChain, refreshCaseClocks } from '../sla/clocks.service.ts';
 import { onCaseResolved } from '../surveys/invitations.service.ts';
 import { newCaseWriter } from './case-writer.ts';
 import {
   appendCaseEvent,
-  CASE_STATE_LIST,
   COUNT_CAP,
   closeSegment,
   countCasesByState,
@@ -42,13 +41,11 @@ import {
 import type { CaseQuery, CaseSummary, CaseView, CreateCaseInput } from './cases.schema.ts';
 import { type CreationContext, creationContext, forgetCreationContexts, isReferenceDataChanged } from './creation-context.ts';
 import { checkFormFields, type FormField } from './form-fields.ts';
-import { type CaseState, isOpen, nextState, priorityOf, type Transition } from './lifecycle.ts';
+import { CASE_STATES, type CaseState, isOpen, nextState, priorityOf, type Transition } from './lifecycle.ts';
 import { QueueTotalCache } from './queue-totals.ts';
 
 type Db = Kysely<Database>;
 
-/** Roles that work cases (transfer, child tasks, merge, assign, internal notes). */
-const WORK_ROLES = new Set(['provider-agent', 'provider-manager', 'dos-coordinator', 'administrator']);
 /** Roles that act for a client entity. */
 const CLIENT_ROLES = new Set(['client-requester', 'entity-focal-point']);
 /** Transitions client roles may ask for on their own cases. */
@@ -67,7 +64,7 @@ function notFound(reference: string): AppError {
 }
 
 function requireWorkRole(actor: User): void {
-  if (!WORK_ROLES.has(actor.role)) throw new AppError('FORBIDDEN', 'Only provider agents and coordinators can do this');
+  if (!STAFF_ROLES.has(actor.role)) throw new AppError('FORBIDDEN', 'Only provider agents and coordinators can do this');
 }
 
 async function loadVisible(db: Db | Transaction<Database>, actor: User, reference: string) {
@@ -317,7 +314,7 @@ export async function transitionCase(
   reason: string | undefined,
   opts: CaseOptions = {},
 ): Promise<CaseSummary> {
-  if (!WORK_ROLES.has(actor.role) && !(CLIENT_ROLES.has(actor.role) && CLIENT_TRANSITIONS.includes(to))) {
+  if (!STAFF_ROLES.has(actor.role) && !(CLIENT_ROLES.has(actor.role) && CLIENT_TRANSITIONS.includes(to))) {
     throw new AppError('FORBIDDEN', `Your role cannot move a case to ${to}`);
   }
   const now = opts.now ?? new Date();
@@ -676,7 +673,7 @@ export async function addMessage(
   opts: CaseOptions = {},
 ): Promise<{ reference: string }> {
   if (actor.role === 'viewer') throw new AppError('FORBIDDEN', 'Viewers cannot write on cases');
-  if (input.visibility === 'internal' && !WORK_ROLES.has(actor.role))
+  if (input.visibility === 'internal' && !STAFF_ROLES.has(actor.role))
     throw new AppError('FORBIDDEN', 'Only provider staff can write internal notes');
   const now = opts.now ?? new Date();
   let row = await loadVisible(db, actor, reference);
@@ -746,11 +743,11 @@ export async function addMessage(
  * @throws AppError CASE_NOT_FOUND when it does not exist or is outside the actor's scope.
  */
 export async function viewCase(db: Db, actor: User, reference: string): Promise<CaseView> {
-  const work = WORK_ROLES.has(actor.role) || actor.role === 'viewer';
+  const work = STAFF_ROLES.has(actor.role) || actor.role === 'viewer';
   // One statement; client roles see neither internal notes nor that they exist (no note-added events),
   // nor the messages of child tasks (between providers).
   const found = await findCaseView(db, actor, reference, {
-    internalNotes: WORK_ROLES.has(actor.role),
+    internalNotes: STAFF_ROLES.has(actor.role),
     noteEvents: work,
     childMessages: work,
   });
@@ -814,7 +811,7 @@ export async function countCasesPerState(
   const use = totals && totals.ttlMs > 0 ? totals : undefined;
   const known = new Map<CaseState, number>();
   const missing: { state: CaseState; key: string; generation: number }[] = [];
-  for (const state of CASE_STATE_LIST) {
+  for (const state of CASE_STATES) {
     const key = QueueTotalCache.keyOf(actor, { ...q, state });
     const r = use ? use.recall(actor, key) : { n: undefined, generation: 0 };
     if (r.n === undefined) missing.push({ state, key, generation: r.generation });
@@ -833,7 +830,7 @@ export async function countCasesPerState(
   }
   const byState: Record<string, number> = {};
   const capped: string[] = [];
-  for (const state of CASE_STATE_LIST) {
+  for (const state of CASE_STATES) {
     const n = known.get(state) ?? 0;
     if (n === 0) continue;
     byState[state] = Math.min(n, COUNT_CAP);

@@ -41,6 +41,18 @@ afterAll(async () => {
   await h.close();
 });
 
+/** `POST /api/cases/{reference}/{action}` as agent.unon at `version` (200 expected); the case's new summary. */
+async function act(reference: string, version: number, action: string, payload: object) {
+  const r = await app.inject({
+    method: 'POST',
+    url: `/api/cases/${reference}/${action}`,
+    headers: { ...as['agent.unon'], 'if-match': `"${version}"` },
+    payload,
+  });
+  expect(r.statusCode, r.body).toBe(200);
+  return r.json() as { version: number };
+}
+
 async function queue(who: string, query: string) {
   const r = await app.inject({ url: `/api/cases?${query}`, headers: as[who] });
   expect(r.statusCode, r.body).toBe(200);
@@ -62,13 +74,7 @@ describe('queue listing', () => {
     expect((await queue('agent.unon', 'state=open&pageSize=10')).total).toBe(5);
     // The agent's own change (a transfer away) drops their totals: counted again.
     const c = stale.items[0] as { reference: string; version: number };
-    const t = await app.inject({
-      method: 'POST',
-      url: `/api/cases/${c.reference}/transfer`,
-      headers: { ...as['agent.unon'], 'if-match': `"${c.version}"` },
-      payload: { provider: 'KJSO', reason: 'Run by KJSO' },
-    });
-    expect(t.statusCode, t.body).toBe(200);
+    await act(c.reference, c.version, 'transfer', { provider: 'KJSO', reason: 'Run by KJSO' });
     expect((await queue('agent.unon', 'state=open&pageSize=1')).total).toBe(4);
     // Another provider's agent never gets UNON's total: their own count.
     expect((await queue('agent.kjso', 'state=open&pageSize=1')).total).toBe(1);
@@ -98,13 +104,7 @@ describe('queue listing', () => {
     }
     expect((await counts()).byState.new ?? 0).toBe(a);
     const c = (await queue('agent.unon', 'state=new&pageSize=1')).items[0] as { reference: string; version: number };
-    const t = await app.inject({
-      method: 'POST',
-      url: `/api/cases/${c.reference}/transfer`,
-      headers: { ...as['agent.unon'], 'if-match': `"${c.version}"` },
-      payload: { provider: 'KJSO', reason: 'Run by KJSO' },
-    });
-    expect(t.statusCode, t.body).toBe(200);
+    await act(c.reference, c.version, 'transfer', { provider: 'KJSO', reason: 'Run by KJSO' });
     const fresh = await counts();
     expect(fresh.byState.new).toBe(a + 1);
     expect((await queue('agent.unon', 'state=new&pageSize=1')).total).toBe(a + 1);
@@ -151,14 +151,7 @@ describe('queue listing', () => {
       ['transitions', { to: 'in-progress' }],
       ['transitions', { to: 'resolved', reason: 'Paid on the next run' }],
     ] as const) {
-      const r = await app.inject({
-        method: 'POST',
-        url: `/api/cases/${c.reference}/${url}`,
-        headers: { ...as['agent.unon'], 'if-match': `"${version}"` },
-        payload,
-      });
-      expect(r.statusCode, r.body).toBe(200);
-      version = r.json().version;
+      version = (await act(c.reference, version, url, payload)).version;
     }
     const all = await app.inject({ url: '/api/cases?pageSize=200&sort=reference', headers: as['agent.unon'] });
     expect(all.statusCode, all.body).toBe(200);

@@ -17,6 +17,17 @@ export type Role = z.infer<typeof RoleSchema>;
 /** Roles scoped to one provider, to one client entity, or to the whole Secretariat. */
 export const PROVIDER_ROLES: readonly Role[] = ['provider-agent', 'provider-manager'];
 export const ENTITY_ROLES: readonly Role[] = ['client-requester', 'entity-focal-point'];
+/**
+ * The roles of provider and coordination staff: they work cases (transfer, child tasks, merge, assign,
+ * internal notes), see escalations to come, and their public replies count as staff replies for the SLA
+ * clocks (any other author, or none, is the client).
+ */
+export const STAFF_ROLES: ReadonlySet<string> = new Set<Role>([
+  'provider-agent',
+  'provider-manager',
+  'dos-coordinator',
+  'administrator',
+]);
 
 export const ScopeSchema = z
   .object({ type: z.enum(['provider', 'entity']), code: z.string() })

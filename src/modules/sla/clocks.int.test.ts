@@ -275,19 +275,22 @@ describe('escalations', () => {
       later: typeof r.later === 'string' ? JSON.parse(r.later) : r.later,
     }));
 
+  /** The pending row expected of a first-response clock: its 75% job carrying 90% and the breach (local `HH:MM` on `day`). */
+  const firstResponseChain = (day: string, at75: string, at90: string, due: string) => [
+    {
+      threshold: 75,
+      fireAt: eat(`${day}T${at75}`).toISOString(),
+      later: [
+        { threshold: 90, fireAt: eat(`${day}T${at90}`).toISOString() },
+        { threshold: 100, fireAt: eat(`${day}T${due}`).toISOString() },
+      ],
+    },
+  ];
+
   it('keep one pending job a clock, its next threshold carrying the ones after it (decision 0023)', async () => {
     const c = await open(eat('2026-12-01T10:00')); // Tuesday; first response due 11:00
     const id = await caseId(c.reference);
-    expect(await pendingRows(id)).toEqual([
-      {
-        threshold: 75,
-        fireAt: eat('2026-12-01T10:45').toISOString(),
-        later: [
-          { threshold: 90, fireAt: eat('2026-12-01T10:54').toISOString() },
-          { threshold: 100, fireAt: eat('2026-12-01T11:00').toISOString() },
-        ],
-      },
-    ]);
+    expect(await pendingRows(id)).toEqual(firstResponseChain('2026-12-01', '10:45', '10:54', '11:00'));
     // every running clock has exactly one pending job
     const perClock = await sql<{ n: string }>`
       select count(*) as n from sla_jobs where case_id = ${id} and status = 'pending' group by clock_id having count(*) <> 1`.execute(
@@ -392,16 +395,7 @@ describe('escalations', () => {
     }
     expect((await pendingRows(id)).map((r) => r.threshold)).toEqual([75, 90, 100]);
     await move(c.reference, 'in-progress', eat('2026-12-07T09:10'));
-    expect(await pendingRows(id)).toEqual([
-      {
-        threshold: 75,
-        fireAt: eat('2026-12-07T09:45').toISOString(),
-        later: [
-          { threshold: 90, fireAt: eat('2026-12-07T09:54').toISOString() },
-          { threshold: 100, fireAt: eat('2026-12-07T10:00').toISOString() },
-        ],
-      },
-    ]);
+    expect(await pendingRows(id)).toEqual(firstResponseChain('2026-12-07', '09:45', '09:54', '10:00'));
     expect((await pendingEscalations(h.db, id)).filter((j) => j.metric === 'first-response' && j.segmentId === null)).toEqual([
       { metric: 'first-response', threshold: 75, fireAt: eat('2026-12-07T09:45').toISOString(), segmentId: null },
       { metric: 'first-response', threshold: 90, fireAt: eat('2026-12-07T09:54').toISOString(), segmentId: null },

@@ -12,6 +12,7 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { fromJson } from '../../db/sql-helpers.ts';
 import type { Database, EscalationStep, SlaPolicyTable } from '../../db/types.ts';
+import { STAFF_ROLES } from '../identity/identity.schema.ts';
 import { queueCasePerformance } from '../performance/queue.service.ts';
 import type { BusinessCalendar } from './business-calendar.ts';
 import { calendarsOfOwners, caseCalendars } from './calendars.ts';
@@ -22,13 +23,6 @@ import { policiesFor, policyResolver } from './policies.ts';
 type Db = Kysely<Database> | Transaction<Database>;
 
 const TERMINAL = new Set(['closed', 'cancelled', 'merged']);
-/** Roles whose public messages count as staff replies for the clocks (any other author, or none, is the client). */
-export const STAFF_ROLES: ReadonlySet<string> = new Set([
-  'provider-agent',
-  'provider-manager',
-  'dos-coordinator',
-  'administrator',
-]);
 
 /** The case facts clocks need, plus what resolving policies and calendars needs. */
 export interface LoadedCase {

@@ -14,7 +14,7 @@ import { PageQuerySchema, pageOf } from '../../server/pagination.ts';
 import { ProblemSchema, typed } from '../../server/route-helpers.ts';
 import { IdSchema } from '../../server/validation.ts';
 import { caseScope, findCaseRow } from '../cases/cases.repository.ts';
-import type { User } from '../identity/identity.schema.ts';
+import { STAFF_ROLES, type User } from '../identity/identity.schema.ts';
 import type { CalendarSpec } from './business-calendar.ts';
 import { addCalendarVersion, type CalendarOwner, calendarOf, importHolidays, type ResolvedCalendar } from './calendars.ts';
 import { caseClocksView } from './clocks.service.ts';
@@ -381,7 +381,7 @@ export async function slaRoutes(app: FastifyInstance): Promise<void> {
         .select('d.time_zone')
         .where('e.code', '=', row.entity_code)
         .executeTakeFirst();
-      const staff = ['provider-agent', 'provider-manager', 'dos-coordinator', 'administrator'].includes(actor.role);
+      const staff = STAFF_ROLES.has(actor.role);
       return {
         clocks: await caseClocksView(db(), String(row.id), new Date()),
         clientTimeZone: tz?.time_zone ?? null,

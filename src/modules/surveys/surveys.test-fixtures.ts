@@ -1,9 +1,8 @@
 /** Helpers of the survey tests: a signed-in app, requests resolved by the coordinator, the outbox's survey e-mails. */
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { signInAs } from '../../../tests/helpers/http.ts';
+import { buildTestApp, signInAs } from '../../../tests/helpers/http.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
-import { buildApp } from '../../server/app.ts';
 import type { SurveySettings } from './settings.ts';
 
 export const SECRET = 's'.repeat(40);
@@ -29,15 +28,7 @@ export const PAYROLL = {
 
 /** Builds the app on `h` with the survey settings and signs the demo users in. */
 export async function surveyTestApp(h: DatabaseHandle, surveys: Partial<SurveySettings>, who: string[]): Promise<SurveyTestApp> {
-  const app = await buildApp({
-    db: h.db,
-    databaseKind: h.kind,
-    logLevel: 'silent',
-    signInRateLimit: 10_000,
-    webDir: '/nonexistent',
-    surveys: { linkSecret: SECRET, publicUrl: 'https://meridian.test', ...surveys },
-  });
-  await app.ready();
+  const app = await buildTestApp(h, { surveys: { linkSecret: SECRET, publicUrl: 'https://meridian.test', ...surveys } });
   const as: Record<string, { cookie: string }> = {};
   for (const w of new Set([...who, 'coordinator'])) as[w] = await signInAs(app, `${w}@meridian.test`);
   return {
