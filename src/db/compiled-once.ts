@@ -14,7 +14,7 @@
  * Placeholders start with a NUL character, which no request value can hold (refused at the door; PostgreSQL
  * text cannot store it), so a real value is never mistaken for one.
  */
-import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import { type Compilable, type CompiledQuery, type Kysely, sql } from 'kysely';
 
 const MARK = '\u0000param:';
 
@@ -22,6 +22,21 @@ const MARK = '\u0000param:';
 // biome-ignore lint/suspicious/noExplicitAny: a placeholder stands for a value of any type
 export type Param = (name: string) => any;
 const param: Param = (name) => `${MARK}${name}`;
+
+/**
+ * The placeholder for the value named `name` as `(select $n::type)`, which PostgreSQL's planner cannot
+ * look into: a statement whose varying values are all written so (and whose constants, a page size, the
+ * states of `open`, are literals: `sql.lit`) costs the same planned with or without its values, so after
+ * five executions PostgreSQL keeps its generic plan and stops planning it on every call (it plans afresh
+ * while a plan for the values looks cheaper than the generic one, as for a large provider's code, whose
+ * many rows make a `limit` look cheap). The value is still an index condition (an init-plan parameter).
+ * Use it for values whose plan does not depend on them (a scope, an equality filter); `type` is the
+ * column's PostgreSQL type. Decision record: 0024.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: stands where the builder expects a value of any type
+export function opaqueParam(param: Param, name: string, type: 'text' | 'bigint'): any {
+  return sql`(select ${param(name)}::${sql.raw(type)})`;
+}
 
 interface Template {
   compiled: CompiledQuery;
@@ -34,18 +49,17 @@ const MAX_SHAPES = 500;
 const templates = new WeakMap<object, Map<string, Template>>();
 
 /**
- * Runs the query `build` makes for `shape`, with `values` bound to its `param(...)` placeholders; the
+ * The query `build` makes for `shape`, compiled, with `values` bound to its `param(...)` placeholders; the
  * builder runs and compiles only the first time a shape is seen on `db`.
- * @returns the rows (as Kysely's `execute` would).
  * @throws Error when the builder used a placeholder that `values` lacks (a programming error).
  */
-export async function executeCompiledOnce<R>(
+export function compileOnce<R>(
   // biome-ignore lint/suspicious/noExplicitAny: any database schema
   db: Kysely<any>,
   shape: string,
   build: (param: Param) => Compilable<R>,
   values: Record<string, unknown>,
-): Promise<R[]> {
+): CompiledQuery<R> {
   let shapes = templates.get(db);
   if (!shapes) {
     shapes = new Map();
@@ -60,12 +74,29 @@ export async function executeCompiledOnce<R>(
     };
     if (shapes.size < MAX_SHAPES) shapes.set(shape, t);
   }
-  const parameters = t.compiled.parameters.map((p, i) => {
-    const name = t.names[i];
+  const { compiled, names } = t;
+  const parameters = compiled.parameters.map((p, i) => {
+    const name = names[i];
     if (name === undefined) return p;
     if (!(name in values)) throw new Error(`executeCompiledOnce(${shape}): no value for ${name}`);
     return values[name];
   });
-  const r = await db.executeQuery<R>({ ...t.compiled, parameters });
+  return { ...(compiled as CompiledQuery<R>), parameters };
+}
+
+/**
+ * Runs the query `build` makes for `shape`, with `values` bound to its `param(...)` placeholders
+ * (`compileOnce`).
+ * @returns the rows (as Kysely's `execute` would).
+ * @throws Error when the builder used a placeholder that `values` lacks (a programming error).
+ */
+export async function executeCompiledOnce<R>(
+  // biome-ignore lint/suspicious/noExplicitAny: any database schema
+  db: Kysely<any>,
+  shape: string,
+  build: (param: Param) => Compilable<R>,
+  values: Record<string, unknown>,
+): Promise<R[]> {
+  const r = await db.executeQuery<R>(compileOnce(db, shape, build, values));
   return r.rows;
 }

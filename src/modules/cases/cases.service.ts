@@ -770,12 +770,7 @@ export async function viewCase(db: Db, actor: User, reference: string): Promise<
  * changes cases). A reused count never contradicts the page read now: a page that is not full gives the
  * exact number itself, and a page beyond the remembered number is counted again (a second statement).
  */
-export async function listCases(
-  db: Db,
-  actor: User,
-  q: CaseQuery,
-  totals?: QueueTotalCache,
-): Promise<Page<CaseSummary> & { totalCapped: boolean }> {
+export async function listCases(db: Db, actor: User, q: CaseQuery, totals?: QueueTotalCache): Promise<QueuePage> {
   const key = totals && totals.ttlMs > 0 ? QueueTotalCache.keyOf(actor, q) : undefined;
   const known = totals && key !== undefined ? totals.recall(actor, key) : undefined;
   const reused = known?.n;
@@ -793,6 +788,19 @@ export async function listCases(
   }
   const n = counted as number;
   return { items, total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP, page: q.page, pageSize: q.pageSize };
+}
+
+/**
+ * A page of the queue (`listCases`): `items` are the cases' summaries (`CaseSummary`) as JSON texts, as
+ * PostgreSQL wrote them (`findCases`), so that the server does not parse and re-serialise 50 of them.
+ */
+export interface QueuePage extends Page<string> {
+  totalCapped: boolean;
+}
+
+/** The JSON body of a queue page (`pageOf(CaseSummarySchema)` with `totalCapped`), from its items' texts. */
+export function queuePageJson(p: QueuePage): string {
+  return `{"items":[${p.items.join(',')}],"total":${p.total},"totalCapped":${p.totalCapped},"page":${p.page},"pageSize":${p.pageSize}}`;
 }
 
 /**

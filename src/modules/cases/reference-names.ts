@@ -61,6 +61,29 @@ export async function referenceNames(db: Db, version: number): Promise<Reference
   return fresh;
 }
 
+const codeAndNameTexts = new WeakMap<ReferenceNames, Map<string, string>>();
+
+/**
+ * `{"code":…,"name":…}` of `code` among `names[kind]` as JSON text (a queue page's entity, service or
+ * provider), written once per code and version of the names.
+ * @throws Error when the code is not there (`nameOf`).
+ */
+export function codeAndNameJson(names: ReferenceNames, kind: 'entities' | 'services' | 'providers', code: string): string {
+  let texts = codeAndNameTexts.get(names);
+  if (!texts) {
+    texts = new Map();
+    codeAndNameTexts.set(names, texts);
+  }
+  const key = `${kind}\u0000${code}`;
+  let text = texts.get(key);
+  if (text === undefined) {
+    const what = kind === 'entities' ? 'client entity' : kind === 'services' ? 'service' : 'provider';
+    text = JSON.stringify({ code, name: nameOf(names[kind], code, what) });
+    texts.set(key, text);
+  }
+  return text;
+}
+
 /**
  * The name of `code` in `names`.
  * @throws Error when the code is not there: the foreign keys of `cases` make that impossible unless the
