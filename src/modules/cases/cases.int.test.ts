@@ -71,6 +71,13 @@ describe('one front door', () => {
     expect(r.headers.etag).toBe('"1"');
     const v = (await view('requester.rco-cl', c.reference)).json();
     expect(v.timeline.map((e: { type: string }) => e.type)).toEqual(['created', 'routed']);
+    // the reason as data too, for the web to say in the reader's language
+    expect(v.timeline[1].details.routing).toEqual({
+      rule: 'assignment',
+      provider: 'UNON',
+      scope: 'global',
+      basis: expect.stringMatching(/para 16/),
+    });
     expect(v.segments).toEqual([expect.objectContaining({ provider: 'UNON', endedAt: null, startReason: 'routed' })]);
     expect(v.messages[0].body).toContain('October');
     expect(v.fields).toMatchObject({ indexNumber: '123456' });
@@ -81,6 +88,8 @@ describe('one front door', () => {
     expect(r.statusCode).toBe(201);
     expect(r.json().provider).toBeNull();
     expect(r.json().routingReason).toMatch(/DOS coordination queue/);
+    const routed = (await view('coordinator', r.json().reference)).json().timeline[1];
+    expect(routed.details.routing).toEqual({ rule: 'unassigned', entity: 'RCO-CL', service: 'FAC-CONFERENCE' });
     const queue = (await app.inject({ url: '/api/cases?provider=none', headers: as.coordinator })).json();
     expect(queue.items.map((c: { reference: string }) => c.reference)).toContain(r.json().reference);
     // The coordinator routes it by hand to a provider.

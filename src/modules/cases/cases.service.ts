@@ -199,6 +199,10 @@ async function writeNewCase(
   const routingReason = assignment
     ? `Assigned provider ${assignment.provider.code} (${assignment.scope}); basis: ${assignment.basis}`
     : `No provider is assigned to ${entity.code} for ${service.code}: sent to the DOS coordination queue`;
+  // the same reason as data, for the web to say in the reader's language (the stored text is English)
+  const routingRule = assignment
+    ? { rule: 'assignment', provider: assignment.provider.code, scope: assignment.scope, basis: assignment.basis }
+    : { rule: 'unassigned', entity: entity.code, service: service.code };
   const at = now.getTime();
   const client = CLIENT_ROLES.has(actor.role);
   const clocks = await deriveNewCaseClocks(
@@ -248,7 +252,7 @@ async function writeNewCase(
         type: 'created',
         after: { state: 'new', provider, priority, service: service.code, entity: entity.code },
       },
-      { actorUserId: null, type: 'routed', after: { provider }, details: { reason: routingReason } },
+      { actorUserId: null, type: 'routed', after: { provider }, details: { reason: routingReason, routing: routingRule } },
     ],
     segmentReason: provider ? 'routed' : 'no-assignment',
     ...(input.description ? { message: { authorUserId: actor.id, body: input.description } } : {}),

@@ -3,6 +3,7 @@
  * priority matrix (mirror of the server's), which actions a user may take in which state (mirror of the
  * server's lifecycle), and readable labels of timeline events.
  */
+import type { TFunction } from 'i18next';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseEvent, CaseSegment, CaseState, CurrentUser, Priority, Transition } from '../../api/types.ts';
@@ -258,4 +259,26 @@ export function eventColor(e: CaseEvent): string {
     if (typeof to === 'string' && to in STATE_COLOR) return STATE_COLOR[to as CaseState];
   }
   return EVENT_COLOR[e.type] ?? 'gray';
+}
+
+/**
+ * The routing reason of a case in the reader's language, from its routed event's `details.routing` (cases
+ * opened through the portal since it was recorded): `text` names the assigned provider and the assignment's
+ * scope, and `basis` is the assignment's basis (the catalogue's citation of the report, data in English);
+ * or `text` says that no provider is assigned to the entity for the service. Undefined for a case without
+ * it (imported, child tasks, older cases): show the stored English reason then.
+ */
+export function routingReason(t: TFunction, details: unknown): { text: string; basis?: string } | undefined {
+  const routing = (details as { routing?: Record<string, unknown> } | null)?.routing;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  if (routing?.rule === 'assignment') {
+    return {
+      text: t('caseView.routingAssignment', { provider: str(routing.provider), scope: t(`scope.${str(routing.scope)}`) }),
+      basis: str(routing.basis),
+    };
+  }
+  if (routing?.rule === 'unassigned') {
+    return { text: t('caseView.routingUnassigned', { entity: str(routing.entity), service: str(routing.service) }) };
+  }
+  return undefined;
 }

@@ -35,7 +35,7 @@ import { CaseActions } from './case-actions.tsx';
 import { CaseAttachments } from './case-attachments.tsx';
 import { PriorityBadge, ProviderLabel, StateBadge, useOptionLabel } from './case-bits.tsx';
 import { CaseConversation } from './case-conversation.tsx';
-import { can, isWorker, useDateFormat } from './case-format.ts';
+import { can, isWorker, routingReason, useDateFormat } from './case-format.ts';
 import { FlashAlert } from './case-list.tsx';
 import { CaseSegments, CaseTimeline } from './case-timeline.tsx';
 import { caseQuery, serviceWithFormQuery, usersQuery } from './cases.api.ts';
@@ -60,6 +60,18 @@ function CaseHeader({ view, user }: { view: CaseView; user: CurrentUser }) {
   const routedTo = firstRoute
     ? ((firstRoute.after as { provider?: string | null } | null)?.provider ?? null)
     : (c.provider?.code ?? null);
+  const routing = routingReason(t, firstRoute?.details);
+  const reason = routing && (
+    <>
+      {routing.text}
+      {routing.basis && (
+        <>
+          {' '}
+          <span lang="en">{routing.basis}</span>
+        </>
+      )}
+    </>
+  );
   return (
     <Card withBorder radius="md" padding="md" data-testid="case-header">
       <Stack gap="sm">
@@ -152,13 +164,13 @@ function CaseHeader({ view, user }: { view: CaseView; user: CurrentUser }) {
           data-testid="case-routing"
           data-provider={routedTo ?? 'none'}
         >
-          <Text size="xs" lineClamp={2} title={c.routingReason}>
+          <Text size="xs" lineClamp={2} title={reason ? undefined : c.routingReason}>
             <Text span size="xs" fw={700} c={routedTo ? 'blue.8' : 'orange.8'}>
               {routedTo ? t('caseView.routedTo', { provider: routedTo }) : t('caseView.routedQueue')}
             </Text>
             {' — '}
-            <Text span size="xs" c="dimmed" lang="en" data-testid="case-routing-reason">
-              {c.routingReason}
+            <Text span size="xs" c="dimmed" data-testid="case-routing-reason">
+              {reason ?? <span lang="en">{c.routingReason}</span>}
             </Text>
           </Text>
         </Paper>
