@@ -1,11 +1,14 @@
 /**
- * Shared list contract: every list endpoint takes `page` (1-based), `pageSize` (1-500, default 50),
+ * Shared list contract: every list endpoint takes `page` (1-based, at most 1,000,000), `pageSize` (1-500, default 50),
  * `sort` (a field the endpoint names) and `order` (`asc`|`desc`), and returns `{ items, total, page, pageSize }`.
  */
 import { z } from 'zod';
 
+/** The last page number a list accepts: beyond it a page is an error, not an offset PostgreSQL refuses. */
+export const MAX_PAGE = 1_000_000;
+
 export const PageQuerySchema = z.object({
-  page: z.coerce.number().int().min(1).default(1),
+  page: z.coerce.number().int().min(1).max(MAX_PAGE).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
   order: z.enum(['asc', 'desc']).default('asc'),
 });

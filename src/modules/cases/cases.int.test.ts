@@ -142,6 +142,11 @@ describe('one front door', () => {
     expect(missing.statusCode).toBe(400);
     const otherEntity = await create('requester.rco-cl', { ...payroll(), entity: 'MINUSCA' });
     expect(otherEntity.statusCode).toBe(403);
+    // a misspelt field is refused by name, not dropped (the urgency would silently take its default)
+    const misspelt = await create('requester.rco-cl', { ...payroll(), urgncy: 1 });
+    expect(misspelt.statusCode).toBe(400);
+    expect(misspelt.json().code).toBe('VALIDATION_FAILED');
+    expect(misspelt.json().detail).toContain('urgncy');
     expect([await count('cases'), await count('case_events')]).toEqual(before);
   });
 

@@ -9,7 +9,7 @@ import { CASE_STATES, TRANSITIONS } from './lifecycle.ts';
 export const CaseStateSchema = z.enum(CASE_STATES);
 const Level = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 
-export const CreateCaseSchema = z.object({
+export const CreateCaseSchema = z.strictObject({
   service: z.string().min(1).max(40).describe('Service code from the catalogue'),
   entity: z.string().min(1).max(40).optional().describe("Client entity; default: the requester's own"),
   title: z.string().trim().min(3).max(200),

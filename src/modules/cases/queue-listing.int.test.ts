@@ -172,6 +172,15 @@ describe('queue listing', () => {
     expect(error?.message).toContain('open');
   });
 
+  it('refuses a page number beyond the last a list takes, naming the field; a far page within it is empty', async () => {
+    const r = await app.inject({ url: '/api/cases?page=100000000000000000000', headers: as['agent.unon'] });
+    expect(r.statusCode, r.body).toBe(400);
+    expect((r.json().errors as { field?: string }[]).map((e) => e.field)).toContain('querystring.page');
+    const far = await app.inject({ url: '/api/cases?page=1000000&pageSize=500', headers: as['agent.unon'] });
+    expect(far.statusCode, far.body).toBe(200);
+    expect(far.json().items).toEqual([]);
+  });
+
   it("shows an entity's new name on the next page, whoever renamed it", async () => {
     const name = async () =>
       (await queue('agent.unon', 'state=open&pageSize=1')).items[0] as unknown as {
