@@ -202,4 +202,25 @@ describe('queue listing', () => {
       .execute();
     expect((await name()).entity.name).toEqual(before.entity.name);
   });
+
+  it('cannot be shown a name without French: the database refuses it for entities, services and providers', async () => {
+    for (const [table, code] of [
+      ['client_entities', 'RCO-CL'],
+      ['services', 'PAY-PAYROLL'],
+      ['providers', 'UNON'],
+    ] as const) {
+      for (const name of [{ en: 'English only' }, { en: 'Blank French', fr: '  ' }, { en: 'Number', fr: 7 }]) {
+        await expect(
+          h.db
+            .updateTable(table)
+            .set({ name: JSON.stringify(name) })
+            .where('code', '=', code)
+            .execute(),
+          `${table} ${JSON.stringify(name)}`,
+        ).rejects.toThrow(/name_en_fr/);
+      }
+    }
+    const page = await queue('agent.unon', 'state=open&pageSize=1');
+    expect((page.items[0] as unknown as { entity: { name: { fr: string } } }).entity.name.fr).toBeTruthy();
+  });
 });
