@@ -38,7 +38,7 @@ describe('prepared statements', () => {
     expect(sent[1]?.values).toEqual([2]);
   });
 
-  it('sends as they are the queries without parameters, with too many, or selecting *', async () => {
+  it('sends as they are the statements without parameters but queries, those with too many, or selecting *', async () => {
     const { pool, sent } = fakePool();
     const c = await preparedStatementPool(pool, { maxParameters: 2 }).connect();
     await c.query('begin', []);
@@ -46,7 +46,12 @@ describe('prepared statements', () => {
     await c.query('select "c".* from "cases" as "c" where "c"."id" = $1', [1]);
     await c.query('insert into "t" ("a") values ($1) returning *', [1]);
     await c.query('select count(*) as "n" from "cases" where "state" = $1', ['new']);
-    expect(sent.map((s) => s.name)).toEqual([undefined, undefined, undefined, undefined, 'm1']);
+    await c.query('alter table "t" add column "b" text', []);
+    await c.query('commit', []);
+    // a query without parameters (a Secretariat-wide queue page: literal page size and offset) is prepared
+    await c.query('select "id" from "cases" order by "id" limit 50 offset 0', []);
+    await c.query('  with x as (select 1 as "n") select "n" from x', []);
+    expect(sent.map((s) => s.name)).toEqual([undefined, undefined, undefined, undefined, 'm1', undefined, undefined, 'm2', 'm3']);
   });
 
   it('stops preparing on a connection that holds its maximum', async () => {

@@ -7,7 +7,9 @@
  * five executions when that plan is no costlier). Decision record: docs/decisions/0012-request-cost.md.
  *
  * A query is prepared only when it is safe and bounded:
- * - it has parameters (1 to `maxParameters`): a statement without any (BEGIN, COMMIT, DDL) goes as is;
+ * - it has at most `maxParameters` parameters, and without any it is a query (`select` or `with`): BEGIN,
+ *   COMMIT and DDL go as they are; a query without parameters (a Secretariat-wide queue page, whose page
+ *   size and offset are literals: decision 0024) is planned once like any other;
  * - its text has no `*` other than `count(*)`: a prepared `select *` or `returning *` would fail with
  *   "cached plan must not change result type" once a migration adds a column, where an explicit column
  *   list is re-planned silently by PostgreSQL;
@@ -25,12 +27,24 @@ export interface PreparedStatementOptions {
   maxParameters?: number;
 }
 
+/** A query (not BEGIN, COMMIT, SET, DDL): may be prepared without parameters. */
+const QUERY = /^\s*(select|with)\b/i;
+
 /** Distinct statement texts named per process at most; later new texts go unnamed. */
 const MAX_TEXTS = 10_000;
 
 /** Whether a statement's text may be prepared: no `*` but in `count(*)`. */
 export function isPreparable(text: string): boolean {
   return !text.replace(/count\(\*\)/gi, '').includes('*');
+}
+
+/**
+ * Whether the pool prepares a statement of `text` with `parameterCount` parameters (the rules of the module
+ * comment but the per-connection and per-process caps).
+ */
+export function willPrepare(text: string, parameterCount: number, maxParameters = 64): boolean {
+  if (parameterCount > maxParameters || (parameterCount === 0 && !QUERY.test(text))) return false;
+  return isPreparable(text);
 }
 
 /**
@@ -64,7 +78,7 @@ export function preparedStatementPool(pool: pg.Pool, opts: PreparedStatementOpti
       }
       const held = prepared;
       const query = (text: string, values: readonly unknown[]) => {
-        if (values.length === 0 || values.length > maxParameters) return client.query(text, values as unknown[]);
+        if (!willPrepare(text, values.length, maxParameters)) return client.query(text, values as unknown[]);
         const name = nameOf(text);
         if (name === null || (!held.has(name) && held.size >= maxPerConnection)) {
           return client.query(text, values as unknown[]);

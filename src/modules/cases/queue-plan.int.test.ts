@@ -8,6 +8,7 @@ import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
+import { willPrepare } from '../../db/prepared-statements.ts';
 import { fromJson } from '../../db/sql-helpers.ts';
 import type { Database } from '../../db/types.ts';
 import { findUserForSignIn } from '../identity/identity.repository.ts';
@@ -72,6 +73,16 @@ async function planCosts(db: Kysely<Database>, viewer: User, query: Record<strin
 }
 
 describe('queue page statement', () => {
+  it('is one the pool prepares, for every role (a Secretariat-wide page may have no parameter at all)', async () => {
+    for (const email of ['agent.unon', 'requester.rco-cl', 'admin', 'coordinator', 'viewer']) {
+      const viewer = await user(`${email}@meridian.test`);
+      for (const query of [{}, { state: 'open', pageSize: '10' }, { provider: 'none' }, { page: '3', pageSize: '7' }]) {
+        const compiled = queuePageQuery(h.db, viewer, CaseQuerySchema.parse(query), true);
+        expect(willPrepare(compiled.sql, compiled.parameters.length), `${email} ${JSON.stringify(query)}`).toBe(true);
+      }
+    }
+  });
+
   it('costs no more planned once than planned for its values (so PostgreSQL keeps one plan)', async () => {
     const agent = await user('agent.unon@meridian.test');
     const requester = await user('requester.rco-cl@meridian.test');
