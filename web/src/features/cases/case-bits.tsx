@@ -41,7 +41,16 @@ export function ProviderLabel({
   const l = useLocalized();
   if (!provider) {
     return (
-      <Badge size="sm" color="orange" variant="outline" data-testid={testId} data-provider="none">
+      <Badge
+        size="sm"
+        color="orange"
+        variant="outline"
+        // a long label (French) wraps within its column rather than run over the next one
+        maw="100%"
+        styles={{ root: { minWidth: 0, height: 'auto', paddingBlock: 1 }, label: { whiteSpace: 'normal' } }}
+        data-testid={testId}
+        data-provider="none"
+      >
         {t('cases.coordinationQueue')}
       </Badge>
     );

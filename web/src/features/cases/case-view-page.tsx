@@ -42,11 +42,12 @@ import { caseQuery, serviceWithFormQuery, usersQuery } from './cases.api.ts';
 
 function Meta({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
-    <Stack gap={2} data-testid={testId}>
+    // minWidth 0: a grid cell may shrink below its content, so that a long label is cut, not spilled over
+    <Stack gap={2} data-testid={testId} miw={0}>
       <Text size="xs" fw={600} c="dimmed" tt="uppercase">
         {label}
       </Text>
-      <div>{children}</div>
+      <div style={{ minWidth: 0 }}>{children}</div>
     </Stack>
   );
 }
