@@ -78,7 +78,7 @@ export function compileOnce<R>(
   const parameters = compiled.parameters.map((p, i) => {
     const name = names[i];
     if (name === undefined) return p;
-    if (!(name in values)) throw new Error(`executeCompiledOnce(${shape}): no value for ${name}`);
+    if (!(name in values)) throw new Error(`compileOnce(${shape}): no value for ${name}`);
     return values[name];
   });
   return { ...(compiled as CompiledQuery<R>), parameters };
