@@ -361,6 +361,18 @@ describe('visibility', () => {
     expect(clientView.timeline.map((e: { type: string }) => e.type)).not.toContain('note-added');
     const agentView = (await view('agent.rsce', mine.reference)).json();
     expect(agentView.timeline.map((e: { type: string }) => e.type)).toContain('note-added');
+    // A misspelt visibility is refused by name: dropped, it would have published the note to the client.
+    const misspelt = await act('agent.rsce', mine.reference, 'messages', {
+      body: 'Bank details look wrong',
+      visiblity: 'internal',
+    });
+    expect(misspelt.statusCode).toBe(400);
+    expect(misspelt.json().detail).toContain('visiblity');
+    expect((await view('requester.minusca', mine.reference)).json().messages.map((x: { body: string }) => x.body)).not.toContain(
+      'Bank details look wrong',
+    );
+    const unknownReason = await act('agent.rsce', mine.reference, 'transitions', { to: 'in-progress', reson: 'typo' });
+    expect(unknownReason.statusCode).toBe(400);
     expect(
       (await act('requester.minusca', mine.reference, 'messages', { body: 'secret', visibility: 'internal' })).statusCode,
     ).toBe(403);

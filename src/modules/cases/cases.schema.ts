@@ -109,35 +109,37 @@ export const CaseQuerySchema = PageQuerySchema.extend({
 });
 export type CaseQuery = z.infer<typeof CaseQuerySchema>;
 
-export const TransitionBodySchema = z.object({ to: z.enum(TRANSITIONS), reason: z.string().trim().max(2000).optional() });
-export const TransferBodySchema = z.object({
+// Bodies are strict: a misspelt field is refused by name, never dropped (a misspelt `visibility` would
+// otherwise publish an internal note).
+export const TransitionBodySchema = z.strictObject({ to: z.enum(TRANSITIONS), reason: z.string().trim().max(2000).optional() });
+export const TransferBodySchema = z.strictObject({
   provider: z.string().min(1).max(40),
   reason: z.string().trim().min(3).max(2000),
 });
-export const ChildTaskBodySchema = z.object({
+export const ChildTaskBodySchema = z.strictObject({
   provider: z.string().min(1).max(40),
   service: z.string().min(1).max(40).optional().describe("Default: the parent's service"),
   title: z.string().trim().min(3).max(200),
   reason: z.string().trim().min(3).max(2000),
 });
-export const MergeBodySchema = z.object({ into: z.string().min(1).max(40).describe('Reference of the primary case') });
-export const AssignBodySchema = z.object({
+export const MergeBodySchema = z.strictObject({ into: z.string().min(1).max(40).describe('Reference of the primary case') });
+export const AssignBodySchema = z.strictObject({
   assignee: z.number().int().positive().max(INT32_MAX).nullable(),
   team: z.number().int().positive().max(INT32_MAX).nullable().optional(),
 });
-export const PriorityBodySchema = z.object({
+export const PriorityBodySchema = z.strictObject({
   impact: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   urgency: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   reason: z.string().trim().min(3).max(2000),
 });
-export const MessageBodySchema = z.object({
+export const MessageBodySchema = z.strictObject({
   body: z.string().trim().min(1).max(20_000),
   visibility: z.enum(['public', 'internal']).default('public'),
 });
-export const BulkBodySchema = z.object({
+export const BulkBodySchema = z.strictObject({
   references: z.array(z.string().min(1).max(40)).min(1).max(200),
   action: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('assign'), assignee: z.number().int().positive().max(INT32_MAX).nullable() }),
-    z.object({ type: z.literal('transition'), to: z.enum(TRANSITIONS), reason: z.string().max(2000).optional() }),
+    z.strictObject({ type: z.literal('assign'), assignee: z.number().int().positive().max(INT32_MAX).nullable() }),
+    z.strictObject({ type: z.literal('transition'), to: z.enum(TRANSITIONS), reason: z.string().max(2000).optional() }),
   ]),
 });
