@@ -26,7 +26,8 @@ export const REFERENCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta
 /** Source tag of everything the reference loader writes. */
 export const REFERENCE_SOURCE = 'reference';
 
-const Names = z.object({ en: z.string().min(1), fr: z.string().min(1) }).catchall(z.string());
+const NonBlank = z.string().regex(/\S/, 'text that is not blank');
+const Names = z.object({ en: NonBlank, fr: NonBlank }).catchall(z.string());
 const Basis = z.string().min(1);
 const Iso2 = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code');
 
