@@ -18,10 +18,10 @@ describe('routing reason', () => {
       routing: { rule: 'assignment', provider: 'UNON', scope: 'global', basis: 'para 16 (payroll provided globally by UNON)' },
     };
     expect(routingReason(await translator('fr'), details)).toEqual({
-      text: 'Prestataire désigné : UNON (Mondiale) ; fondement :',
+      text: 'Prestataire attribué : UNON (portée mondiale) ; fondement :',
       basis: 'para 16 (payroll provided globally by UNON)',
     });
-    expect(routingReason(await translator('en'), details)?.text).toBe('Assigned provider UNON (Global); basis:');
+    expect(routingReason(await translator('en'), details)?.text).toBe('Assigned provider UNON (global scope); basis:');
   });
 
   it('says in French that no provider is assigned, naming the entity and the service', async () => {
@@ -30,7 +30,7 @@ describe('routing reason', () => {
       routing: { rule: 'unassigned', entity: 'RCO-CL', service: 'FAC-CONFERENCE' },
     });
     expect(r).toEqual({
-      text: 'Aucun prestataire n’est désigné pour RCO-CL et le service FAC-CONFERENCE : demande envoyée à la file de coordination du DAO.',
+      text: 'Aucun prestataire n’est attribué à RCO-CL pour FAC-CONFERENCE : demande adressée à la file de coordination du DAO.',
     });
   });
 

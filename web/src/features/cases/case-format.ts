@@ -273,7 +273,11 @@ export function routingReason(t: TFunction, details: unknown): { text: string; b
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   if (routing?.rule === 'assignment') {
     return {
-      text: t('caseView.routingAssignment', { provider: str(routing.provider), scope: t(`scope.${str(routing.scope)}`) }),
+      text: t('caseView.routingAssignment', {
+        provider: str(routing.provider),
+        // the scope's label inside a sentence: lower case (« portée mondiale », "global scope")
+        scope: t(`scope.${str(routing.scope)}`).toLocaleLowerCase(),
+      }),
       basis: str(routing.basis),
     };
   }

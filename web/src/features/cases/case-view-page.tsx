@@ -165,7 +165,11 @@ function CaseHeader({ view, user }: { view: CaseView; user: CurrentUser }) {
           data-testid="case-routing"
           data-provider={routedTo ?? 'none'}
         >
-          <Text size="xs" lineClamp={2} title={reason ? undefined : c.routingReason}>
+          <Text
+            size="xs"
+            lineClamp={2}
+            title={routing ? [routing.text, routing.basis].filter(Boolean).join(' ') : c.routingReason}
+          >
             <Text span size="xs" fw={700} c={routedTo ? 'blue.8' : 'orange.8'}>
               {routedTo ? t('caseView.routedTo', { provider: routedTo }) : t('caseView.routedQueue')}
             </Text>
