@@ -15,7 +15,7 @@ import { useLocalized } from '../../lib/localized.ts';
 import { useCurrentUser } from '../auth/session.ts';
 import { servicesQuery } from '../catalogue/catalogue.api.ts';
 import { can } from './case-format.ts';
-import { FlashAlert, StateTabs, useCaseColumns } from './case-list.tsx';
+import { FlashAlert, StateTabs, useCaseColumns, useLastPageWhenBeyond } from './case-list.tsx';
 import { type CaseListSearch, stateFilter } from './case-search.ts';
 import { caseCountsQuery, casesQuery } from './cases.api.ts';
 
@@ -43,6 +43,7 @@ export function MyRequestsPage({
   } as const;
   const list = useQuery(casesQuery(params));
   const counts = useQuery(caseCountsQuery(filters));
+  useLastPageWhenBeyond(list.data, params.page, (page) => setSearch({ page }));
   const services = useQuery(servicesQuery({}));
   const columns = useCaseColumns(['reference', 'title', 'state', 'priority', 'provider', 'createdAt', 'updatedAt']);
   const filtered = Boolean(search.q || search.service || (search.state && search.state !== 'all'));

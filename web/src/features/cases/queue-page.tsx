@@ -21,7 +21,7 @@ import {
   ThemeIcon,
 } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BulkResult, CaseSummary, CurrentUser, Transition, UserSummary } from '../../api/types.ts';
 import { TRANSITIONS } from '../../api/types.ts';
@@ -35,7 +35,7 @@ import { useCurrentUser } from '../auth/session.ts';
 import { servicesQuery } from '../catalogue/catalogue.api.ts';
 import { allProvidersQuery } from '../directory/directory.api.ts';
 import { can, isCoordinator, isWorker } from './case-format.ts';
-import { FlashAlert, StateTabs, useCaseColumns } from './case-list.tsx';
+import { FlashAlert, StateTabs, useCaseColumns, useLastPageWhenBeyond } from './case-list.tsx';
 import { assigneeFilter, type CaseListSearch, stateFilter } from './case-search.ts';
 import { type BulkAction, bulkAction, caseCountsQuery, casesQuery, invalidateCases, usersQuery } from './cases.api.ts';
 
@@ -250,9 +250,16 @@ export function QueuePage({
   } as const;
   const list = useQuery(casesQuery(params));
   const counts = useQuery(caseCountsQuery(filters));
+  useLastPageWhenBeyond(list.data, params.page, (page) => setSearch({ page }));
   const services = useQuery(servicesQuery({}));
   const providers = useQuery({ ...allProvidersQuery, enabled: coordinator || !worker });
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  // A selection is of the cases this list shows: another filter, tab or sort starts a new one, so that a
+  // bulk action never reaches cases no longer on screen (paging keeps it).
+  const { page: _page, pageSize: _pageSize, ...listFilters } = params;
+  const listKey = JSON.stringify(listFilters);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the selection is reset when the list's filters change
+  useEffect(() => setSelected(new Set()), [listKey]);
   const [results, setResults] = useState<BulkResult[] | null>(null);
 
   const rows = list.data?.items ?? [];
