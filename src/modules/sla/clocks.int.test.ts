@@ -691,6 +691,21 @@ describe('HTTP', () => {
     const cal = await app.inject({ url: '/api/sla/calendars/duty-stations/CH-GE020', headers: coord });
     expect(cal.json().versions.length).toBe(2); // the default kept for the past, then the import
   });
+
+  it('lists the calendars page by page with the same total, a page beyond the last included', async () => {
+    const coord = await signInAs(app, 'coordinator@meridian.test');
+    const page = async (n: number) =>
+      (await app.inject({ url: `/api/sla/calendars?page=${n}&pageSize=50`, headers: coord })).json() as {
+        items: { code: string }[];
+        total: number;
+      };
+    const first = await page(1);
+    expect(first.total).toBeGreaterThan(50);
+    expect(first.items).toHaveLength(50);
+    const beyond = await page(Math.ceil(first.total / 50) + 3);
+    expect(beyond.items).toEqual([]);
+    expect(beyond.total).toBe(first.total);
+  });
 });
 
 describe('report', () => {

@@ -174,20 +174,27 @@ export async function slaRoutes(app: FastifyInstance): Promise<void> {
                  (select count(*) from business_calendar_versions v join business_calendars b on b.id = v.calendar_id where b.provider_code = p.code)
           from providers p join duty_stations d on d.code = p.duty_station_code
         )
-        select *, count(*) over () as total from owners
-        where ${term}::text is null or code ilike ${term} or name ilike ${term}
-        order by kind, code ${sql.raw(order === 'desc' ? 'desc' : 'asc')}
-        limit ${pageSize} offset ${(page - 1) * pageSize}`.execute(db());
+        , matched as (select * from owners where ${term}::text is null or code ilike ${term} or name ilike ${term})
+        -- the count in a row of its own, so that a page beyond the last still says how many there are
+        select t.total, p.* from (select count(*) as total from matched) t
+        left join lateral (
+          select * from matched
+          order by kind, code ${sql.raw(order === 'desc' ? 'desc' : 'asc')}
+          limit ${pageSize} offset ${(page - 1) * pageSize}
+        ) p on true
+        order by p.kind, p.code ${sql.raw(order === 'desc' ? 'desc' : 'asc')}`.execute(db());
       const total = Number(rows.rows[0]?.total ?? 0);
       return {
-        items: rows.rows.map((r) => ({
-          kind: r.kind,
-          code: r.code,
-          name: r.name,
-          timeZone: r.time_zone,
-          stored: Number(r.versions) > 0,
-          versions: Number(r.versions),
-        })),
+        items: rows.rows
+          .filter((r) => r.code !== null)
+          .map((r) => ({
+            kind: r.kind,
+            code: r.code,
+            name: r.name,
+            timeZone: r.time_zone,
+            stored: Number(r.versions) > 0,
+            versions: Number(r.versions),
+          })),
         total,
         page,
         pageSize,
