@@ -39,9 +39,20 @@ export function caseScope(viewer: User) {
   };
 }
 
-/** `viewer` with placeholders for its id and scope code, for a statement compiled once (`executeCompiledOnce`). */
-function placeholderViewer(viewer: User, param: Param): User {
-  return { ...viewer, id: param('viewerId'), scope: viewer.scope ? { ...viewer.scope, code: param('scopeCode') } : viewer.scope };
+/**
+ * `viewer` with placeholders for its id and scope code, for a statement compiled once (`executeCompiledOnce`);
+ * `value` makes each placeholder (default `param` itself; the queue page's are `opaqueParam`s).
+ */
+function placeholderViewer(
+  viewer: User,
+  param: Param,
+  value: (name: string, type: 'text' | 'bigint') => unknown = (name) => param(name),
+): User {
+  return {
+    ...viewer,
+    id: value('viewerId', 'bigint') as number,
+    scope: viewer.scope ? { ...viewer.scope, code: value('scopeCode', 'text') as string } : viewer.scope,
+  };
 }
 
 const iso = (d: unknown): string => new Date(d as string).toISOString();
@@ -422,14 +433,9 @@ export function queuePageQuery(db: Db, viewer: User, q: CaseQuery, count: boolea
     (param) => {
       const text = (name: string) => opaqueParam(param, name, 'text');
       const id = (name: string) => opaqueParam(param, name, 'bigint');
-      const viewerOf: User = {
-        ...viewer,
-        id: id('viewerId'),
-        scope: viewer.scope ? { ...viewer.scope, code: text('scopeCode') } : viewer.scope,
-      };
       return casePageQuery(
         db,
-        viewerOf,
+        placeholderViewer(viewer, param, (name, type) => opaqueParam(param, name, type)),
         {
           ...q,
           state: q.state && q.state !== 'open' ? text('state') : q.state,

@@ -1,15 +1,12 @@
 /** The routing reason of a case in the reader's language, from the routed event's details. */
-import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { translator } from '../../lib/test-translator.ts';
 import en from '../../locales/en.json';
 import fr from '../../locales/fr.json';
 import { routingReason } from './case-format.ts';
 
-async function translator(lng: 'en' | 'fr') {
-  const i = i18next.createInstance();
-  await i.init({ lng, resources: { [lng]: { translation: lng === 'en' ? en : fr } }, interpolation: { escapeValue: false } });
-  return i.t;
-}
+/** The translation function of `lng` over this test's dictionaries. */
+const translatorOf = (lng: 'en' | 'fr') => translator(lng, lng === 'en' ? en : fr);
 
 describe('routing reason', () => {
   it('says the assignment in French with its scope translated, and keeps the basis (data) apart', async () => {
@@ -17,15 +14,15 @@ describe('routing reason', () => {
       reason: 'Assigned provider UNON (global); basis: para 16',
       routing: { rule: 'assignment', provider: 'UNON', scope: 'global', basis: 'para 16 (payroll provided globally by UNON)' },
     };
-    expect(routingReason(await translator('fr'), details)).toEqual({
+    expect(routingReason(await translatorOf('fr'), details)).toEqual({
       text: 'Prestataire attribué : UNON (portée mondiale) ; fondement :',
       basis: 'para 16 (payroll provided globally by UNON)',
     });
-    expect(routingReason(await translator('en'), details)?.text).toBe('Assigned provider UNON (global scope); basis:');
+    expect(routingReason(await translatorOf('en'), details)?.text).toBe('Assigned provider UNON (global scope); basis:');
   });
 
   it('says in French that no provider is assigned, naming the entity and the service', async () => {
-    const r = routingReason(await translator('fr'), {
+    const r = routingReason(await translatorOf('fr'), {
       reason: 'No provider is assigned to RCO-CL for FAC-CONFERENCE: sent to the DOS coordination queue',
       routing: { rule: 'unassigned', entity: 'RCO-CL', service: 'FAC-CONFERENCE' },
     });
@@ -35,7 +32,7 @@ describe('routing reason', () => {
   });
 
   it('gives nothing for a case routed before the reason was recorded as data (imported, child task)', async () => {
-    const t = await translator('fr');
+    const t = await translatorOf('fr');
     expect(routingReason(t, { reason: 'Imported from bpic2013.csv' })).toBeUndefined();
     expect(routingReason(t, null)).toBeUndefined();
   });

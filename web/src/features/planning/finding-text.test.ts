@@ -1,19 +1,16 @@
 /** Findings worded in English and French from their codes and fields, with numbers in the language's format. */
-import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { translator } from '../../lib/test-translator.ts';
 import { FINDING_CODES, findingSentence } from './finding-text.ts';
 import en from './locales/en.json';
 import fr from './locales/fr.json';
 
-async function translator(lng: 'en' | 'fr') {
-  const i = i18next.createInstance();
-  await i.init({ lng, resources: { [lng]: { translation: lng === 'en' ? en : fr } }, interpolation: { escapeValue: false } });
-  return i.t;
-}
+/** The translation function of `lng` over this test's dictionaries. */
+const translatorOf = (lng: 'en' | 'fr') => translator(lng, lng === 'en' ? en : fr);
 
 describe('finding sentences', () => {
   it('word every known code in English and French, never the server English, with the fields and formatted numbers', async () => {
-    const [tEn, tFr] = [await translator('en'), await translator('fr')];
+    const [tEn, tFr] = [await translatorOf('en'), await translatorOf('fr')];
     for (const code of FINDING_CODES) {
       expect(Object.keys(en.planning.finding)).toContain(code);
       expect(Object.keys(fr.planning.finding)).toContain(code);
@@ -37,7 +34,7 @@ describe('finding sentences', () => {
   });
 
   it('words a kept provider that is none as own support, and an unknown code generically with its code', async () => {
-    const tFr = await translator('fr');
+    const tFr = await translatorOf('fr');
     expect(
       findingSentence(tFr, 'fr', { code: 'KEPT_PROVIDER_NOT_ELIGIBLE', message: '', entity: 'UNAMA', service: 'PAY-PAYROLL' }),
     ).toBe('UNAMA doit garder son appui propre pour PAY-PAYROLL, qui n’est pas admissible.');
