@@ -164,6 +164,36 @@ describe('queue listing', () => {
     }
   });
 
+  it('writes any text of a case as valid JSON, exactly as stored (quotes, escapes, control characters)', async () => {
+    // written in SQL, past the API's validation: the JSON writer itself must escape whatever it finds
+    const title = 'Quote " backslash \\ slash / tab\t newline\n separators \u001e\u001f bell \u0007 é 名 😀';
+    const team = 'Team "A" \\ \u001f';
+    const c = (await queue('agent.unon', 'state=open&pageSize=1')).items[0] as { reference: string };
+    const t = await h.db
+      .insertInto('teams')
+      .values({ provider_code: 'UNON', code: 'JSON-TEST', name: team })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await h.db
+      .updateTable('cases')
+      .set({ title, routing_reason: team, team_id: t.id })
+      .where('reference', '=', c.reference)
+      .execute();
+    const listed = (await queue('agent.unon', 'state=open&pageSize=25')).items.find(
+      (i) => i.reference === c.reference,
+    ) as unknown as {
+      title: string;
+      routingReason: string;
+      team: { id: number; code: string; name: string };
+    };
+    expect(listed.title).toBe(title);
+    expect(listed.routingReason).toBe(team);
+    expect(listed.team).toEqual({ id: t.id, code: 'JSON-TEST', name: team });
+    const v = await app.inject({ url: `/api/cases/${c.reference}`, headers: as['agent.unon'] });
+    expect(v.statusCode, v.body).toBe(200);
+    expect(listed).toEqual(v.json().case);
+  });
+
   it('refuses an unknown state naming the field and the states it takes', async () => {
     const r = await app.inject({ url: '/api/cases?state=bogus', headers: as['agent.unon'] });
     expect(r.statusCode).toBe(400);
