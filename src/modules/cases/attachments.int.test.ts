@@ -120,6 +120,8 @@ describe('attachments', () => {
         `attachment; filename="Payslip Octobre _.pdf"; filename*=UTF-8''Payslip%20Octobre%20%C3%A9.pdf`,
       );
       expect(d.headers['x-content-type-options']).toBe('nosniff');
+      // the download's own policy, not the app's: a file never runs a script, even opened in the browser
+      expect(d.headers['content-security-policy']).toBe("default-src 'none'; sandbox");
     }
     for (const who of ['agent.kjso', 'requester.minusca']) {
       const d = await app.inject({ url: a.url, headers: as[who] });

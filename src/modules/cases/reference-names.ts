@@ -61,25 +61,26 @@ export async function referenceNames(db: Db, version: number): Promise<Reference
   return fresh;
 }
 
-const codeAndNameTexts = new WeakMap<ReferenceNames, Map<string, string>>();
+type NameKind = 'entities' | 'services' | 'providers';
+const codeAndNameTexts = new WeakMap<ReferenceNames, Record<NameKind, Map<string, string>>>();
 
 /**
  * `{"code":…,"name":…}` of `code` among `names[kind]` as JSON text (a queue page's entity, service or
- * provider), written once per code and version of the names.
+ * provider), written once per code and version of the names (a queue page of 50 asks 150 times).
  * @throws Error when the code is not there (`nameOf`).
  */
-export function codeAndNameJson(names: ReferenceNames, kind: 'entities' | 'services' | 'providers', code: string): string {
+export function codeAndNameJson(names: ReferenceNames, kind: NameKind, code: string): string {
   let texts = codeAndNameTexts.get(names);
   if (!texts) {
-    texts = new Map();
+    texts = { entities: new Map(), services: new Map(), providers: new Map() };
     codeAndNameTexts.set(names, texts);
   }
-  const key = `${kind}\u0000${code}`;
-  let text = texts.get(key);
+  const ofKind = texts[kind];
+  let text = ofKind.get(code);
   if (text === undefined) {
     const what = kind === 'entities' ? 'client entity' : kind === 'services' ? 'service' : 'provider';
     text = JSON.stringify({ code, name: nameOf(names[kind], code, what) });
-    texts.set(key, text);
+    ofKind.set(code, text);
   }
   return text;
 }
