@@ -120,7 +120,11 @@ function summaryText(names: 'inline' | 'cached'): RawBuilder<string> {
   return jsonObjectText([
     ['id', 'c.id', 'digits'],
     ['reference', 'c.reference', 'text'],
-    ['parentReference', unlessNull('c.parent_case_id', sql`select parent.reference from cases parent where parent.id = c.parent_case_id`), 'text'],
+    [
+      'parentReference',
+      unlessNull('c.parent_case_id', sql`select parent.reference from cases parent where parent.id = c.parent_case_id`),
+      'text',
+    ],
     ['title', 'c.title', 'text'],
     ['state', 'c.state', 'text'],
     ['priority', 'c.priority', 'text'],
@@ -161,7 +165,11 @@ function summaryText(names: 'inline' | 'cached'): RawBuilder<string> {
       'json',
     ],
     ['routingReason', 'c.routing_reason', 'text'],
-    ['mergedInto', unlessNull('c.merged_into_case_id', sql`select m.reference from cases m where m.id = c.merged_into_case_id`), 'text'],
+    [
+      'mergedInto',
+      unlessNull('c.merged_into_case_id', sql`select m.reference from cases m where m.id = c.merged_into_case_id`),
+      'text',
+    ],
     ['version', 'c.version', 'number'],
     ['createdAt', 'c.created_at', 'iso'],
     ['updatedAt', 'c.updated_at', 'iso'],
@@ -170,7 +178,11 @@ function summaryText(names: 'inline' | 'cached'): RawBuilder<string> {
     ['source', 'c.source', 'text'],
     ...(names === 'inline'
       ? ([
-          ['entity', codeAndName('c.entity_code', sql`(select e.name from client_entities e where e.code = c.entity_code)`), 'json'],
+          [
+            'entity',
+            codeAndName('c.entity_code', sql`(select e.name from client_entities e where e.code = c.entity_code)`),
+            'json',
+          ],
           ['service', codeAndName('c.service_code', sql`(select s.name from services s where s.code = c.service_code)`), 'json'],
           [
             'provider',
@@ -321,7 +333,9 @@ function caseViewQuery(db: Db, viewer: User, reach: CaseViewReach, param: Param)
     .select([
       summaryText('inline').as('summary'),
       'c.fields',
-      sql<unknown[]>`(select ${jsonArray(sql`ch.summary::json`, sql`ch.created_at, ch.id`)} from (${children}) ch)`.as('children_json'),
+      sql<unknown[]>`(select ${jsonArray(sql`ch.summary::json`, sql`ch.created_at, ch.id`)} from (${children}) ch)`.as(
+        'children_json',
+      ),
       sql<unknown[]>`(${events})`.as('timeline_json'),
       sql<unknown[]>`(${segments})`.as('segments_json'),
       sql<unknown[]>`(${messages})`.as('messages_json'),
