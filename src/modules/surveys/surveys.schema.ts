@@ -3,6 +3,7 @@
  * answer page's view, campaigns and their tracking, results and the comments feed.
  */
 import { z } from 'zod';
+import { MAX_PAGE, PageQuerySchema } from '../../server/pagination.ts';
 import { IdSchema, IsoDateSchema } from '../../server/validation.ts';
 
 /** The languages every template text must carry (English and French complete; others optional). */
@@ -215,7 +216,7 @@ export const CommentQuerySchema = z.object({
   service: z.string().max(40).optional(),
   entity: z.string().max(40).optional(),
   painPoint: z.enum(['true', 'false']).optional(),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  page: PageQuerySchema.shape.page.describe(`1-based, at most ${MAX_PAGE.toLocaleString('en')} (the limit of every list)`),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type CommentQuery = z.infer<typeof CommentQuerySchema>;
