@@ -13,7 +13,7 @@ let headers: { cookie: string };
 
 beforeAll(async () => {
   h = await createTestDatabase();
-  app = await buildApp({ db: h.db, databaseKind: h.kind, logLevel: 'silent', webDir: '/nonexistent' });
+  app = await buildApp({ db: h.db, databaseKind: h.kind, logLevel: 'silent', signInRateLimit: 10_000, webDir: '/nonexistent' });
   await app.ready();
   headers = await signInAs(app, 'viewer@meridian.test');
 });
@@ -66,6 +66,34 @@ describe('API', () => {
     expect((bad.json().errors as { field: string }[]).map((e) => e.field)).toEqual(
       expect.arrayContaining(['querystring.pageSize', 'querystring.sort']),
     );
+  });
+
+  it('names the allowed values of a bad enumeration, and the path of each unknown key', async () => {
+    const requester = await signInAs(app, 'requester.rco-cl@meridian.test');
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { ...requester, 'idempotency-key': 'enum-check-1' },
+      payload: { service: 'PAY-PAYROLL', title: 'Salary missing', impact: 5, urgency: 'high', bogus: 1, fields: {} },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().errors).toEqual([
+      { field: 'body.impact', message: 'must be one of 1, 2, 3' },
+      { field: 'body.urgency', message: 'must be one of 1, 2, 3' },
+      { field: 'body.bogus', message: 'is not a known field' },
+    ]);
+    expect(r.json().detail).toContain('body.impact must be one of 1, 2, 3');
+    const sort = await app.inject({ url: '/api/entities?sort=nope', headers });
+    expect(sort.json().errors).toEqual([{ field: 'querystring.sort', message: 'must be one of code, kind' }]);
+    // a discriminated union names its discriminator's values too
+    const agent = await signInAs(app, 'agent.unon@meridian.test');
+    const bulk = await app.inject({
+      method: 'POST',
+      url: '/api/cases/bulk',
+      headers: agent,
+      payload: { references: ['MER-000001'], action: { type: 'zap' } },
+    });
+    expect(bulk.json().errors).toEqual([{ field: 'body.action.type', message: 'must be one of assign, transition' }]);
   });
 
   it('answers problems for an oversized or non-JSON body', async () => {

@@ -40,7 +40,7 @@ import { slaContractRoutes } from '../modules/sla/sla-contract.routes.ts';
 import type { SurveySettings } from '../modules/surveys/settings.ts';
 import { surveyRoutes } from '../modules/surveys/surveys.routes.ts';
 import { installAccessControl } from './access.ts';
-import { AppError, toProblem } from './errors.ts';
+import { AppError, fieldIssuesOf, type SchemaIssue, toProblem } from './errors.ts';
 import { VERSION } from './version.ts';
 
 export interface AppDeps {
@@ -168,15 +168,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       appErr = err;
     } else if (hasZodFastifySchemaValidationErrors(err)) {
       const where = (err as { validationContext?: string }).validationContext ?? 'request';
-      const issues = err.validation.map((v) => ({
-        field: [
-          where,
-          ...String(v.instancePath ?? '')
+      // fastify-type-provider-zod passes each zod issue on as {keyword: code, instancePath, message, params: the rest}
+      const issues = fieldIssuesOf(
+        err.validation.map((v) => ({
+          ...(v.params as Omit<SchemaIssue, 'code' | 'path' | 'message'>),
+          code: v.keyword,
+          path: String(v.instancePath ?? '')
             .split('/')
             .filter(Boolean),
-        ].join('.'),
-        message: v.message ?? 'invalid',
-      }));
+          message: v.message ?? 'invalid',
+        })),
+        where,
+      );
       appErr = new AppError('VALIDATION_FAILED', `Invalid ${where}: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, {
         issues,
       });
