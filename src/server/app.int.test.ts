@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { signInAs } from '../../tests/helpers/http.ts';
 import { createTestDatabase } from '../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../db/database.ts';
@@ -94,6 +95,80 @@ describe('API', () => {
       payload: { references: ['MER-000001'], action: { type: 'zap' } },
     });
     expect(bulk.json().errors).toEqual([{ field: 'body.action.type', message: 'must be one of assign, transition' }]);
+  });
+
+  it('takes integers in query strings and paths as plain decimal digits only', async () => {
+    expect((await app.inject({ url: '/api/entities?page=2&pageSize=05', headers })).json()).toMatchObject({
+      page: 2,
+      pageSize: 5,
+    });
+    // Number() (z.coerce) would read each of these as a number: 0x10 as 16, 1e1 as 10, '' as 0, ' 3' as 3
+    for (const page of ['0x10', '1e1', '0b10', '16.0', '+3', '-3', '%203', '', 'abc']) {
+      const r = await app.inject({ url: `/api/entities?page=${page}`, headers });
+      expect(r.statusCode, page).toBe(400);
+      expect(r.json().errors, page).toEqual([
+        { field: 'querystring.page', message: 'a whole number from 1 to 1,000,000, in decimal digits' },
+      ]);
+    }
+    const size = await app.inject({ url: '/api/assignments?pageSize=1e3', headers });
+    expect(size.json().errors).toEqual([
+      { field: 'querystring.pageSize', message: 'a whole number from 1 to 1,000, in decimal digits' },
+    ]);
+    const limit = await app.inject({
+      url: '/api/performance/flow?limit=0x10',
+      headers: await signInAs(app, 'coordinator@meridian.test'),
+    });
+    expect(limit.json().errors?.[0]?.field).toBe('querystring.limit');
+    const id = await app.inject({ url: '/api/users/0x1', headers: await signInAs(app, 'admin@meridian.test') });
+    expect(id.statusCode).toBe(400);
+    expect(id.json().errors).toEqual([
+      { field: 'params.id', message: 'a whole number from 1 to 2,147,483,647, in decimal digits' },
+    ]);
+  });
+
+  it('refuses a query parameter the route does not know, naming it (strict query schemas, as bodies)', async () => {
+    const cases = await app.inject({ url: '/api/cases?stat=closed', headers });
+    expect(cases.statusCode).toBe(400);
+    expect(cases.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'querystring.stat', message: 'is not a known parameter' }],
+    });
+    expect(cases.json().detail).toContain('querystring.stat');
+    const entities = await app.inject({ url: '/api/entities?kind=other&zz=1&yy=2', headers });
+    expect((entities.json().errors as { field: string }[]).map((e) => e.field).sort()).toEqual([
+      'querystring.yy',
+      'querystring.zz',
+    ]);
+    // an export checks the parameters against its view's own query: a drill-down's parameter is foreign to a flow
+    const coordinator = await signInAs(app, 'coordinator@meridian.test');
+    const flow = await app.inject({ url: '/api/performance/export?view=flow&format=csv&standard=MSS-X', headers: coordinator });
+    expect(flow.statusCode).toBe(400);
+    expect(flow.json().errors).toEqual([{ field: 'querystring.standard', message: 'is not a known parameter' }]);
+    const missing = await app.inject({ url: '/api/performance/export?view=dashboard&format=csv', headers: coordinator });
+    expect(missing.statusCode).toBe(400);
+    expect((missing.json().errors as { field: string }[]).map((e) => e.field)).toEqual(['querystring.from', 'querystring.to']);
+    expect(
+      (await app.inject({ url: '/api/performance/export?view=flow&format=csv&from=2026-01', headers: coordinator })).statusCode,
+    ).toBe(200);
+  });
+
+  it('refuses to register a route whose query schema would ignore unknown parameters', async () => {
+    const bare = await buildApp({ db: h.db, databaseKind: h.kind, logLevel: 'silent', webDir: '/nonexistent' });
+    expect(() =>
+      bare.get(
+        '/api/loose',
+        { config: { access: 'public' }, schema: { querystring: z.object({ a: z.string() }) } },
+        async () => 'x',
+      ),
+    ).toThrow(/GET \/api\/loose: its querystring schema must be a strict object/);
+    expect(() =>
+      bare.get(
+        '/api/strict',
+        { config: { access: 'public' }, schema: { querystring: z.strictObject({ a: z.string() }) } },
+        async () => 'x',
+      ),
+    ).not.toThrow();
+    await bare.close();
   });
 
   it('answers problems for an oversized or non-JSON body', async () => {

@@ -41,6 +41,7 @@ import type { SurveySettings } from '../modules/surveys/settings.ts';
 import { surveyRoutes } from '../modules/surveys/surveys.routes.ts';
 import { installAccessControl } from './access.ts';
 import { AppError, fieldIssuesOf, type SchemaIssue, toProblem } from './errors.ts';
+import { assertStrictQuerystring } from './route-helpers.ts';
 import { VERSION } from './version.ts';
 
 export interface AppDeps {
@@ -148,6 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sessionPolicy,
     ...(deps.sessionCacheMs !== undefined ? { sessionCacheMs: deps.sessionCacheMs } : {}),
   });
+  app.addHook('onRoute', (route) => assertStrictQuerystring(route.method, route.url, route.schema?.querystring));
   // PostgreSQL text cannot hold NUL nor a lone surrogate (invalid UTF-8; in JSON, an invalid escape): refuse
   // them at the door, naming the field, rather than fail in SQL.
   app.addHook('preValidation', async (req) => {

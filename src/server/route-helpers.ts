@@ -24,6 +24,20 @@ export function typed(app: FastifyInstance) {
 export const CodeParamSchema = z.object({ code: z.string().min(1).max(40) });
 
 /**
+ * Refuses a route whose query-string schema is not a strict object (`z.strictObject`, or `PageQuerySchema`
+ * extended): a parameter the route does not know (`?stat=closed` for `state`) must be answered 400 naming
+ * it, as strict bodies do, not ignored. Called for every route as it registers (app.ts).
+ * @throws Error naming the route, at start-up.
+ */
+export function assertStrictQuerystring(method: string | string[], url: string, querystring: unknown): void {
+  if (querystring === undefined) return;
+  if (querystring instanceof z.ZodObject && querystring._zod.def.catchall instanceof z.ZodNever) return;
+  throw new Error(
+    `Route ${String(method)} ${url}: its querystring schema must be a strict object (z.strictObject), so that an unknown parameter is refused by name`,
+  );
+}
+
+/**
  * Sends `json`, a body already written as JSON text (the work queue's page, whose items PostgreSQL wrote;
  * decision 0024), as it is: Fastify does not serialise a string body with a JSON content type, so the route's
  * response schema documents it (OpenAPI) without checking it; the route's tests check its bodies instead.
