@@ -340,6 +340,7 @@ function RequestForm({ serviceCode, onChangeService }: { serviceCode: string; on
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
   const [values, setValues] = useState<Record<string, FieldValue>>({});
+  // medium and medium (P3): also the API's default when a request does not say (cases.schema.ts DEFAULT_LEVEL)
   const [impact, setImpact] = useState<Level>(2);
   const [urgency, setUrgency] = useState<Level>(2);
   const [submitted, setSubmitted] = useState(false);
