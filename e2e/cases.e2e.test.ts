@@ -263,8 +263,13 @@ describe('cases: one request, end to end across providers', () => {
   });
 
   it('the coordinator sends a request from the DOS coordination queue to a provider and opens a child task', async () => {
-    // RCO-CL has no provider assigned for official travel: the request goes to the coordination queue
+    // RCO-CL has no provider assigned for official travel: the request goes to the coordination queue, as
+    // the form says beforehand (the routing look-up answers "unassigned", not a 404 in the console)
     const requester = await signedIn(REQUESTER);
+    await requester.page.goto(`${baseUrl}/requests/new?service=TRV-TRAVEL`);
+    const preview = requester.page.getByTestId('request-route-preview');
+    await expect.poll(() => preview.getAttribute('data-provider')).toBe('none');
+    expect(await preview.textContent()).toContain('the request will go to the DOS coordination queue');
     const res = await requester.context.request.post(`${baseUrl}/api/cases`, {
       headers: { 'Idempotency-Key': 'e2e-travel-request-1' },
       data: {

@@ -44,16 +44,27 @@ describe('API', () => {
   it('answers a route with its provider and basis', async () => {
     const r = await app.inject({ url: '/api/routing?entity=RCO-CL&service=PROC-PROCUREMENT', headers });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ provider: { code: 'ECLAC' }, entity: { code: 'RCO-CL' } });
+    expect(r.json()).toMatchObject({ assigned: true, provider: { code: 'ECLAC' }, entity: { code: 'RCO-CL' } });
     expect(r.json().basis).toMatch(/para 16/);
   });
 
-  it('answers a clear 404 problem when no provider is assigned', async () => {
+  it('answers 200 "unassigned" when no provider is assigned (a request goes to the DOS coordination queue), 404 for unknown codes', async () => {
     const r = await app.inject({ url: '/api/routing?entity=RCO-CL&service=PAY-PAYROLL&on=1990-01-01', headers });
-    expect(r.statusCode).toBe(404);
-    expect(r.headers['content-type']).toContain('application/problem+json');
-    expect(r.json()).toMatchObject({ code: 'ROUTING_NO_ASSIGNMENT', status: 404, entity: 'RCO-CL', service: 'PAY-PAYROLL' });
-    expect(r.json().requestId).toBeTruthy();
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({
+      assigned: false,
+      provider: null,
+      queue: 'dos-coordination',
+      entity: { code: 'RCO-CL' },
+      service: { code: 'PAY-PAYROLL' },
+      on: '1990-01-01',
+    });
+    expect(r.json().reason).toContain('DOS coordination queue');
+    const unknown = await app.inject({ url: '/api/routing?entity=NOPE&service=PAY-PAYROLL', headers });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers['content-type']).toContain('application/problem+json');
+    expect(unknown.json()).toMatchObject({ code: 'DIRECTORY_ENTITY_NOT_FOUND', errors: [{ field: 'entity' }] });
+    expect(unknown.json().requestId).toBeTruthy();
   });
 
   it('names each bad field of an invalid request', async () => {

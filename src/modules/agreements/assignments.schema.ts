@@ -50,6 +50,28 @@ export const RouteSchema = z.object({
 });
 export type Route = z.infer<typeof RouteSchema>;
 
+/** What `GET /api/routing` answers when a provider is assigned: the route, `assigned: true`. */
+export const AssignedRouteSchema = RouteSchema.extend({ assigned: z.literal(true) });
+
+/**
+ * What `GET /api/routing` answers when no provider is assigned to the entity for the service on the date:
+ * an expected situation, not an error (such a request goes to the DOS coordination queue).
+ */
+export const UnassignedRouteSchema = z.object({
+  assigned: z.literal(false),
+  entity: z.object({ code: z.string(), name: LocalizedTextSchema, kind: z.string() }),
+  service: z.object({ code: z.string(), name: LocalizedTextSchema, delivery: z.enum(['remote', 'on-site']) }),
+  provider: z.null().describe('No provider is assigned'),
+  queue: z.literal('dos-coordination').describe('Where a request goes: the DOS coordination queue, which chooses a provider'),
+  reason: z.string().describe('The same in English words (logs, scripts); a UI says it from the fields in its own language'),
+  on: IsoDate,
+});
+export type UnassignedRoute = z.infer<typeof UnassignedRouteSchema>;
+
+/** The routing preview: assigned (the provider and basis) or unassigned (the DOS coordination queue). */
+export const RoutePreviewSchema = z.discriminatedUnion('assigned', [AssignedRouteSchema, UnassignedRouteSchema]);
+export type RoutePreview = z.infer<typeof RoutePreviewSchema>;
+
 export const MatrixQuerySchema = PageQuerySchema.extend({
   kind: z
     .enum([
