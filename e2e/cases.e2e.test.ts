@@ -36,9 +36,12 @@ let reference = '';
 const sessions = new SignedInUsers(
   () => browser,
   () => baseUrl,
-  // answers the steps expect: 401 from /api/auth/me before sign-in, 412 from the conflict step
+  // answers the steps expect: 401 from /api/auth/me before sign-in, 412 from the conflict step, 404 from the
+  // French step's service that does not exist
   (text, at) =>
-    (/status of 401/.test(text) && /\/api\/auth\/me/.test(at)) || (/status of 412/.test(text) && /\/api\/cases\//.test(at)),
+    (/status of 401/.test(text) && /\/api\/auth\/me/.test(at)) ||
+    (/status of 412/.test(text) && /\/api\/cases\//.test(at)) ||
+    (/status of 404/.test(text) && /\/api\/catalogue\/services\/NO-SUCH-SERVICE/.test(at)),
 );
 const signedIn = (email: string) => sessions.get(email);
 const { pageErrors, consoleErrors } = sessions;
@@ -255,6 +258,17 @@ describe('cases: one request, end to end across providers', () => {
     expect(titles).toContain('Changement d’état : En cours → Résolu');
     expect(await page.getByTestId('case-header').getByTestId('case-state').textContent()).toBe('Résolu');
     expect(await page.getByTestId('nav-my-requests').textContent()).toBe('Mes demandes');
+    // a hand-made address with values the list does not know shows the list with its defaults, not an error
+    await page.goto(`${baseUrl}/requests?page=-3&sort=bogus&state=nope&pageSize=0x10&stat=closed`);
+    await page.getByTestId(`case-link-${reference}`).waitFor();
+    expect(await page.getByTestId('error-alert').count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Mes demandes' }).count()).toBe(1);
+    // an API problem reads in French by its code, with the field it names, never the API's English detail
+    await page.goto(`${baseUrl}/requests/new?service=NO-SUCH-SERVICE`);
+    const problem = page.getByTestId('error-alert');
+    await problem.waitFor();
+    expect(await problem.getByTestId('error-text').textContent()).toBe('Aucun service du catalogue ne porte ce code.');
+    expect(await problem.textContent()).not.toContain('No service');
     await page.getByTestId('nav-request').click();
     await page.getByTestId('request-choose-PAY-PAYROLL').click();
     expect(await page.getByTestId('request-fields').textContent()).toContain('Numéro d’index du fonctionnaire');

@@ -67,7 +67,7 @@ describe('web UI smoke', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
   });
 
-  it("shows the API's message when the password is wrong", async () => {
+  it("shows the API's problem, read by its code, when the password is wrong", async () => {
     await page.getByTestId('sign-in-email').fill(EMAIL);
     await page.getByTestId('sign-in-password').fill('not-the-password');
     await page.getByTestId('sign-in-submit').click();
@@ -79,7 +79,9 @@ describe('web UI smoke', () => {
     expect(res.status()).toBe(401);
     const problem = (await res.json()) as { code: string; detail: string };
     expect(problem.code).toBe('AUTH_INVALID_CREDENTIALS');
-    expect((await alert.textContent())?.trim()).toBe(problem.detail);
+    // the UI says the problem by its stable code (the same words in English as the API's detail), never the detail
+    expect((await alert.textContent())?.trim()).toBe('The e-mail address or the password is not correct.');
+    expect(problem.detail).toBe('The e-mail address or the password is not correct');
     expect(new URL(page.url()).pathname).toBe('/sign-in');
   });
 
