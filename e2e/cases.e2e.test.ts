@@ -75,8 +75,16 @@ describe('cases: one request, end to end across providers', () => {
     // a client sees the client portal, not the work queue
     expect(await page.getByTestId('nav-my-requests').count()).toBe(1);
     expect(await page.getByTestId('nav-queue').count()).toBe(0);
-    await page.getByTestId('nav-my-requests').click();
+    // the work queue, opened by its address, says it is the provider staff's and leads to "My requests"
+    await page.goto(`${baseUrl}/queue`);
+    const notice = page.getByTestId('queue-for-staff');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('The work queue is for provider staff');
+    expect(await page.getByTestId('queue-table').count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'All cases' }).count()).toBe(0);
+    await notice.getByRole('link', { name: 'My requests' }).click();
     await page.getByTestId('my-requests-empty').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/requests');
 
     await page.getByTestId('nav-request').click();
     await page.getByTestId('request-service-search').fill('payroll');
