@@ -6,8 +6,9 @@
  *    the new case routed to UNON;
  * 2. agent.unon finds it in the work queue, starts work, transfers it to KJSO with a reason, and is sent back
  *    to the queue (the case has left UNON);
- * 3. agent.kjso finds it in the KJSO queue, assigns it to themself with a bulk action, and resolves it, after
- *    a version conflict (someone else changed the case meanwhile) that keeps the reason typed;
+ * 3. agent.kjso finds it in the KJSO queue (a selection of rows is reset when the tab, sort or search changes),
+ *    assigns it to themself with a bulk action, and resolves it, after a version conflict (someone else changed
+ *    the case meanwhile) that keeps the reason typed;
  * 4. the requester sees ONE timeline: created → routed (UNON) → state changed → transferred (UNON → KJSO) →
  *    resolved (KJSO), and the segments UNON then KJSO; no internal-note events; French labels;
  * 5. the coordinator finds a request no provider is assigned for in the DOS coordination queue, sends it to
@@ -169,6 +170,38 @@ describe('cases: one request, end to end across providers', () => {
     await page.getByTestId(`case-link-${reference}`).waitFor();
     expect(new URL(page.url()).searchParams.get('page')).toBeNull();
     await page.getByTestId('nav-queue').click();
+    await page.getByTestId(`case-link-${reference}`).waitFor();
+
+    // a selection is of the cases the list shows: another tab, sort or filter starts a new one (the case is
+    // still on screen each time, so only the reset can unselect it)
+    const select = page.getByTestId(`queue-select-${reference}`);
+    const bulkBars = () => page.getByTestId('bulk-bar').count();
+    const selectAgain = async () => {
+      await select.check();
+      await page.getByTestId('bulk-bar').waitFor();
+      expect(await page.getByTestId('bulk-count').textContent()).toContain('1');
+    };
+    await selectAgain();
+    await page.getByTestId('state-tab-all').click();
+    await expect.poll(bulkBars).toBe(0);
+    await page.getByTestId(`case-link-${reference}`).waitFor();
+    expect(await select.isChecked()).toBe(false);
+    await selectAgain();
+    await page
+      .getByTestId('queue-table')
+      .getByRole('button', { name: /^Reference/ })
+      .click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('reference');
+    await expect.poll(bulkBars).toBe(0);
+    expect(await select.isChecked()).toBe(false);
+    await selectAgain();
+    await page.getByTestId('queue-search').fill(reference);
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(reference);
+    await expect.poll(bulkBars).toBe(0);
+    await page.getByTestId(`case-link-${reference}`).waitFor();
+    expect(await select.isChecked()).toBe(false);
+    await page.getByTestId('nav-queue').click();
+    await expect.poll(() => new URL(page.url()).search).toBe('');
     await page.getByTestId(`case-link-${reference}`).waitFor();
 
     // bulk action: assign to me, with the result per case
