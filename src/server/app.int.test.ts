@@ -145,6 +145,11 @@ describe('API', () => {
       errors: [{ field: 'querystring.stat', message: 'is not a known parameter' }],
     });
     expect(cases.json().detail).toContain('querystring.stat');
+    // a route that takes no parameter refuses any
+    const health = await app.inject({ url: '/api/health?verbose=1' });
+    expect(health.statusCode).toBe(400);
+    expect(health.json().errors).toEqual([{ field: 'querystring.verbose', message: 'is not a known parameter' }]);
+    expect((await app.inject({ url: '/api/health' })).statusCode).toBe(200);
     const entities = await app.inject({ url: '/api/entities?kind=other&zz=1&yy=2', headers });
     expect((entities.json().errors as { field: string }[]).map((e) => e.field).sort()).toEqual([
       'querystring.yy',

@@ -41,7 +41,7 @@ import type { SurveySettings } from '../modules/surveys/settings.ts';
 import { surveyRoutes } from '../modules/surveys/surveys.routes.ts';
 import { installAccessControl } from './access.ts';
 import { AppError, fieldIssuesOf, type SchemaIssue, toProblem } from './errors.ts';
-import { assertStrictQuerystring } from './route-helpers.ts';
+import { strictQuerystring } from './route-helpers.ts';
 import { VERSION } from './version.ts';
 
 export interface AppDeps {
@@ -149,7 +149,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sessionPolicy,
     ...(deps.sessionCacheMs !== undefined ? { sessionCacheMs: deps.sessionCacheMs } : {}),
   });
-  app.addHook('onRoute', (route) => assertStrictQuerystring(route.method, route.url, route.schema?.querystring));
+  // Every API route refuses a query parameter it does not declare (decision 0025); the API reference and the
+  // web app's files are not the API's.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || route.url.startsWith('/api/docs')) return;
+    route.schema = { ...route.schema, querystring: strictQuerystring(route.method, route.url, route.schema?.querystring) };
+  });
   // PostgreSQL text cannot hold NUL nor a lone surrogate (invalid UTF-8; in JSON, an invalid escape): refuse
   // them at the door, naming the field, rather than fail in SQL.
   app.addHook('preValidation', async (req) => {

@@ -2,7 +2,7 @@
  * Shared list contract: every list endpoint takes `page` (1-based, at most 1,000,000), `pageSize` (1-500, default 50),
  * `sort` (a field the endpoint names) and `order` (`asc`|`desc`), and returns `{ items, total, page, pageSize }`.
  * Numbers are plain decimal digits (`queryInteger`); a parameter the endpoint does not know is refused by name
- * (the query schemas are strict, as every route's must be: `assertStrictQuerystring`).
+ * (the query schemas are strict, as every route's must be: `strictQuerystring` in route-helpers.ts).
  */
 import { z } from 'zod';
 import { queryInteger } from './validation.ts';
