@@ -5,7 +5,7 @@ import casesEn from '../features/cases/locales/en.json';
 import casesFr from '../features/cases/locales/fr.json';
 import en from '../locales/en.json';
 import fr from '../locales/fr.json';
-import { problemKey } from './problems.ts';
+import { problemKey, problemValues } from './problems.ts';
 
 const dictionaries = { en: { ...en, ...casesEn }, fr: { ...fr, ...casesFr } };
 
@@ -15,7 +15,7 @@ async function textOf(lng: 'en' | 'fr', p: { code: string; status?: number; [k: 
   await i.init({ lng, resources: { [lng]: { translation: dictionaries[lng] } }, interpolation: { escapeValue: false } });
   return i.t(
     problemKey(p, (key) => i.exists(key)),
-    { ...p },
+    problemValues(p),
   );
 }
 
@@ -27,6 +27,12 @@ describe('problem texts', () => {
     expect(
       await textOf('fr', { code: 'CASE_HAS_OPEN_CHILDREN', status: 409, detail: 'MER-1 has open child tasks' }),
     ).not.toContain('open child');
+  });
+
+  it("says which record from the problem's own fields", async () => {
+    const overlap = { code: 'PRICE_PERIOD_OVERLAP', status: 409, overlapping: [12, 14], detail: '...' };
+    expect(await textOf('en', overlap)).toContain('overlaps price list 12, 14 of the same provider');
+    expect(await textOf('fr', overlap)).toContain('chevauche la liste de prix 12, 14 du même prestataire');
   });
 
   it('reads an unknown code as the generic text of its kind, never as the English detail', async () => {

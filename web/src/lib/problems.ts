@@ -23,6 +23,11 @@ export function problemKey(p: ProblemLike, exists: (key: string) => boolean): st
   return (p.status ?? 500) >= 500 ? 'problems.INTERNAL' : 'apiProblem.refused';
 }
 
+/** The values a problem's text interpolates: its fields, a list as "12, 14" (e.g. the overlapping price lists). */
+export function problemValues(p: ProblemLike): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
+}
+
 export function useProblemText(): (err: ApiError | ProblemLike) => string {
   const { t, i18n } = useTranslation();
   return useCallback(
@@ -30,7 +35,7 @@ export function useProblemText(): (err: ApiError | ProblemLike) => string {
       const p: ProblemLike = 'problem' in err ? { ...(err.problem as unknown as Record<string, unknown>), code: err.code } : err;
       return t(
         problemKey(p, (k) => i18n.exists(k)),
-        { ...p, code: p.code },
+        problemValues(p),
       );
     },
     [t, i18n],
