@@ -6,8 +6,9 @@
  *    the new case routed to UNON;
  * 2. agent.unon finds it in the work queue, starts work, transfers it to KJSO with a reason, and is sent back
  *    to the queue (the case has left UNON);
- * 3. agent.kjso finds it in the KJSO queue, assigns it to themself with a bulk action, and resolves it, after
- *    a version conflict (someone else changed the case meanwhile) that keeps the reason typed;
+ * 3. agent.kjso finds it in the KJSO queue (a selection of rows is reset when the tab, sort or search changes),
+ *    assigns it to themself with a bulk action, and resolves it, after a version conflict (someone else changed
+ *    the case meanwhile) that keeps the reason typed;
  * 4. the requester sees ONE timeline: created → routed (UNON) → state changed → transferred (UNON → KJSO) →
  *    resolved (KJSO), and the segments UNON then KJSO; no internal-note events; French labels;
  * 5. the coordinator finds a request no provider is assigned for in the DOS coordination queue, sends it to
@@ -36,9 +37,12 @@ let reference = '';
 const sessions = new SignedInUsers(
   () => browser,
   () => baseUrl,
-  // answers the steps expect: 401 from /api/auth/me before sign-in, 412 from the conflict step
+  // answers the steps expect: 401 from /api/auth/me before sign-in, 412 from the conflict step, 404 from the
+  // French step's service that does not exist
   (text, at) =>
-    (/status of 401/.test(text) && /\/api\/auth\/me/.test(at)) || (/status of 412/.test(text) && /\/api\/cases\//.test(at)),
+    (/status of 401/.test(text) && /\/api\/auth\/me/.test(at)) ||
+    (/status of 412/.test(text) && /\/api\/cases\//.test(at)) ||
+    (/status of 404/.test(text) && /\/api\/catalogue\/services\/NO-SUCH-SERVICE/.test(at)),
 );
 const signedIn = (email: string) => sessions.get(email);
 const { pageErrors, consoleErrors } = sessions;
@@ -72,8 +76,16 @@ describe('cases: one request, end to end across providers', () => {
     // a client sees the client portal, not the work queue
     expect(await page.getByTestId('nav-my-requests').count()).toBe(1);
     expect(await page.getByTestId('nav-queue').count()).toBe(0);
-    await page.getByTestId('nav-my-requests').click();
+    // the work queue, opened by its address, says it is the provider staff's and leads to "My requests"
+    await page.goto(`${baseUrl}/queue`);
+    const notice = page.getByTestId('queue-for-staff');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('The work queue is for provider staff');
+    expect(await page.getByTestId('queue-table').count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'All cases' }).count()).toBe(0);
+    await notice.getByRole('link', { name: 'My requests' }).click();
     await page.getByTestId('my-requests-empty').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/requests');
 
     await page.getByTestId('nav-request').click();
     await page.getByTestId('request-service-search').fill('payroll');
@@ -158,6 +170,38 @@ describe('cases: one request, end to end across providers', () => {
     await page.getByTestId(`case-link-${reference}`).waitFor();
     expect(new URL(page.url()).searchParams.get('page')).toBeNull();
     await page.getByTestId('nav-queue').click();
+    await page.getByTestId(`case-link-${reference}`).waitFor();
+
+    // a selection is of the cases the list shows: another tab, sort or filter starts a new one (the case is
+    // still on screen each time, so only the reset can unselect it)
+    const select = page.getByTestId(`queue-select-${reference}`);
+    const bulkBars = () => page.getByTestId('bulk-bar').count();
+    const selectAgain = async () => {
+      await select.check();
+      await page.getByTestId('bulk-bar').waitFor();
+      expect(await page.getByTestId('bulk-count').textContent()).toContain('1');
+    };
+    await selectAgain();
+    await page.getByTestId('state-tab-all').click();
+    await expect.poll(bulkBars).toBe(0);
+    await page.getByTestId(`case-link-${reference}`).waitFor();
+    expect(await select.isChecked()).toBe(false);
+    await selectAgain();
+    await page
+      .getByTestId('queue-table')
+      .getByRole('button', { name: /^Reference/ })
+      .click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('reference');
+    await expect.poll(bulkBars).toBe(0);
+    expect(await select.isChecked()).toBe(false);
+    await selectAgain();
+    await page.getByTestId('queue-search').fill(reference);
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(reference);
+    await expect.poll(bulkBars).toBe(0);
+    await page.getByTestId(`case-link-${reference}`).waitFor();
+    expect(await select.isChecked()).toBe(false);
+    await page.getByTestId('nav-queue').click();
+    await expect.poll(() => new URL(page.url()).search).toBe('');
     await page.getByTestId(`case-link-${reference}`).waitFor();
 
     // bulk action: assign to me, with the result per case
@@ -255,6 +299,17 @@ describe('cases: one request, end to end across providers', () => {
     expect(titles).toContain('Changement d’état : En cours → Résolu');
     expect(await page.getByTestId('case-header').getByTestId('case-state').textContent()).toBe('Résolu');
     expect(await page.getByTestId('nav-my-requests').textContent()).toBe('Mes demandes');
+    // a hand-made address with values the list does not know shows the list with its defaults, not an error
+    await page.goto(`${baseUrl}/requests?page=-3&sort=bogus&state=nope&pageSize=0x10&stat=closed`);
+    await page.getByTestId(`case-link-${reference}`).waitFor();
+    expect(await page.getByTestId('error-alert').count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Mes demandes' }).count()).toBe(1);
+    // an API problem reads in French by its code, with the field it names, never the API's English detail
+    await page.goto(`${baseUrl}/requests/new?service=NO-SUCH-SERVICE`);
+    const problem = page.getByTestId('error-alert');
+    await problem.waitFor();
+    expect(await problem.getByTestId('error-text').textContent()).toBe('Aucun service du catalogue ne porte ce code.');
+    expect(await problem.textContent()).not.toContain('No service');
     await page.getByTestId('nav-request').click();
     await page.getByTestId('request-choose-PAY-PAYROLL').click();
     expect(await page.getByTestId('request-fields').textContent()).toContain('Numéro d’index du fonctionnaire');
@@ -263,8 +318,13 @@ describe('cases: one request, end to end across providers', () => {
   });
 
   it('the coordinator sends a request from the DOS coordination queue to a provider and opens a child task', async () => {
-    // RCO-CL has no provider assigned for official travel: the request goes to the coordination queue
+    // RCO-CL has no provider assigned for official travel: the request goes to the coordination queue, as
+    // the form says beforehand (the routing look-up answers "unassigned", not a 404 in the console)
     const requester = await signedIn(REQUESTER);
+    await requester.page.goto(`${baseUrl}/requests/new?service=TRV-TRAVEL`);
+    const preview = requester.page.getByTestId('request-route-preview');
+    await expect.poll(() => preview.getAttribute('data-provider')).toBe('none');
+    expect(await preview.textContent()).toContain('the request will go to the DOS coordination queue');
     const res = await requester.context.request.post(`${baseUrl}/api/cases`, {
       headers: { 'Idempotency-Key': 'e2e-travel-request-1' },
       data: {

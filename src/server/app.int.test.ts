@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { signInAs } from '../../tests/helpers/http.ts';
 import { createTestDatabase } from '../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../db/database.ts';
@@ -13,7 +14,7 @@ let headers: { cookie: string };
 
 beforeAll(async () => {
   h = await createTestDatabase();
-  app = await buildApp({ db: h.db, databaseKind: h.kind, logLevel: 'silent', webDir: '/nonexistent' });
+  app = await buildApp({ db: h.db, databaseKind: h.kind, logLevel: 'silent', signInRateLimit: 10_000, webDir: '/nonexistent' });
   await app.ready();
   headers = await signInAs(app, 'viewer@meridian.test');
 });
@@ -43,16 +44,27 @@ describe('API', () => {
   it('answers a route with its provider and basis', async () => {
     const r = await app.inject({ url: '/api/routing?entity=RCO-CL&service=PROC-PROCUREMENT', headers });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ provider: { code: 'ECLAC' }, entity: { code: 'RCO-CL' } });
+    expect(r.json()).toMatchObject({ assigned: true, provider: { code: 'ECLAC' }, entity: { code: 'RCO-CL' } });
     expect(r.json().basis).toMatch(/para 16/);
   });
 
-  it('answers a clear 404 problem when no provider is assigned', async () => {
+  it('answers 200 "unassigned" when no provider is assigned (a request goes to the DOS coordination queue), 404 for unknown codes', async () => {
     const r = await app.inject({ url: '/api/routing?entity=RCO-CL&service=PAY-PAYROLL&on=1990-01-01', headers });
-    expect(r.statusCode).toBe(404);
-    expect(r.headers['content-type']).toContain('application/problem+json');
-    expect(r.json()).toMatchObject({ code: 'ROUTING_NO_ASSIGNMENT', status: 404, entity: 'RCO-CL', service: 'PAY-PAYROLL' });
-    expect(r.json().requestId).toBeTruthy();
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({
+      assigned: false,
+      provider: null,
+      queue: 'dos-coordination',
+      entity: { code: 'RCO-CL' },
+      service: { code: 'PAY-PAYROLL' },
+      on: '1990-01-01',
+    });
+    expect(r.json().reason).toContain('DOS coordination queue');
+    const unknown = await app.inject({ url: '/api/routing?entity=NOPE&service=PAY-PAYROLL', headers });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers['content-type']).toContain('application/problem+json');
+    expect(unknown.json()).toMatchObject({ code: 'DIRECTORY_ENTITY_NOT_FOUND', errors: [{ field: 'entity' }] });
+    expect(unknown.json().requestId).toBeTruthy();
   });
 
   it('names each bad field of an invalid request', async () => {
@@ -66,6 +78,113 @@ describe('API', () => {
     expect((bad.json().errors as { field: string }[]).map((e) => e.field)).toEqual(
       expect.arrayContaining(['querystring.pageSize', 'querystring.sort']),
     );
+  });
+
+  it('names the allowed values of a bad enumeration, and the path of each unknown key', async () => {
+    const requester = await signInAs(app, 'requester.rco-cl@meridian.test');
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { ...requester, 'idempotency-key': 'enum-check-1' },
+      payload: { service: 'PAY-PAYROLL', title: 'Salary missing', impact: 5, urgency: 'high', bogus: 1, fields: {} },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().errors).toEqual([
+      { field: 'body.impact', message: 'must be one of 1, 2, 3' },
+      { field: 'body.urgency', message: 'must be one of 1, 2, 3' },
+      { field: 'body.bogus', message: 'is not a known field' },
+    ]);
+    expect(r.json().detail).toContain('body.impact must be one of 1, 2, 3');
+    const sort = await app.inject({ url: '/api/entities?sort=nope', headers });
+    expect(sort.json().errors).toEqual([{ field: 'querystring.sort', message: 'must be one of code, kind' }]);
+    // a discriminated union names its discriminator's values too
+    const agent = await signInAs(app, 'agent.unon@meridian.test');
+    const bulk = await app.inject({
+      method: 'POST',
+      url: '/api/cases/bulk',
+      headers: agent,
+      payload: { references: ['MER-000001'], action: { type: 'zap' } },
+    });
+    expect(bulk.json().errors).toEqual([{ field: 'body.action.type', message: 'must be one of assign, transition' }]);
+  });
+
+  it('takes integers in query strings and paths as plain decimal digits only', async () => {
+    expect((await app.inject({ url: '/api/entities?page=2&pageSize=05', headers })).json()).toMatchObject({
+      page: 2,
+      pageSize: 5,
+    });
+    // Number() (z.coerce) would read each of these as a number: 0x10 as 16, 1e1 as 10, '' as 0, ' 3' as 3
+    for (const page of ['0x10', '1e1', '0b10', '16.0', '+3', '-3', '%203', '', 'abc']) {
+      const r = await app.inject({ url: `/api/entities?page=${page}`, headers });
+      expect(r.statusCode, page).toBe(400);
+      expect(r.json().errors, page).toEqual([
+        { field: 'querystring.page', message: 'a whole number from 1 to 1,000,000, in decimal digits' },
+      ]);
+    }
+    const size = await app.inject({ url: '/api/assignments?pageSize=1e3', headers });
+    expect(size.json().errors).toEqual([
+      { field: 'querystring.pageSize', message: 'a whole number from 1 to 1,000, in decimal digits' },
+    ]);
+    const limit = await app.inject({
+      url: '/api/performance/flow?limit=0x10',
+      headers: await signInAs(app, 'coordinator@meridian.test'),
+    });
+    expect(limit.json().errors?.[0]?.field).toBe('querystring.limit');
+    const id = await app.inject({ url: '/api/users/0x1', headers: await signInAs(app, 'admin@meridian.test') });
+    expect(id.statusCode).toBe(400);
+    expect(id.json().errors).toEqual([
+      { field: 'params.id', message: 'a whole number from 1 to 2,147,483,647, in decimal digits' },
+    ]);
+  });
+
+  it('refuses a query parameter the route does not know, naming it (strict query schemas, as bodies)', async () => {
+    const cases = await app.inject({ url: '/api/cases?stat=closed', headers });
+    expect(cases.statusCode).toBe(400);
+    expect(cases.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'querystring.stat', message: 'is not a known parameter' }],
+    });
+    expect(cases.json().detail).toContain('querystring.stat');
+    // a route that takes no parameter refuses any
+    const health = await app.inject({ url: '/api/health?verbose=1' });
+    expect(health.statusCode).toBe(400);
+    expect(health.json().errors).toEqual([{ field: 'querystring.verbose', message: 'is not a known parameter' }]);
+    expect((await app.inject({ url: '/api/health' })).statusCode).toBe(200);
+    const entities = await app.inject({ url: '/api/entities?kind=other&zz=1&yy=2', headers });
+    expect((entities.json().errors as { field: string }[]).map((e) => e.field).sort()).toEqual([
+      'querystring.yy',
+      'querystring.zz',
+    ]);
+    // an export checks the parameters against its view's own query: a drill-down's parameter is foreign to a flow
+    const coordinator = await signInAs(app, 'coordinator@meridian.test');
+    const flow = await app.inject({ url: '/api/performance/export?view=flow&format=csv&standard=MSS-X', headers: coordinator });
+    expect(flow.statusCode).toBe(400);
+    expect(flow.json().errors).toEqual([{ field: 'querystring.standard', message: 'is not a known parameter' }]);
+    const missing = await app.inject({ url: '/api/performance/export?view=dashboard&format=csv', headers: coordinator });
+    expect(missing.statusCode).toBe(400);
+    expect((missing.json().errors as { field: string }[]).map((e) => e.field)).toEqual(['querystring.from', 'querystring.to']);
+    expect(
+      (await app.inject({ url: '/api/performance/export?view=flow&format=csv&from=2026-01', headers: coordinator })).statusCode,
+    ).toBe(200);
+  });
+
+  it('refuses to register a route whose query schema would ignore unknown parameters', async () => {
+    const bare = await buildApp({ db: h.db, databaseKind: h.kind, logLevel: 'silent', webDir: '/nonexistent' });
+    expect(() =>
+      bare.get(
+        '/api/loose',
+        { config: { access: 'public' }, schema: { querystring: z.object({ a: z.string() }) } },
+        async () => 'x',
+      ),
+    ).toThrow(/GET \/api\/loose: its querystring schema must be a strict object/);
+    expect(() =>
+      bare.get(
+        '/api/strict',
+        { config: { access: 'public' }, schema: { querystring: z.strictObject({ a: z.string() }) } },
+        async () => 'x',
+      ),
+    ).not.toThrow();
+    await bare.close();
   });
 
   it('answers problems for an oversized or non-JSON body', async () => {

@@ -40,7 +40,8 @@ import { slaContractRoutes } from '../modules/sla/sla-contract.routes.ts';
 import type { SurveySettings } from '../modules/surveys/settings.ts';
 import { surveyRoutes } from '../modules/surveys/surveys.routes.ts';
 import { installAccessControl } from './access.ts';
-import { AppError, toProblem } from './errors.ts';
+import { AppError, fieldIssuesOf, type SchemaIssue, toProblem } from './errors.ts';
+import { strictQuerystring } from './route-helpers.ts';
 import { VERSION } from './version.ts';
 
 export interface AppDeps {
@@ -153,6 +154,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sessionPolicy,
     ...(deps.sessionCacheMs !== undefined ? { sessionCacheMs: deps.sessionCacheMs } : {}),
   });
+  // Every API route refuses a query parameter it does not declare (decision 0025); the API reference and the
+  // web app's files are not the API's.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || route.url.startsWith('/api/docs')) return;
+    route.schema = { ...route.schema, querystring: strictQuerystring(route.method, route.url, route.schema?.querystring) };
+  });
   // PostgreSQL text cannot hold NUL nor a lone surrogate (invalid UTF-8; in JSON, an invalid escape): refuse
   // them at the door, naming the field, rather than fail in SQL.
   app.addHook('preValidation', async (req) => {
@@ -173,15 +180,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       appErr = err;
     } else if (hasZodFastifySchemaValidationErrors(err)) {
       const where = (err as { validationContext?: string }).validationContext ?? 'request';
-      const issues = err.validation.map((v) => ({
-        field: [
-          where,
-          ...String(v.instancePath ?? '')
+      // fastify-type-provider-zod passes each zod issue on as {keyword: code, instancePath, message, params: the rest}
+      const issues = fieldIssuesOf(
+        err.validation.map((v) => ({
+          ...(v.params as Omit<SchemaIssue, 'code' | 'path' | 'message'>),
+          code: v.keyword,
+          path: String(v.instancePath ?? '')
             .split('/')
             .filter(Boolean),
-        ].join('.'),
-        message: v.message ?? 'invalid',
-      }));
+          message: v.message ?? 'invalid',
+        })),
+        where,
+      );
       appErr = new AppError('VALIDATION_FAILED', `Invalid ${where}: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, {
         issues,
       });

@@ -90,6 +90,63 @@ export interface FieldIssue {
 }
 
 /**
+ * A schema issue as zod reports it (structurally: zod's `$ZodIssue`, or the same fields as
+ * fastify-type-provider-zod passes them on): its `code`, the `path` of the value at fault, zod's `message`, and
+ * what the code carries: the unknown `keys`, the allowed `values`, the union's branch `errors` or a
+ * discriminator's `options`.
+ */
+export interface SchemaIssue {
+  code: string;
+  path: readonly PropertyKey[];
+  message: string;
+  keys?: readonly string[];
+  values?: readonly unknown[];
+  errors?: readonly (readonly SchemaIssue[])[];
+  options?: readonly unknown[];
+}
+
+/** The values an enumeration allows, when `issue` is a value outside one (else undefined). */
+function allowedValues(issue: SchemaIssue): unknown[] | undefined {
+  if (issue.code === 'invalid_value' && issue.values?.length) return [...issue.values];
+  if (issue.code !== 'invalid_union') return undefined;
+  if (issue.options?.length) return [...issue.options]; // a discriminated union's discriminator
+  // a union of literals (z.union([z.literal(1), z.literal(2)])): each branch refused the value as not its own
+  const branches = issue.errors ?? [];
+  if (branches.length === 0) return undefined;
+  const values: unknown[] = [];
+  for (const branch of branches) {
+    const only = branch.length === 1 ? branch[0] : undefined;
+    if (only?.code !== 'invalid_value' || only.path.length > 0 || !only.values) return undefined;
+    values.push(...only.values);
+  }
+  return values;
+}
+
+/**
+ * Schema issues (zod) as the problem's field issues, each on the dotted path of the value at fault under
+ * `root` (`body`, `querystring`, `params`; none: the path alone):
+ * - an unknown key of a strict object on its own path (`body.bogus`, `querystring.stat`): "is not a known
+ *   field" (in a query string: "is not a known parameter");
+ * - a value outside an enumeration (z.enum, literals, a union of literals, a discriminator) with the allowed
+ *   values: "must be one of 1, 2, 3" (the wording of the service form checks);
+ * - anything else with zod's own message.
+ */
+export function fieldIssuesOf(issues: readonly SchemaIssue[], root?: string): FieldIssue[] {
+  const at = (path: readonly PropertyKey[]) => [...(root ? [root] : []), ...path.map((p) => String(p))].join('.') || 'request';
+  const out: FieldIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
+      const message = root === 'querystring' ? 'is not a known parameter' : 'is not a known field';
+      for (const key of issue.keys) out.push({ field: at([...issue.path, key]), message });
+      continue;
+    }
+    const allowed = allowedValues(issue);
+    out.push({ field: at(issue.path), message: allowed ? `must be one of ${allowed.map(String).join(', ')}` : issue.message });
+  }
+  return out;
+}
+
+/**
  * The application's error. `message` is safe to show to users; `issues` lists each bad field or row;
  * `details` carries extra machine-readable context (e.g. the entity and service of a failed route).
  */

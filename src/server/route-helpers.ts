@@ -23,6 +23,24 @@ export function typed(app: FastifyInstance) {
 
 export const CodeParamSchema = z.object({ code: z.string().min(1).max(40) });
 
+/** The query string of a route that takes no parameter: any parameter is refused by name. */
+const NO_QUERY = z.strictObject({});
+
+/**
+ * The query-string schema an API route is registered with: its own, which must be a strict object
+ * (`z.strictObject`, or `PageQuerySchema` extended), or, when it declares none, one that takes no parameter.
+ * A parameter the route does not know (`?stat=closed` for `state`) is then answered 400 naming it, as strict
+ * bodies do, never ignored. Called for every API route as it registers (app.ts).
+ * @throws Error naming the route, at start-up, when its schema would let unknown parameters through.
+ */
+export function strictQuerystring(method: string | string[], url: string, querystring: unknown): z.ZodObject {
+  if (querystring === undefined) return NO_QUERY;
+  if (querystring instanceof z.ZodObject && querystring._zod.def.catchall instanceof z.ZodNever) return querystring;
+  throw new Error(
+    `Route ${String(method)} ${url}: its querystring schema must be a strict object (z.strictObject), so that an unknown parameter is refused by name`,
+  );
+}
+
 /**
  * Sends `json`, a body already written as JSON text (the work queue's page, whose items PostgreSQL wrote;
  * decision 0024), as it is: Fastify does not serialise a string body with a JSON content type, so the route's

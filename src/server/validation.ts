@@ -1,4 +1,4 @@
-/** Zod pieces shared by the API contracts: calendar dates and database-sized integers. */
+/** Zod pieces shared by the API contracts: calendar dates, query-string integers and database-sized ids. */
 import { z } from 'zod';
 
 /** Whether `s` (YYYY-MM-DD) is a real calendar date between 1900 and 2999 (2026-02-30 is not). */
@@ -16,5 +16,21 @@ export const IsoDateSchema = z.string().refine(isCalendarDate, 'a real date as Y
 /** The largest value of a PostgreSQL `integer`. */
 export const INT32_MAX = 2_147_483_647;
 
-/** A positive id that fits a PostgreSQL `integer` column (query strings are coerced). */
-export const IdSchema = z.coerce.number().int().min(1).max(INT32_MAX);
+/**
+ * A whole number written in a query string or a path, between `min` and `max`: plain decimal digits only
+ * (`16`). `z.coerce.number()` (JavaScript's Number) also reads `0x10`, `1e1`, `0b10`, ` 16 `, `16.0` and
+ * the empty string (0); those are refused here, naming the range. The value is a number; OpenAPI documents
+ * a string of digits (what a query string carries). Bodies are JSON: they use `z.number()`.
+ */
+export function queryInteger(min: number, max: number) {
+  const range = `a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}, in decimal digits`;
+  return z
+    .string()
+    .regex(/^[0-9]{1,16}$/, range)
+    .transform(Number)
+    .pipe(z.number().int().min(min, range).max(max, range))
+    .describe(range);
+}
+
+/** A positive id that fits a PostgreSQL `integer` column, in a path or a query string (decimal digits). */
+export const IdSchema = queryInteger(1, INT32_MAX);

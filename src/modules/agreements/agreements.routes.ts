@@ -10,11 +10,11 @@ import {
   LinksSchema,
   MatrixQuerySchema,
   MatrixSchema,
-  RouteSchema,
+  RoutePreviewSchema,
   RoutingQuerySchema,
 } from './assignments.schema.ts';
 import { buildMatrix } from './matrix.service.ts';
-import { routeRequest, todayUtc } from './routing.service.ts';
+import { previewRoute, todayUtc } from './routing.service.ts';
 
 export async function agreementsRoutes(app: FastifyInstance): Promise<void> {
   const api = typed(app);
@@ -39,12 +39,12 @@ export async function agreementsRoutes(app: FastifyInstance): Promise<void> {
         tags: ['agreements'],
         summary: 'Which provider serves this request, and why',
         description:
-          'Answers the provider assigned to serve the client entity for the service on the date (default today), with the basis of the assignment. 404 `ROUTING_NO_ASSIGNMENT` when none is assigned.',
+          'Answers `assigned: true` with the provider assigned to serve the client entity for the service on the date (default today) and the basis of the assignment, or `assigned: false` (provider null) when none is assigned: a request then goes to the DOS coordination queue, an expected situation (200, not an error). 404 only for an unknown entity or service code.',
         querystring: RoutingQuerySchema,
-        response: { 200: RouteSchema, 400: ProblemSchema, 404: ProblemSchema },
+        response: { 200: RoutePreviewSchema, 400: ProblemSchema, 404: ProblemSchema },
       },
     },
-    async (req) => routeRequest(app.deps.db, req.query),
+    async (req) => previewRoute(app.deps.db, req.query),
   );
   api.get(
     '/api/assignments/matrix',

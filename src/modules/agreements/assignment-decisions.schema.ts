@@ -78,7 +78,7 @@ export const AssignmentRequestQuerySchema = PageQuerySchema.extend({
 });
 export type AssignmentRequestQuery = z.infer<typeof AssignmentRequestQuerySchema>;
 
-export const HistoryQuerySchema = z.object({
+export const HistoryQuerySchema = z.strictObject({
   entity: z.string().min(1).max(40),
   service: z.string().min(1).max(40),
 });

@@ -1,6 +1,6 @@
 /** Zod contracts of provider assignments (which provider serves which client entity for which service) and routing. */
 import { z } from 'zod';
-import { PageQuerySchema } from '../../server/pagination.ts';
+import { PageQuerySchema, pageSizeQuery } from '../../server/pagination.ts';
 import { IsoDateSchema } from '../../server/validation.ts';
 import { ENTITY_KINDS, LocalizedTextSchema, ProviderSchema } from '../directory/directory.schema.ts';
 
@@ -27,11 +27,11 @@ export const AssignmentQuerySchema = PageQuerySchema.extend({
   serviceLine: z.string().optional(),
   on: IsoDate.optional().describe('Only assignments in force on this date (default: all)'),
   sort: z.enum(['entity', 'service', 'provider']).default('entity'),
-  pageSize: z.coerce.number().int().min(1).max(1000).default(100),
+  pageSize: pageSizeQuery(1000, 100),
 });
 export type AssignmentQuery = z.infer<typeof AssignmentQuerySchema>;
 
-export const RoutingQuerySchema = z.object({
+export const RoutingQuerySchema = z.strictObject({
   entity: z.string().min(1).describe('Client entity code, e.g. `RCO-CL`, `UNAMA`'),
   service: z.string().min(1).describe('Service code, e.g. `PAY-PAYROLL`'),
   on: IsoDate.optional().describe('Date of the request (default: today, UTC)'),
@@ -50,6 +50,28 @@ export const RouteSchema = z.object({
 });
 export type Route = z.infer<typeof RouteSchema>;
 
+/** What `GET /api/routing` answers when a provider is assigned: the route, `assigned: true`. */
+export const AssignedRouteSchema = RouteSchema.extend({ assigned: z.literal(true) });
+
+/**
+ * What `GET /api/routing` answers when no provider is assigned to the entity for the service on the date:
+ * an expected situation, not an error (such a request goes to the DOS coordination queue).
+ */
+export const UnassignedRouteSchema = z.object({
+  assigned: z.literal(false),
+  entity: z.object({ code: z.string(), name: LocalizedTextSchema, kind: z.string() }),
+  service: z.object({ code: z.string(), name: LocalizedTextSchema, delivery: z.enum(['remote', 'on-site']) }),
+  provider: z.null().describe('No provider is assigned'),
+  queue: z.literal('dos-coordination').describe('Where a request goes: the DOS coordination queue, which chooses a provider'),
+  reason: z.string().describe('The same in English words (logs, scripts); a UI says it from the fields in its own language'),
+  on: IsoDate,
+});
+export type UnassignedRoute = z.infer<typeof UnassignedRouteSchema>;
+
+/** The routing preview: assigned (the provider and basis) or unassigned (the DOS coordination queue). */
+export const RoutePreviewSchema = z.discriminatedUnion('assigned', [AssignedRouteSchema, UnassignedRouteSchema]);
+export type RoutePreview = z.infer<typeof RoutePreviewSchema>;
+
 export const MatrixQuerySchema = PageQuerySchema.extend({
   kind: z
     .enum([
@@ -65,7 +87,7 @@ export const MatrixQuerySchema = PageQuerySchema.extend({
   serviceLine: z.string().optional(),
   q: z.string().trim().min(1).optional().describe('Search client entities by code or name'),
   on: IsoDate.optional().describe('Assignments in force on this date (default today)'),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  pageSize: pageSizeQuery(200, 50),
 });
 export type MatrixQuery = z.infer<typeof MatrixQuerySchema>;
 
@@ -105,7 +127,7 @@ const LinkStationSchema = z.object({
   latitude: z.number().nullable(),
   longitude: z.number().nullable(),
 });
-export const LinksQuerySchema = z.object({
+export const LinksQuerySchema = z.strictObject({
   kinds: z
     .string()
     .refine(

@@ -205,6 +205,6 @@ export const AgreementQuerySchema = PageQuerySchema.extend({
 });
 export type AgreementQuery = z.infer<typeof AgreementQuerySchema>;
 
-export const DocumentQuerySchema = z.object({
+export const DocumentQuerySchema = z.strictObject({
   lang: z.enum(['en', 'fr']).optional().describe("The reader's language (default: the user's)"),
 });

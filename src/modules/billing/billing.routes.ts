@@ -49,7 +49,7 @@ const Errors = {
   422: ProblemSchema,
 };
 const IdParams = z.object({ id: IdSchema });
-const LangQuery = z.object({ lang: z.enum(['en', 'fr']).optional() });
+const LangQuery = z.strictObject({ lang: z.enum(['en', 'fr']).optional() });
 
 /** Registers the billing routes. */
 export async function billingRoutes(app: FastifyInstance): Promise<void> {

@@ -4,8 +4,8 @@
  * to cases, and credit or debit notes. Money is a decimal string in USD (`"1234.50"`), never a float.
  */
 import { z } from 'zod';
-import { PageQuerySchema } from '../../server/pagination.ts';
-import { IsoDateSchema } from '../../server/validation.ts';
+import { PageQuerySchema, pageSizeQuery } from '../../server/pagination.ts';
+import { IdSchema, IsoDateSchema } from '../../server/validation.ts';
 
 export const PRICE_BASES = ['per-case', 'per-unit', 'per-head-month', 'fixed-fee'] as const;
 export type PriceBasis = (typeof PRICE_BASES)[number];
@@ -57,7 +57,7 @@ export const PriceListQuerySchema = PageQuerySchema.extend({
   provider: z.string().max(40).optional(),
   service: z.string().max(40).optional(),
   on: IsoDateSchema.optional().describe('Only prices in force on this date'),
-  pageSize: z.coerce.number().int().min(1).max(500).default(100),
+  pageSize: pageSizeQuery(500, 100),
 });
 export type PriceListQuery = z.infer<typeof PriceListQuerySchema>;
 
@@ -150,9 +150,9 @@ export const NoteInputSchema = z.object({
 export type NoteInput = z.infer<typeof NoteInputSchema>;
 
 export const StatementQuerySchema = PageQuerySchema.extend({
-  run: z.coerce.number().int().min(1).optional(),
+  run: IdSchema.optional(),
   entity: z.string().max(40).optional(),
   provider: z.string().max(40).optional(),
-  pageSize: z.coerce.number().int().min(1).max(500).default(100),
+  pageSize: pageSizeQuery(500, 100),
 });
 export type StatementQuery = z.infer<typeof StatementQuerySchema>;

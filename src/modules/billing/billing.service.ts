@@ -123,6 +123,7 @@ export async function endPriceList(db: Db, actor: User, id: number, to: string |
         `Price list ${id} would then overlap price list ${overlaps[0].id} (${periodLabel(overlaps[0])})`,
         {
           issues: [{ field: 'effectiveTo', message: `overlaps price list ${overlaps[0].id}` }],
+          details: { overlapping: overlaps.map((o) => o.id) },
         },
       );
     }

@@ -5,7 +5,7 @@ import { buildTestApp, signInAs } from '../../../tests/helpers/http.ts';
 import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { findUserForSignIn } from '../identity/identity.repository.ts';
-import { transitionCase } from './cases.service.ts';
+import { openChildTask, transitionCase } from './cases.service.ts';
 
 let h: DatabaseHandle;
 let app: FastifyInstance;
@@ -304,6 +304,40 @@ describe('handoffs', () => {
       'created',
       'child-task-opened',
     ]);
+  });
+
+  it("moves a parent up 'recently updated' when a child task opens or changes, without changing its version", async () => {
+    const parent = (await create('requester.rco-cl', payroll('Parent of a busy child'))).json();
+    const unon = await findUserForSignIn(h.db, 'agent.unon@meridian.test');
+    const rsce = await findUserForSignIn(h.db, 'agent.rsce@meridian.test');
+    if (!unon || !rsce) throw new Error('demo agents missing');
+    const opened = new Date(Date.now() + 60_000);
+    const child = await openChildTask(
+      h.db,
+      unon,
+      parent.reference,
+      { provider: 'RSCE', service: 'HR-ADMIN', title: 'HR data first', reason: 'needed before payroll' },
+      { now: opened },
+    );
+    const parentNow = async () => (await view('agent.unon', parent.reference)).json().case;
+    expect(await parentNow()).toMatchObject({ updatedAt: opened.toISOString(), version: parent.version });
+    const recent = (
+      await app.inject({ url: '/api/cases?sort=updatedAt&order=desc&pageSize=1', headers: as['agent.unon'] })
+    ).json();
+    expect(recent.items.map((c: { reference: string }) => c.reference)).toEqual([parent.reference]);
+    // the child's state change shows in the parent's timeline: the parent moves again, its version still the same
+    const started = new Date(opened.getTime() + 60_000);
+    await transitionCase(h.db, rsce, child.reference, child.version, 'in-progress', undefined, { now: started });
+    const after = await parentNow();
+    expect(after).toMatchObject({ updatedAt: started.toISOString(), version: parent.version });
+    expect((await view('agent.unon', parent.reference)).json().timeline.at(-1)).toMatchObject({
+      type: 'state-changed',
+      caseReference: child.reference,
+    });
+    // an agent who read the parent before can still change it: no spurious 412
+    expect((await act('agent.unon', parent.reference, 'transitions', { to: 'in-progress' }, parent.version)).statusCode).toBe(
+      200,
+    );
   });
 
   it("refuses to merge two people's cases (each would lose sight of the other)", async () => {

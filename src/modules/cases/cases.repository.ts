@@ -717,6 +717,20 @@ export async function updateCaseIfVersion(
   return Number(r.numUpdatedRows) === 1;
 }
 
+/**
+ * Marks the parent of a child task as updated at `at` (its `updated_at`, for "recently updated" sorting),
+ * without bumping its version: a child task's change shows in the parent's timeline, but does not change the
+ * parent's own fields, so an agent editing the parent with the version they read must not get a 412.
+ * Never moves `updated_at` back.
+ */
+export async function touchParentCase(db: Db, parentId: string, at: Date): Promise<void> {
+  await db
+    .updateTable('cases')
+    .set({ updated_at: sql<Date>`greatest(updated_at, ${at})` })
+    .where('id', '=', parentId)
+    .execute();
+}
+
 export interface CaseEventInput {
   caseId: string;
   at: Date;

@@ -8,6 +8,12 @@ import { CASE_STATES, TRANSITIONS } from './lifecycle.ts';
 
 export const CaseStateSchema = z.enum(CASE_STATES);
 const Level = z.union([z.literal(1), z.literal(2), z.literal(3)]);
+/**
+ * Impact and urgency of a request that does not say: medium, as the web request form starts (medium and
+ * medium: P3). One default for every way in, so that a request does not rank lower for being sent by API.
+ */
+export const DEFAULT_LEVEL = 2;
+const LEVEL_DESCRIPTION = '1 high, 2 medium, 3 low; default 2 (medium), as the web request form: with both medium, P3';
 
 export const CreateCaseSchema = z.strictObject({
   service: z.string().min(1).max(40).describe('Service code from the catalogue'),
@@ -18,8 +24,8 @@ export const CreateCaseSchema = z.strictObject({
     .record(z.string(), z.union([z.string().max(FORM_FIELD_MAX_LENGTH), z.number(), z.boolean()]))
     .default({})
     .describe("The service's form fields; each text field's own limit (the catalogue's maxLength) is checked with the service"),
-  impact: Level.default(3).describe('1 high, 2 medium, 3 low'),
-  urgency: Level.default(3).describe('1 high, 2 medium, 3 low'),
+  impact: Level.default(DEFAULT_LEVEL).describe(LEVEL_DESCRIPTION),
+  urgency: Level.default(DEFAULT_LEVEL).describe(LEVEL_DESCRIPTION),
 });
 export type CreateCaseInput = z.infer<typeof CreateCaseSchema>;
 

@@ -36,6 +36,7 @@ import {
   openSegment,
   providerExists,
   teamOfProvider,
+  touchParentCase,
   updateCaseIfVersion,
 } from './cases.repository.ts';
 import type { CaseQuery, CaseSummary, CaseView, CreateCaseInput } from './cases.schema.ts';
@@ -85,14 +86,20 @@ function checkVersion(row: { version: number; reference: string }, version: numb
   }
 }
 
+/**
+ * Changes a case if its version is still the one read (bumping it); a child task's change also marks its
+ * parent as updated (its `updated_at`, not its version: the change shows in the parent's timeline).
+ * @throws AppError CASE_VERSION_CONFLICT when someone changed the case first.
+ */
 async function mustUpdate(
   trx: Transaction<Database>,
-  row: { id: string; version: number; reference: string },
+  row: { id: string; version: number; reference: string; parent_case_id?: string | null },
   set: Parameters<typeof updateCaseIfVersion>[3],
   at: Date,
 ) {
   const ok = await updateCaseIfVersion(trx, row.id, row.version, set, at);
   if (!ok) throw new AppError('CASE_VERSION_CONFLICT', `${row.reference} was changed by someone else meanwhile; reload it`);
+  if (row.parent_case_id) await touchParentCase(trx, row.parent_case_id, at);
 }
 
 async function summary(db: Db, actor: User | null, reference: string): Promise<CaseSummary> {
@@ -491,6 +498,7 @@ export async function openChildTask(
       after: { child: c.reference, provider: input.provider },
       details: { reason: input.reason },
     });
+    await touchParentCase(trx, parent.id, now);
     await refreshCaseClocks(trx, c.id, now);
     return c;
   });

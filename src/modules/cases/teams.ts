@@ -10,7 +10,7 @@ import type { Database } from '../../db/types.ts';
 import { currentUser } from '../../server/access.ts';
 import { AppError } from '../../server/errors.ts';
 import { ProblemSchema, typed } from '../../server/route-helpers.ts';
-import { IdSchema } from '../../server/validation.ts';
+import { IdSchema, INT32_MAX } from '../../server/validation.ts';
 import type { User } from '../identity/identity.schema.ts';
 
 export const TeamSchema = z.object({
@@ -121,7 +121,7 @@ export async function teamRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['cases'],
         summary: "Teams of a provider (default: the caller's provider)",
-        querystring: z.object({ provider: z.string().min(1).max(40).optional() }),
+        querystring: z.strictObject({ provider: z.string().min(1).max(40).optional() }),
         response: { 200: z.object({ items: z.array(TeamSchema) }), 400: ProblemSchema },
       },
     },
@@ -161,7 +161,9 @@ export async function teamRoutes(app: FastifyInstance): Promise<void> {
         tags: ['cases'],
         summary: 'Place an agent in a team of its provider (null: no team)',
         params: z.object({ id: IdSchema }),
-        body: z.object({ team: IdSchema.nullable() }),
+        body: z.strictObject({
+          team: z.number().int().min(1).max(INT32_MAX).nullable().describe("A team id of the agent's provider"),
+        }),
         response: { 204: z.null(), 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
       },
     },

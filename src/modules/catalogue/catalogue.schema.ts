@@ -1,6 +1,6 @@
 /** Zod contracts of the service catalogue: service lines and services with harmonized names. */
 import { z } from 'zod';
-import { PageQuerySchema } from '../../server/pagination.ts';
+import { PageQuerySchema, pageSizeQuery } from '../../server/pagination.ts';
 import { FormFieldSchema } from '../cases/form-fields.ts';
 import { LocalizedTextSchema } from '../directory/directory.schema.ts';
 
@@ -43,6 +43,6 @@ export const ServiceQuerySchema = PageQuerySchema.extend({
   serviceLine: z.string().optional(),
   delivery: z.enum(['remote', 'on-site']).optional(),
   sort: z.enum(['position', 'code']).default('position'),
-  pageSize: z.coerce.number().int().min(1).max(500).default(100),
+  pageSize: pageSizeQuery(500, 100),
 });
 export type ServiceQuery = z.infer<typeof ServiceQuerySchema>;

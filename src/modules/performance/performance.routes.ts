@@ -25,6 +25,7 @@ import {
   DrilldownQuerySchema,
   DrilldownSchema,
   ExportQuerySchema,
+  exportedViewQuery,
   FlowQuerySchema,
   ManualValueInputSchema,
   ManualValueSchema,
@@ -92,7 +93,7 @@ export async function performanceRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['performance'],
         summary: 'Values captured by hand (with who entered them and the evidence)',
-        querystring: z.object({ standard: z.string().max(40).optional(), provider: z.string().max(20).optional() }),
+        querystring: z.strictObject({ standard: z.string().max(40).optional(), provider: z.string().max(20).optional() }),
         response: { 200: z.object({ items: z.array(ManualValueSchema) }), ...Errors },
       },
     },
@@ -214,16 +215,16 @@ export async function performanceRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['performance'],
         summary: "Export a view (dashboard, drill-down or flow, with that view's query) as CSV or XLSX",
-        querystring: ExportQuerySchema.passthrough(),
+        querystring: ExportQuerySchema,
         response: { 200: z.any().describe('The file'), ...Errors },
       },
     },
     async (req, reply) => {
-      const { view, format, lang, ...rest } = req.query as z.infer<typeof ExportQuerySchema> & Record<string, unknown>;
+      const { view, format, lang, ...rest } = req.query;
       const viewer = currentUser(req);
       let table: ExportTable;
       if (view === 'dashboard') {
-        const d = await dashboard(db(), viewer, ViewQuerySchema.parse(rest));
+        const d = await dashboard(db(), viewer, exportedViewQuery(ViewQuerySchema, rest));
         const std = new Map(d.standards.map((s) => [`${s.code}@${s.version}`, s]));
         table = {
           name: 'dashboard',
@@ -248,10 +249,10 @@ export async function performanceRoutes(app: FastifyInstance): Promise<void> {
           }),
         };
       } else if (view === 'drilldown') {
-        const d = await drilldown(db(), viewer, DrilldownQuerySchema.parse(rest));
+        const d = await drilldown(db(), viewer, exportedViewQuery(DrilldownQuerySchema, rest));
         table = { name: 'drilldown', columns: DRILLDOWN_COLUMNS, rows: d.items };
       } else {
-        const q = FlowQuerySchema.parse(rest);
+        const q = exportedViewQuery(FlowQuerySchema, rest);
         if (q.log) table = { name: 'flow', columns: FLOW_COLUMNS, rows: (await logFlow(db(), q.log, q.limit)).worst };
         else {
           const to = q.to ?? new Date().toISOString().slice(0, 7);

@@ -1,5 +1,7 @@
 /** Zod contracts of the performance API (standards, manual values, dashboard, drill-down, flow, exports). */
 import { z } from 'zod';
+import { AppError, fieldIssuesOf } from '../../server/errors.ts';
+import { queryInteger } from '../../server/validation.ts';
 import { GRANULARITIES, MEASURES, PERIOD, UNITS } from './measures.ts';
 
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
@@ -62,7 +64,7 @@ export const ManualValueSchema = z.object({
   enteredAt: z.string(),
 });
 
-export const ViewQuerySchema = z.object({
+export const ViewQuerySchema = z.strictObject({
   from: Month,
   to: Month,
   granularity: z.enum([...GRANULARITIES, 'range']).default('month'),
@@ -98,7 +100,7 @@ export const DrilldownQuerySchema = ViewQuerySchema.extend({
   standard: Code,
   provider: z.string().min(2).max(20),
   period: z.string().regex(PERIOD),
-  limit: z.coerce.number().int().min(1).max(5000).default(500),
+  limit: queryInteger(1, 5000).default(500),
 });
 
 export const DrilldownSchema = z.object({
@@ -121,15 +123,48 @@ export const DrilldownSchema = z.object({
   manual: z.array(ManualValueSchema),
 });
 
-export const FlowQuerySchema = z.object({
+export const FlowQuerySchema = z.strictObject({
   log: z.string().max(80).optional(),
   from: Month.optional(),
   to: Month.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(20),
+  limit: queryInteger(1, 200).default(20),
 });
 
-export const ExportQuerySchema = z.object({
+/** A parameter of the exported view's own query, checked by that view's schema (`exportedViewQuery`). */
+const ViewParam = z.string().max(100).optional();
+
+/**
+ * The query of an export: the view, the format, the language of the headings, and the view's own query
+ * (the dashboard's, the drill-down's or the flow's parameters, as its own endpoint takes them). The route
+ * checks those with the view's strict schema, so a parameter of another view is refused by name.
+ */
+export const ExportQuerySchema = z.strictObject({
   view: z.enum(['dashboard', 'drilldown', 'flow']),
   format: z.enum(['csv', 'xlsx']),
   lang: z.enum(['en', 'fr']).default('en'),
+  from: ViewParam,
+  to: ViewParam,
+  granularity: ViewParam,
+  serviceLine: ViewParam,
+  entity: ViewParam,
+  region: ViewParam,
+  provider: ViewParam,
+  standard: ViewParam,
+  period: ViewParam,
+  limit: ViewParam,
+  log: ViewParam,
 });
+
+/**
+ * The exported view's own query from the export's parameters (`rest`: all but view, format and lang).
+ * @throws AppError VALIDATION_FAILED naming each bad or foreign parameter (`querystring.<name>`).
+ */
+export function exportedViewQuery<T extends z.ZodType>(schema: T, rest: Record<string, unknown>): z.output<T> {
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  const r = schema.safeParse(defined);
+  if (r.success) return r.data;
+  const issues = fieldIssuesOf(r.error.issues, 'querystring');
+  throw new AppError('VALIDATION_FAILED', `Invalid querystring: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, {
+    issues,
+  });
+}

@@ -127,7 +127,7 @@ export async function planningRoutes(app: FastifyInstance): Promise<void> {
       return r;
     },
   );
-  const ProposalQuery = z.object({ scenario: IdSchema.optional() });
+  const ProposalQuery = z.strictObject({ scenario: IdSchema.optional() });
   api.get(
     '/api/planning/proposals',
     {
@@ -165,7 +165,7 @@ export async function planningRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Duty stations where several entities each keep their own support for the same service',
-        querystring: z.object({ on: IsoDateSchema.optional() }),
+        querystring: z.strictObject({ on: IsoDateSchema.optional() }),
         response: { 200: z.object({ items: z.array(CoLocationSchema) }), ...Errors },
       },
     },
@@ -239,7 +239,7 @@ export async function planningRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Demand per entity and service (service units a year), with its source and basis',
-        querystring: z.object({ entity: Code.optional(), on: IsoDateSchema.optional() }),
+        querystring: z.strictObject({ entity: Code.optional(), on: IsoDateSchema.optional() }),
         response: { 200: z.object({ items: z.array(DemandSchema) }), ...Errors },
       },
     },

@@ -81,7 +81,7 @@ const ClockSchema = z.object({
   warnAt: z.array(z.number()),
 });
 
-const ReportQuery = z.object({
+const ReportQuery = z.strictObject({
   from: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM'),
   to: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM'),
   provider: z.string().min(1).max(40).optional(),
@@ -292,7 +292,7 @@ export async function slaRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['sla'],
         summary: 'Active SLA policies (the common ones and, with provider, that provider’s)',
-        querystring: z.object({ provider: z.string().min(1).max(40).optional() }),
+        querystring: z.strictObject({ provider: z.string().min(1).max(40).optional() }),
         response: { 200: z.object({ items: z.array(PolicySchema) }), ...Errors },
       },
     },

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
+import { MAX_PAGE } from '../../server/pagination.ts';
 import { satisfactionByProvider } from './results.service.ts';
 import { PAYROLL, type SurveyTestApp, surveyMails, surveyTestApp, tokensIn } from './surveys.test-fixtures.ts';
 
@@ -171,5 +172,20 @@ describe('comments feed', () => {
     expect(flagged.items).toEqual([
       expect.objectContaining({ id: target.id, painPoint: true, painPointNote: 'Payroll follow-ups' }),
     ]);
+  });
+
+  it('takes any page up to the shared limit of every list (MAX_PAGE), then refuses naming the field', async () => {
+    const far = await t.app.inject({
+      url: `/api/surveys/comments?from=${today}&to=${today}&page=${MAX_PAGE}`,
+      headers: t.as.coordinator,
+    });
+    expect(far.statusCode).toBe(200);
+    expect(far.json()).toMatchObject({ items: [], total: 3, page: MAX_PAGE });
+    const beyond = await t.app.inject({
+      url: `/api/surveys/comments?from=${today}&to=${today}&page=${MAX_PAGE + 1}`,
+      headers: t.as.coordinator,
+    });
+    expect(beyond.statusCode).toBe(400);
+    expect(beyond.json().errors).toEqual([expect.objectContaining({ field: 'querystring.page' })]);
   });
 });

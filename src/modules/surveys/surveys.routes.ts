@@ -164,7 +164,7 @@ export async function surveyRoutes(app: FastifyInstance, opts: SurveyRouteOption
       schema: {
         tags: ['surveys'],
         summary: 'Satisfaction per provider for a period (mean overall rating 1-5 and answers), as the minimum standards read it',
-        querystring: z.object({ from: IsoDateSchema, to: IsoDateSchema }),
+        querystring: z.strictObject({ from: IsoDateSchema, to: IsoDateSchema }),
         response: {
           200: z.array(z.object({ provider: z.string(), meanRating: z.number().nullable(), responses: z.number().int() })),
           ...Errors,

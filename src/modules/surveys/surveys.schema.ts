@@ -3,6 +3,7 @@
  * answer page's view, campaigns and their tracking, results and the comments feed.
  */
 import { z } from 'zod';
+import { MAX_PAGE, PageQuerySchema, pageSizeQuery } from '../../server/pagination.ts';
 import { IdSchema, IsoDateSchema } from '../../server/validation.ts';
 
 /** The languages every template text must carry (English and French complete; others optional). */
@@ -168,7 +169,7 @@ export type CampaignDetail = z.infer<typeof CampaignDetailSchema>;
 export const GROUP_BY = ['provider', 'service', 'entity', 'month', 'quarter', 'year'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
 
-export const ResultsQuerySchema = z.object({
+export const ResultsQuerySchema = z.strictObject({
   from: IsoDateSchema.describe('First day (inclusive) of the period'),
   to: IsoDateSchema.describe('Last day (inclusive) of the period'),
   groupBy: z.enum(GROUP_BY).default('provider'),
@@ -208,15 +209,15 @@ export const ResultsSchema = z.object({
 });
 export type Results = z.infer<typeof ResultsSchema>;
 
-export const CommentQuerySchema = z.object({
+export const CommentQuerySchema = z.strictObject({
   from: IsoDateSchema,
   to: IsoDateSchema,
   provider: z.string().max(40).optional(),
   service: z.string().max(40).optional(),
   entity: z.string().max(40).optional(),
   painPoint: z.enum(['true', 'false']).optional(),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  page: PageQuerySchema.shape.page.describe(`1-based, at most ${MAX_PAGE.toLocaleString('en')} (the limit of every list)`),
+  pageSize: pageSizeQuery(100, 20),
 });
 export type CommentQuery = z.infer<typeof CommentQuerySchema>;
 

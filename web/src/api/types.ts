@@ -134,7 +134,9 @@ export interface Link {
   services: string[];
 }
 
+/** `GET /api/routing` when a provider is assigned. */
 export interface Route {
+  assigned: true;
   entity: NamedRef<EntityKind>;
   service: { code: string; name: LocalizedText; delivery: Delivery };
   provider: Provider;
@@ -143,6 +145,18 @@ export interface Route {
   basis: string;
   on: string;
 }
+
+/** `GET /api/routing` when no provider is assigned: a request goes to the DOS coordination queue. */
+export interface UnassignedRoute {
+  assigned: false;
+  entity: NamedRef<EntityKind>;
+  service: { code: string; name: LocalizedText; delivery: Delivery };
+  provider: null;
+  queue: 'dos-coordination';
+  on: string;
+}
+
+export type RoutePreview = Route | UnassignedRoute;
 
 export interface CurrentUser {
   id: number;

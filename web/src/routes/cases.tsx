@@ -3,12 +3,12 @@
  * (`/queue`, `?assignee=me` for "my cases", `?provider=none` for the DOS coordination queue) and one case
  * (`/cases/MER-000123`). Each needs a permission of the signed-in user; without it the screen says so.
  */
-import { Alert, Stack } from '@mantine/core';
-import { createRoute } from '@tanstack/react-router';
+import { Alert, Button, Stack, Text } from '@mantine/core';
+import { createRoute, Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCurrentUser } from '../features/auth/session.ts';
-import { can } from '../features/cases/case-format.ts';
+import { can, usesQueue } from '../features/cases/case-format.ts';
 import { type CaseListSearch, validateCaseListSearch, validateRequestSearch } from '../features/cases/case-search.ts';
 import { CaseViewPage } from '../features/cases/case-view-page.tsx';
 import { MyRequestsPage } from '../features/cases/my-requests-page.tsx';
@@ -64,6 +64,29 @@ export const myRequestsRoute = createRoute({
   },
 });
 
+/**
+ * The work queue for the roles that use it; client staff who open it by its address are told it is the
+ * provider staff's, with the way to their own requests (as RequirePermission tells a role a screen is not theirs).
+ */
+function RequireQueueRole({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const user = useCurrentUser();
+  if (user && can(user, 'cases:read') && !usesQueue(user))
+    return (
+      <Stack maw={700}>
+        <Alert color="blue" variant="light" title={t('queueAccess.title')} data-testid="queue-for-staff">
+          <Stack gap="sm" align="flex-start">
+            <Text size="sm">{t('queueAccess.body')}</Text>
+            <Button variant="light" renderRoot={(p) => <Link to="/requests" {...p} />}>
+              {t('queueAccess.toMyRequests')}
+            </Button>
+          </Stack>
+        </Alert>
+      </Stack>
+    );
+  return <>{children}</>;
+}
+
 export const queueRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/queue',
@@ -75,7 +98,9 @@ export const queueRoute = createRoute({
       void navigate({ search: (prev) => compact({ ...prev, ...patch }), replace: true });
     return (
       <RequirePermission permission="cases:read">
-        <QueuePage search={search} setSearch={setSearch} />
+        <RequireQueueRole>
+          <QueuePage search={search} setSearch={setSearch} />
+        </RequireQueueRole>
       </RequirePermission>
     );
   },

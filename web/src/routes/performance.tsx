@@ -5,7 +5,7 @@
  * `performance:read`; capturing a value `performance:capture`.
  */
 import { Alert, Stack } from '@mantine/core';
-import { createRoute } from '@tanstack/react-router';
+import { createRoute, redirect } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCurrentUser } from '../features/auth/session.ts';
@@ -16,10 +16,11 @@ import { FlowPage } from '../features/performance/flow-page.tsx';
 import {
   type PerformanceSearch,
   validateDrilldownSearch,
+  validateFlowSearch,
   validatePerformanceSearch,
 } from '../features/performance/performance-format.ts';
 import { StandardsPage } from '../features/performance/standards-page.tsx';
-import { compact, optString } from '../lib/search-params.ts';
+import { compact } from '../lib/search-params.ts';
 import { appRoute } from './app.tsx';
 
 function RequireRead({ children }: { children: ReactNode }) {
@@ -57,6 +58,21 @@ export const performanceDrilldownRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/performance/drilldown',
   validateSearch: validateDrilldownSearch,
+  // without a standard and a provider (a hand-made or stale link) there is no figure to open: the dashboard
+  beforeLoad: ({ search }) => {
+    if (!search.standard || !search.provider)
+      throw redirect({
+        to: '/performance',
+        search: {
+          from: search.from,
+          to: search.to,
+          serviceLine: search.serviceLine,
+          entity: search.entity,
+          region: search.region,
+        },
+        replace: true,
+      });
+  },
   component: function PerformanceDrilldownRoute() {
     const s = performanceDrilldownRoute.useSearch();
     const month = new Date().toISOString().slice(0, 7);
@@ -83,7 +99,7 @@ export const performanceDrilldownRoute = createRoute({
 export const performanceFlowRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/performance/flow',
-  validateSearch: (raw: Record<string, unknown>): { log?: string } => compact({ log: optString(raw.log) }),
+  validateSearch: validateFlowSearch,
   component: function PerformanceFlowRoute() {
     const { log } = performanceFlowRoute.useSearch();
     const navigate = performanceFlowRoute.useNavigate();

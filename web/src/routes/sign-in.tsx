@@ -2,7 +2,7 @@
 import { createRoute, redirect, useNavigate } from '@tanstack/react-router';
 import { meQueryOptions } from '../features/auth/session.ts';
 import { SignInPage } from '../features/auth/sign-in-page.tsx';
-import { optString } from '../lib/search-params.ts';
+import { validateSignInSearch } from '../features/auth/sign-in-search.ts';
 import { rootRoute } from './root.tsx';
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
@@ -13,10 +13,7 @@ export function safeRedirect(v: string | undefined): string {
 export const signInRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/sign-in',
-  validateSearch: (raw: Record<string, unknown>): { redirect?: string } => {
-    const r = optString(raw.redirect);
-    return r ? { redirect: r } : {};
-  },
+  validateSearch: validateSignInSearch,
   beforeLoad: async ({ context, search }) => {
     const user = await context.queryClient.ensureQueryData(meQueryOptions);
     if (user) throw redirect({ href: safeRedirect(search.redirect) });

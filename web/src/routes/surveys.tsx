@@ -14,8 +14,8 @@ import { AnswerPage } from '../features/surveys/answer-page.tsx';
 import { CampaignsPage } from '../features/surveys/campaigns-page.tsx';
 import { MySurveyPage, MySurveysPage } from '../features/surveys/my-surveys-page.tsx';
 import { ResultsPage } from '../features/surveys/results-page.tsx';
+import { validateMySurveysSearch } from '../features/surveys/survey-search.ts';
 import { TemplateEditorPage } from '../features/surveys/template-editor-page.tsx';
-import { optOneOf } from '../lib/search-params.ts';
 import { appRoute } from './app.tsx';
 import { rootRoute } from './root.tsx';
 
@@ -43,10 +43,7 @@ export const surveyAnswerRoute = createRoute({
 export const mySurveysRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/surveys/mine',
-  validateSearch: (raw: Record<string, unknown>): { saved?: 'recorded' | 'updated' | 'unchanged' } => {
-    const saved = optOneOf(raw.saved, ['recorded', 'updated', 'unchanged'] as const);
-    return saved ? { saved } : {};
-  },
+  validateSearch: validateMySurveysSearch,
   component: function MySurveysRoute() {
     const { saved } = mySurveysRoute.useSearch();
     return <MySurveysPage saved={saved} />;

@@ -1,7 +1,7 @@
 /** Queries of assignments: the who-serves-whom matrix, the entity-provider links and routing. */
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import { ApiError, api } from '../../api/client.ts';
-import type { Link, Matrix, Route } from '../../api/types.ts';
+import { api } from '../../api/client.ts';
+import type { Link, Matrix, RoutePreview } from '../../api/types.ts';
 
 export interface MatrixParams {
   kind?: string;
@@ -36,14 +36,13 @@ export interface RouteParams {
   on?: string;
 }
 
-/** The route of a request, or the API's "no provider assigned" problem as an error. */
+/**
+ * The route of a request: `assigned: true` with the provider, or `assigned: false` when none is assigned (a
+ * request then goes to the DOS coordination queue). An unknown entity or service code is an error (404).
+ */
 export const routeQuery = (p: RouteParams) =>
   queryOptions({
     queryKey: ['routing', p],
-    queryFn: ({ signal }) => api<Route>('/api/routing', { query: { ...p }, signal }),
+    queryFn: ({ signal }) => api<RoutePreview>('/api/routing', { query: { ...p }, signal }),
     retry: false,
   });
-
-export function isNoAssignment(err: unknown): err is ApiError {
-  return err instanceof ApiError && err.code === 'ROUTING_NO_ASSIGNMENT';
-}

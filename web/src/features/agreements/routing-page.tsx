@@ -1,7 +1,8 @@
 /**
  * Routing look-up: which provider serves this client entity for this service (on a date), and why. The
  * choice lives in the URL (`/routing?entity=RCO-CL&service=PROC-PROCUREMENT`), so a matrix cell can link
- * here. When no provider is assigned the API answers 404 `ROUTING_NO_ASSIGNMENT`, shown with its detail.
+ * here. When no provider is assigned the API answers `assigned: false` (a request goes to the DOS
+ * coordination queue), said in the reader's language.
  */
 import { Alert, Button, Card, Group, Select, SimpleGrid, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
@@ -13,12 +14,11 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { useCountries } from '../../lib/countries.ts';
 import { providerColor } from '../../lib/kinds.ts';
 import { useLocalized } from '../../lib/localized.ts';
-import { useProblemText } from '../../lib/problems.ts';
 import { serviceLinesQuery, servicesQuery } from '../catalogue/catalogue.api.ts';
 import { DeliveryBadge } from '../catalogue/catalogue-page.tsx';
 import { allEntitiesQuery } from '../directory/directory.api.ts';
 import { ProviderKindBadge } from '../directory/kind-badge.tsx';
-import { isNoAssignment, routeQuery } from './agreements.api.ts';
+import { routeQuery } from './agreements.api.ts';
 import { BasisBlock, CostRecoveryBadge, ScopeBadge } from './assignment-details.tsx';
 
 export interface RoutingSearch {
@@ -27,14 +27,17 @@ export interface RoutingSearch {
   on?: string;
 }
 
+/** A calendar date (YYYY-MM-DD) written out in `lang`, e.g. 30 November 2026. */
+function longDate(day: string, lang: string): string {
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+}
+
 function RouteResult({ route }: { route: Route }) {
   const { t, i18n } = useTranslation();
   const l = useLocalized();
   const countries = useCountries();
   const p = route.provider;
-  const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
-    new Date(`${route.on}T00:00:00Z`),
-  );
+  const date = longDate(route.on, i18n.language);
   return (
     <Card withBorder radius="md" padding="lg" data-testid="route-result">
       <Stack gap="md">
@@ -91,9 +94,8 @@ export function RoutingPage({
   search: RoutingSearch;
   setSearch: (patch: Partial<RoutingSearch>) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const l = useLocalized();
-  const problemText = useProblemText();
   const entities = useQuery(allEntitiesQuery);
   const services = useQuery(servicesQuery({}));
   const lines = useQuery(serviceLinesQuery);
@@ -172,16 +174,17 @@ export function RoutingPage({
         </Text>
       ) : route.isPending ? (
         <Skeleton height={220} radius="md" />
-      ) : route.data ? (
+      ) : route.data?.assigned ? (
         <RouteResult route={route.data} />
-      ) : isNoAssignment(route.error) ? (
+      ) : route.data ? (
         <Alert color="yellow" variant="light" title={t('routing.noProviderTitle')} data-testid="route-no-provider">
-          <Text size="sm">{problemText(route.error)}</Text>
-          {problemText(route.error) !== route.error.problem.detail && (
-            <Text size="xs" c="dimmed" mt={4} lang="en">
-              {route.error.problem.detail}
-            </Text>
-          )}
+          <Text size="sm">
+            {t('routingPreview.noProvider', {
+              entity: route.data.entity.code,
+              service: l(route.data.service.name),
+              date: longDate(route.data.on, i18n.language),
+            })}
+          </Text>
           <Text size="xs" c="dimmed" mt={6}>
             {t('routing.noProviderHint')}
           </Text>

@@ -25,7 +25,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
         ? t('errors.network')
         : problemText(err)
       : err
-        ? String((err as Error).message)
+        ? t('apiProblem.unexpected')
         : null;
 
   return (

@@ -80,7 +80,7 @@ function useUploadError() {
   const size = useFileSize();
   return useCallback(
     (error: unknown, filename: string, maxBytes: number): { message: string; detail?: string } => {
-      if (!(error instanceof ApiError)) return { message: error instanceof Error ? error.message : String(error) };
+      if (!(error instanceof ApiError)) return { message: t('apiProblem.unexpected') };
       const code = error.status === 413 ? 'ATTACHMENT_TOO_LARGE' : error.code;
       let message: string;
       switch (code) {

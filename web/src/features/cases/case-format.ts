@@ -48,6 +48,12 @@ export function can(user: CurrentUser | null, permission: string): boolean {
 /** Whether `user` works cases (provider staff, coordinators). */
 export const isWorker = (user: CurrentUser | null) => can(user, 'cases:work');
 
+/**
+ * Whether the work queue is `user`'s screen: provider staff and coordinators work it, read-only roles
+ * (viewers) browse it; client staff, who ask for services, follow their requests under "My requests".
+ */
+export const usesQueue = (user: CurrentUser | null) => can(user, 'cases:read') && (isWorker(user) || !can(user, 'cases:create'));
+
 /** Whether the user is a Secretariat-wide worker (sees every provider's cases and the coordination queue). */
 export const isCoordinator = (user: CurrentUser | null) => isWorker(user) && !user?.scope;
 

@@ -1,6 +1,6 @@
 /** URL search parameters of the case lists (work queue, my requests) and of the request form. */
 import { CASE_STATES, type CaseState, PRIORITIES, type Priority } from '../../api/types.ts';
-import { compact, optInt, optOneOf, optString } from '../../lib/search-params.ts';
+import { optInt, optOneOf, optString } from '../../lib/search-params.ts';
 import type { CaseSort } from './cases.api.ts';
 
 export const CASE_SORTS = ['createdAt', 'updatedAt', 'priority', 'reference'] as const satisfies readonly CaseSort[];
@@ -12,8 +12,8 @@ export interface CaseListSearch {
   state?: StateTab;
   priority?: Priority;
   service?: string;
-  /** `me`, `none` (unassigned) or a user id. */
-  assignee?: string;
+  /** `me`, `none` (unassigned) or a user id (a number, so that the URL keeps `assignee=42`). */
+  assignee?: 'me' | 'none' | number;
   /** A provider code, or `none` for the DOS coordination queue (coordinators). */
   provider?: string;
   q?: string;
@@ -23,30 +23,28 @@ export interface CaseListSearch {
   pageSize?: number;
 }
 
+/** The largest user id the API takes (a PostgreSQL integer). */
+const MAX_USER_ID = 2_147_483_647;
+
+/** The case lists' search from the address bar: every key, undefined when missing or not valid (see search-params.ts). */
 export function validateCaseListSearch(raw: Record<string, unknown>): CaseListSearch {
-  const assignee = optString(raw.assignee);
-  return compact({
+  return {
     state: optOneOf(raw.state, STATE_TABS),
     priority: optOneOf(raw.priority, PRIORITIES),
-    service: optString(raw.service),
-    assignee: assignee && /^(me|none|\d+)$/.test(assignee) ? assignee : undefined,
-    provider: optString(raw.provider),
-    q: optString(raw.q),
+    service: optString(raw.service, 40),
+    assignee: optOneOf(raw.assignee, ['me', 'none'] as const) ?? optInt(raw.assignee, 1, MAX_USER_ID),
+    provider: optString(raw.provider, 40),
+    q: optString(raw.q, 200),
     sort: optOneOf(raw.sort, CASE_SORTS),
     order: optOneOf(raw.order, ['asc', 'desc'] as const),
     page: optInt(raw.page, 1, 100_000),
     pageSize: optInt(raw.pageSize, 1, 500),
-  });
+  };
 }
 
 /** The API's state filter for a tab (`all`: none). */
 export function stateFilter(tab: StateTab): CaseState | 'open' | undefined {
   return tab === 'all' ? undefined : tab;
-}
-
-export function assigneeFilter(v: string | undefined): 'me' | 'none' | number | undefined {
-  if (v === 'me' || v === 'none') return v;
-  return v && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
 export interface RequestSearch {
@@ -57,5 +55,5 @@ export interface RequestSearch {
 }
 
 export function validateRequestSearch(raw: Record<string, unknown>): RequestSearch {
-  return compact({ service: optString(raw.service), q: optString(raw.q) });
+  return { service: optString(raw.service, 40), q: optString(raw.q) };
 }

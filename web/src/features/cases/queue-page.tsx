@@ -31,12 +31,13 @@ import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { SearchInput } from '../../components/search-input.tsx';
 import { useLocalized } from '../../lib/localized.ts';
+import { useProblemText } from '../../lib/problems.ts';
 import { useCurrentUser } from '../auth/session.ts';
 import { servicesQuery } from '../catalogue/catalogue.api.ts';
 import { allProvidersQuery } from '../directory/directory.api.ts';
 import { can, isCoordinator, isWorker } from './case-format.ts';
 import { FlashAlert, StateTabs, useCaseColumns, useLastPageWhenBeyond } from './case-list.tsx';
-import { assigneeFilter, type CaseListSearch, stateFilter } from './case-search.ts';
+import { type CaseListSearch, stateFilter } from './case-search.ts';
 import { type BulkAction, bulkAction, caseCountsQuery, casesQuery, invalidateCases, usersQuery } from './cases.api.ts';
 
 const DEFAULT_PAGE_SIZE = 25;
@@ -177,7 +178,8 @@ function BulkBar({ user, selected, onDone }: { user: CurrentUser; selected: stri
 }
 
 function BulkResults({ results, onClose }: { results: BulkResult[]; onClose: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const problemText = useProblemText();
   const ok = results.filter((r) => r.ok).length;
   const failed = results.length - ok;
   return (
@@ -207,11 +209,7 @@ function BulkResults({ results, onClose }: { results: BulkResult[]; onClose: () 
               {r.reference}
             </Text>{' '}
             <Text span size="sm">
-              {r.ok
-                ? t('queue.resultOk')
-                : r.code && !i18n.language.startsWith('en') && i18n.exists(`problems.${r.code}`)
-                  ? t(`problems.${r.code}`)
-                  : r.detail}
+              {r.ok ? t('queue.resultOk') : problemText({ code: r.code ?? 'INTERNAL' })}
             </Text>
           </List.Item>
         ))}
@@ -237,7 +235,7 @@ export function QueuePage({
     q: search.q,
     service: search.service,
     priority: search.priority,
-    assignee: assigneeFilter(search.assignee),
+    assignee: search.assignee,
     provider: coordinator || !worker ? search.provider : undefined,
   };
   const params = {
@@ -383,7 +381,7 @@ export function QueuePage({
             data-testid="queue-assignee"
             aria-label={t('cases.col.assignee')}
             value={search.assignee === 'me' || search.assignee === 'none' ? search.assignee : 'any'}
-            onChange={(v) => setSearch({ assignee: v === 'any' ? undefined : v, page: undefined })}
+            onChange={(v) => setSearch({ assignee: v === 'me' || v === 'none' ? v : undefined, page: undefined })}
             data={[
               { value: 'any', label: t('queue.assigneeAny') },
               ...(worker ? [{ value: 'me', label: t('queue.assigneeMe') }] : []),

@@ -38,7 +38,7 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { SearchInput } from '../../components/search-input.tsx';
 import { useLocalized } from '../../lib/localized.ts';
 import { useProblemText } from '../../lib/problems.ts';
-import { isNoAssignment, routeQuery } from '../agreements/agreements.api.ts';
+import { routeQuery } from '../agreements/agreements.api.ts';
 import { useCurrentUser } from '../auth/session.ts';
 import { DeliveryBadge } from '../catalogue/catalogue-page.tsx';
 import { allEntitiesQuery } from '../directory/directory.api.ts';
@@ -307,7 +307,7 @@ function RoutePreview({ entity, service }: { entity: string | undefined; service
   const route = useQuery({ ...routeQuery({ entity: entity ?? '', service }), enabled: Boolean(entity) });
   if (!entity) return null;
   if (route.isPending) return <Skeleton height={40} />;
-  if (route.data)
+  if (route.data?.assigned)
     return (
       <Alert variant="light" color="blue" data-testid="request-route-preview" data-provider={route.data.provider.code}>
         <Text size="sm">
@@ -315,7 +315,7 @@ function RoutePreview({ entity, service }: { entity: string | undefined; service
         </Text>
       </Alert>
     );
-  if (isNoAssignment(route.error))
+  if (route.data?.assigned === false)
     return (
       <Alert variant="light" color="orange" data-testid="request-route-preview" data-provider="none">
         <Text size="sm">{t('request.routePreviewQueue')}</Text>
@@ -340,6 +340,7 @@ function RequestForm({ serviceCode, onChangeService }: { serviceCode: string; on
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
   const [values, setValues] = useState<Record<string, FieldValue>>({});
+  // medium and medium (P3): also the API's default when a request does not say (cases.schema.ts DEFAULT_LEVEL)
   const [impact, setImpact] = useState<Level>(2);
   const [urgency, setUrgency] = useState<Level>(2);
   const [submitted, setSubmitted] = useState(false);

@@ -1,6 +1,9 @@
-/** URL search parameters of the directory lists, validated from whatever is in the address bar. */
+/**
+ * URL search parameters of the directory lists, validated from whatever is in the address bar: every key,
+ * undefined when missing or not valid (see search-params.ts).
+ */
 import { ENTITY_KINDS, type EntityKind, PROVIDER_KINDS, type ProviderKind } from '../../api/types.ts';
-import { compact, optBool, optInt, optOneOf, optString } from '../../lib/search-params.ts';
+import { optBool, optInt, optOneOf, optString } from '../../lib/search-params.ts';
 import type { SortOrder } from './directory.api.ts';
 
 const ORDERS = ['asc', 'desc'] as const;
@@ -29,7 +32,7 @@ export interface ProvidersSearch extends ListSearch<(typeof PROVIDER_SORTS)[numb
   kind?: ProviderKind;
 }
 export function validateProvidersSearch(raw: Record<string, unknown>): ProvidersSearch {
-  return compact({ ...base(raw, PROVIDER_SORTS), kind: optOneOf(raw.kind, PROVIDER_KINDS) });
+  return { ...base(raw, PROVIDER_SORTS), kind: optOneOf(raw.kind, PROVIDER_KINDS) };
 }
 
 export const ENTITY_SORTS = ['code', 'kind'] as const;
@@ -40,12 +43,12 @@ export interface EntitiesSearch extends ListSearch<(typeof ENTITY_SORTS)[number]
 }
 export function validateEntitiesSearch(raw: Record<string, unknown>): EntitiesSearch {
   const country = optString(raw.country);
-  return compact({
+  return {
     ...base(raw, ENTITY_SORTS),
     kind: optOneOf(raw.kind, ENTITY_KINDS),
     region: optString(raw.region),
     country: country && /^[A-Za-z]{2}$/.test(country) ? country.toUpperCase() : undefined,
-  });
+  };
 }
 
 export const DUTY_STATION_SORTS = ['code', 'city', 'country', 'region'] as const;
@@ -56,12 +59,12 @@ export interface DutyStationsSearch extends ListSearch<(typeof DUTY_STATION_SORT
 }
 export function validateDutyStationsSearch(raw: Record<string, unknown>): DutyStationsSearch {
   const country = optString(raw.country);
-  return compact({
+  return {
     ...base(raw, DUTY_STATION_SORTS),
     region: optString(raw.region),
     country: country && /^[A-Za-z]{2}$/.test(country) ? country.toUpperCase() : undefined,
     obsolete: optBool(raw.obsolete),
-  });
+  };
 }
 
 /** The patch that changes filters: back to page 1. */

@@ -2,13 +2,18 @@
  * Pure helpers of the performance screens: the page's search parameters, a figure in its unit, the trend
  * of a figure against the previous period (better or worse by the standard's direction), met or not.
  */
-import { compact, optOneOf, optString } from '../../lib/search-params.ts';
+import { optMonth, optOneOf, optString } from '../../lib/search-params.ts';
 import { type Cell, GRANULARITIES, type Granularity, type Standard } from './performance.api.ts';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const optMonth = (v: unknown) => {
-  const s = optString(v);
-  return s && MONTH.test(s) ? s : undefined;
+/** A standard's code as the API takes it (MSS-FR), upper-cased, else undefined. */
+const optCode = (v: unknown) => {
+  const s = optString(v, 40)?.toUpperCase();
+  return s && /^[A-Z][A-Z0-9-]{1,39}$/.test(s) ? s : undefined;
+};
+/** A period: a month, a quarter, a half-year or a year (2026-03, 2026-Q1, 2026-H1, 2026), else undefined. */
+const optPeriod = (v: unknown) => {
+  const s = optString(v, 7)?.toUpperCase();
+  return s && /^\d{4}(?:-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$/.test(s) ? s : undefined;
 };
 
 export interface PerformanceSearch {
@@ -23,18 +28,18 @@ export interface PerformanceSearch {
   compareTo?: string;
 }
 
-/** Reads the dashboard's search parameters, dropping anything malformed. */
+/** Reads the dashboard's search parameters: every key, undefined when missing or malformed (see search-params.ts). */
 export function validatePerformanceSearch(raw: Record<string, unknown>): PerformanceSearch {
-  return compact({
+  return {
     from: optMonth(raw.from),
     to: optMonth(raw.to),
     granularity: optOneOf(raw.granularity, GRANULARITIES),
-    serviceLine: optString(raw.serviceLine)?.toUpperCase(),
-    entity: optString(raw.entity)?.toUpperCase(),
-    region: optString(raw.region),
+    serviceLine: optString(raw.serviceLine, 20)?.toUpperCase(),
+    entity: optString(raw.entity, 40)?.toUpperCase(),
+    region: optString(raw.region, 60),
     compareFrom: optMonth(raw.compareFrom),
     compareTo: optMonth(raw.compareTo),
-  });
+  };
 }
 
 export interface DrilldownSearch {
@@ -48,18 +53,27 @@ export interface DrilldownSearch {
   region?: string;
 }
 
-/** Reads the drill-down's search parameters (standard, provider and period required; else null). */
+/**
+ * Reads the drill-down's search parameters: every key, undefined when missing or malformed. Standard,
+ * provider and period have no default: without them the page asks to open a figure of the dashboard.
+ */
 export function validateDrilldownSearch(raw: Record<string, unknown>): Partial<DrilldownSearch> {
-  return compact({
-    standard: optString(raw.standard)?.toUpperCase(),
-    provider: optString(raw.provider)?.toUpperCase(),
-    period: optString(raw.period),
+  const provider = optString(raw.provider, 20)?.toUpperCase();
+  return {
+    standard: optCode(raw.standard),
+    provider: provider && provider.length >= 2 ? provider : undefined,
+    period: optPeriod(raw.period),
     from: optMonth(raw.from),
     to: optMonth(raw.to),
-    serviceLine: optString(raw.serviceLine)?.toUpperCase(),
-    entity: optString(raw.entity)?.toUpperCase(),
-    region: optString(raw.region),
-  });
+    serviceLine: optString(raw.serviceLine, 20)?.toUpperCase(),
+    entity: optString(raw.entity, 40)?.toUpperCase(),
+    region: optString(raw.region, 60),
+  };
+}
+
+/** Reads the flow page's search parameter: a loaded log's name, else undefined (Meridian's own cases). */
+export function validateFlowSearch(raw: Record<string, unknown>): { log?: string | undefined } {
+  return { log: optString(raw.log, 80) };
 }
 
 /** A value in its unit for display: share as percent, hours, per case, rating; null as an em dash. */

@@ -1,5 +1,8 @@
-/** URL search parameters of the SLA screens, validated from whatever is in the address bar. */
-import { compact, optInt, optOneOf, optString } from '../../lib/search-params.ts';
+/**
+ * URL search parameters of the SLA screens, validated from whatever is in the address bar: every key,
+ * undefined when missing or not valid (see search-params.ts).
+ */
+import { optInt, optMonth, optOneOf, optString } from '../../lib/search-params.ts';
 import { SLA_METRICS, type SlaMetric } from './sla.api.ts';
 
 export const CALENDARS_PAGE_SIZE = 25;
@@ -10,21 +13,15 @@ export interface CalendarsSearch {
   pageSize?: number;
 }
 export function validateCalendarsSearch(raw: Record<string, unknown>): CalendarsSearch {
-  return compact({ q: optString(raw.q), page: optInt(raw.page, 1, 100_000), pageSize: optInt(raw.pageSize, 1, 200) });
+  return { q: optString(raw.q, 100), page: optInt(raw.page, 1, 100_000), pageSize: optInt(raw.pageSize, 1, 200) };
 }
 
 export interface PoliciesSearch {
   provider?: string;
 }
 export function validatePoliciesSearch(raw: Record<string, unknown>): PoliciesSearch {
-  return compact({ provider: optString(raw.provider)?.toUpperCase() });
+  return { provider: optString(raw.provider, 40)?.toUpperCase() };
 }
-
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const optMonth = (v: unknown) => {
-  const s = optString(v);
-  return s && MONTH.test(s) ? s : undefined;
-};
 
 export interface ReportSearch {
   from?: string;
@@ -33,12 +30,12 @@ export interface ReportSearch {
   metric?: SlaMetric;
 }
 export function validateReportSearch(raw: Record<string, unknown>): ReportSearch {
-  return compact({
+  return {
     from: optMonth(raw.from),
     to: optMonth(raw.to),
-    provider: optString(raw.provider)?.toUpperCase(),
+    provider: optString(raw.provider, 40)?.toUpperCase(),
     metric: optOneOf(raw.metric, SLA_METRICS),
-  });
+  };
 }
 
 /** The month `YYYY-MM` `delta` months from `ym`. */

@@ -10,6 +10,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.ts';
 import { useLocalized } from '../../lib/localized.ts';
+import { useProblemText } from '../../lib/problems.ts';
 import { LanguageSwitcher } from '../auth/language-switcher.tsx';
 import { useDateFormat } from '../cases/case-format.ts';
 import { SurveyForm } from './survey-form.tsx';
@@ -70,6 +71,7 @@ export function RefusedPage({ code, expiresAt }: { code: Refusal | 'NO_TOKEN'; e
 export function AnswerPage() {
   const { t, i18n } = useTranslation();
   const l = useLocalized();
+  const problemText = useProblemText();
   const { day } = useDateFormat();
   const [token] = useState(() => decodeURIComponent(window.location.hash.replace(/^#/, '')));
   const [done, setDone] = useState(false);
@@ -133,9 +135,7 @@ export function AnswerPage() {
       <Frame>
         <Alert color="red" title={t('surveys.answer.errorTitle')} data-testid="survey-error" role="alert">
           <Stack gap="xs" align="flex-start">
-            <Text size="sm">
-              {form.error instanceof ApiError && form.error.code !== 'NETWORK' ? form.error.message : t('errors.network')}
-            </Text>
+            <Text size="sm">{form.error instanceof ApiError ? problemText(form.error) : t('errors.network')}</Text>
             <Button size="xs" variant="light" onClick={() => void form.refetch()}>
               {t('surveys.answer.retry')}
             </Button>
@@ -181,7 +181,7 @@ export function AnswerPage() {
           />
           {late !== null && !refusalOf(late) && (
             <Alert color="red" role="alert" data-testid="survey-error">
-              {late instanceof ApiError && late.code !== 'NETWORK' ? late.message : t('errors.network')}
+              {late instanceof ApiError ? problemText(late) : t('errors.network')}
             </Alert>
           )}
         </Stack>
