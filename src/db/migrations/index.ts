@@ -19,6 +19,7 @@ import * as m20261130T0500 from './20261130T0500-reference-data-version.ts';
 import * as m20261130T0600 from './20261130T0600-sla-job-chain.ts';
 import * as m20261130T0700 from './20261130T0700-cases-search-no-pending-list.ts';
 import * as m20261130T0800 from './20261130T0800-reference-names-en-fr.ts';
+import * as m20261130T0900 from './20261130T0900-user-names-version.ts';
 
 export const migrations: Record<string, Migration> = {
   '20261129T1200-directory-catalogue-assignments': m20261129T1200,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '20261130T0600-sla-job-chain': m20261130T0600,
   '20261130T0700-cases-search-no-pending-list': m20261130T0700,
   '20261130T0800-reference-names-en-fr': m20261130T0800,
+  '20261130T0900-user-names-version': m20261130T0900,
 };

@@ -10,7 +10,7 @@ import { offsetOf } from '../../server/pagination.ts';
 import type { User } from '../identity/identity.schema.ts';
 import type { CaseQuery, CaseSummary } from './cases.schema.ts';
 import { CASE_STATES, type CaseState, OPEN_STATES } from './lifecycle.ts';
-import { codeAndNameJson, type ReferenceNames, referenceNames } from './reference-names.ts';
+import { codeAndNameJson, type ReferenceNames, referenceNames, userNameTexts } from './reference-names.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -108,10 +108,35 @@ function jsonObjectText(members: [key: string, value: string | RawBuilder<unknow
  * plans in ~0.1 ms where the nine-table join took ~1.5 ms of PostgreSQL's planner per call. A look-up by a
  * column that may be null runs only when it is not (`unlessNull`: PostgreSQL starts a subquery's scan even
  * for a null key; ~18% of a queue page's statement).
- * @param names `inline`: the entity, service and provider with their names (three more look-ups);
- *   `cached`: without those three keys, which the queue page adds from `referenceNames` (`withNames`).
+ * @param names `inline`: the entity, service, provider, assignee and requester with their names (more
+ *   look-ups); `cached`: without those five keys, which the queue page adds from its caches (`withNames`:
+ *   `referenceNames`, `userNameTexts`).
  */
 function summaryText(names: 'inline' | 'cached'): RawBuilder<string> {
+  const people: [string, RawBuilder<unknown>, JsonKind][] = [
+    [
+      'assignee',
+      unlessNull(
+        'c.assignee_user_id',
+        sql`select ${jsonObjectText([
+          ['id', 'a.id', 'number'],
+          ['name', 'a.name', 'text'],
+        ])} from users a where a.id = c.assignee_user_id`,
+      ),
+      'json',
+    ],
+    [
+      'requester',
+      unlessNull(
+        'c.requester_user_id',
+        sql`select ${jsonObjectText([
+          ['id', 'r.id', 'number'],
+          ['name', 'r.name', 'text'],
+        ])} from users r where r.id = c.requester_user_id`,
+      ),
+      'json',
+    ],
+  ];
   const codeAndName = (code: string, name: RawBuilder<unknown>) =>
     jsonObjectText([
       ['code', code, 'text'],
@@ -142,28 +167,7 @@ function summaryText(names: 'inline' | 'cached'): RawBuilder<string> {
       ),
       'json',
     ],
-    [
-      'assignee',
-      unlessNull(
-        'c.assignee_user_id',
-        sql`select ${jsonObjectText([
-          ['id', 'a.id', 'number'],
-          ['name', 'a.name', 'text'],
-        ])} from users a where a.id = c.assignee_user_id`,
-      ),
-      'json',
-    ],
-    [
-      'requester',
-      unlessNull(
-        'c.requester_user_id',
-        sql`select ${jsonObjectText([
-          ['id', 'r.id', 'number'],
-          ['name', 'r.name', 'text'],
-        ])} from users r where r.id = c.requester_user_id`,
-      ),
-      'json',
-    ],
+    ...(names === 'inline' ? people : []),
     ['routingReason', 'c.routing_reason', 'text'],
     [
       'mergedInto',
@@ -198,25 +202,70 @@ function summaryText(names: 'inline' | 'cached'): RawBuilder<string> {
 }
 
 /**
- * The queue page's items as JSON texts, from the page's `items` value (`casePageQuery`): items separated
- * by U+001E, each its summary's text (`summaryText('cached')`) then, each after a U+001F, its entity, service
- * and provider (empty: none) codes; with its entity, service and provider added from `names`, written once
- * per code and version. JSON text never holds a raw U+001E or U+001F (PostgreSQL writes control characters
- * as `\u` escapes) and codes are letters, digits and hyphens (reference-data.ts).
- * @throws Error when an item lacks its codes, or a code is not in `names` (`nameOf`).
+ * A queue page's items, each split into its summary's text (`summaryText('cached')`) and the codes and ids
+ * written after it (`casePageQuery`): items are separated by U+001E, and after its text each item has, each
+ * after a U+001F, its entity, service and provider codes and its assignee's and requester's ids (empty:
+ * none). JSON text never holds a raw U+001E or U+001F (PostgreSQL writes control characters as `\u`
+ * escapes), codes are letters, digits and hyphens (reference-data.ts) and ids digits.
+ * @throws Error when an item lacks its codes and ids.
  */
-function withNames(items: string | null, names: ReferenceNames): string[] {
+function queueItems(items: string | null): QueueItem[] {
   if (!items) return [];
   return items.split(ITEM_SEPARATOR).map((item) => {
-    const [text, entity, service, provider] = item.split(CODE_SEPARATOR);
-    if (text === undefined || entity === undefined || service === undefined || provider === undefined)
-      throw new Error('findCases: an item without its codes');
-    return `${text.slice(0, text.lastIndexOf('}'))},"entity":${codeAndNameJson(names, 'entities', entity)},"service":${codeAndNameJson(
-      names,
-      'services',
+    const [text, entity, service, provider, assignee, requester] = item.split(CODE_SEPARATOR);
+    if (
+      text === undefined ||
+      entity === undefined ||
+      service === undefined ||
+      provider === undefined ||
+      assignee === undefined ||
+      requester === undefined
+    )
+      throw new Error('findCases: an item without its codes and ids');
+    return {
+      text,
+      entity,
       service,
-    )},"provider":${provider === '' ? 'null' : codeAndNameJson(names, 'providers', provider)}}`;
+      provider: provider === '' ? null : provider,
+      assignee: assignee === '' ? null : Number(assignee),
+      requester: requester === '' ? null : Number(requester),
+    };
   });
+}
+
+/** A queue item as `queueItems` splits it. */
+interface QueueItem {
+  text: string;
+  entity: string;
+  service: string;
+  provider: string | null;
+  assignee: number | null;
+  requester: number | null;
+}
+
+/**
+ * The queue page's items as JSON texts: each item's text with its entity, service and provider added from
+ * `names` (`codeAndNameJson`, written once per code and version) and its assignee and requester from
+ * `users` (`userNameTexts`).
+ * @throws Error when a code is not in `names` (`nameOf`) or an id not in `users`.
+ */
+function withNames(items: QueueItem[], names: ReferenceNames, users: ReadonlyMap<number, string>): string[] {
+  const user = (id: number | null) => {
+    if (id === null) return 'null';
+    const text = users.get(id);
+    if (text === undefined) throw new Error(`findCases: no name for user ${id}`);
+    return text;
+  };
+  return items.map(
+    (i) =>
+      `${i.text.slice(0, i.text.lastIndexOf('}'))},"entity":${codeAndNameJson(names, 'entities', i.entity)},"service":${codeAndNameJson(
+        names,
+        'services',
+        i.service,
+      )},"provider":${i.provider === null ? 'null' : codeAndNameJson(names, 'providers', i.provider)},"assignee":${user(
+        i.assignee,
+      )},"requester":${user(i.requester)}}`,
+  );
 }
 
 /** The raw row of a case by reference, visible to `viewer` (undefined otherwise). */
@@ -473,9 +522,14 @@ export async function findCases(
     r = (await db.executeQuery(queuePageQuery(db, viewer, q, count))).rows[0];
   }
   if (!r) throw new Error('findCases: the page statement returned no row');
-  const names = await referenceNames(db, Number(r.ref_version));
+  const items = queueItems(r.items);
+  const ids = items.flatMap((i) => [i.assignee, i.requester]).filter((id): id is number => id !== null);
+  const [names, users] = await Promise.all([
+    referenceNames(db, Number(r.ref_version)),
+    userNameTexts(db, Number(r.users_version), ids),
+  ]);
   return {
-    items: withNames(r.items, names),
+    items: withNames(items, names, users),
     counted: count ? Number(r.total_n) : undefined,
   };
 }
@@ -483,6 +537,7 @@ export async function findCases(
 /** The row of the queue page's statement (`casePageQuery`). */
 interface QueuePageRow {
   items: string | null;
+  users_version: unknown;
   total_n: unknown;
   ref_version: unknown;
 }
@@ -578,7 +633,10 @@ function casePageQuery(
       // the sort column, for the aggregates' order (the id already is one)
       ...(sortCol === 'id' ? [] : [`c.${sortCol}` as const]),
       sql<string>`${summaryText('cached')} || ${sql.lit(CODE_SEPARATOR)} || c.entity_code || ${sql.lit(CODE_SEPARATOR)} ||
-        c.service_code || ${sql.lit(CODE_SEPARATOR)} || coalesce(c.provider_code, '')`.as('item'),
+        c.service_code || ${sql.lit(CODE_SEPARATOR)} || coalesce(c.provider_code, '') || ${sql.lit(CODE_SEPARATOR)} ||
+        coalesce(c.assignee_user_id::text, '') || ${sql.lit(CODE_SEPARATOR)} || coalesce(c.requester_user_id::text, '')`.as(
+        'item',
+      ),
     ]),
   )
     .orderBy(`c.${sortCol}`, q.order)
@@ -600,6 +658,8 @@ function casePageQuery(
     count ? cappedCount.as('total_n') : sql<null>`null`.as('total_n'),
     // the names of the page's entities, services and providers come from this version (`referenceNames`)
     sql<string>`(select version from reference_data_version where id = 1)`.as('ref_version'),
+    // the names of the page's assignees and requesters come from this version (`userNameTexts`)
+    sql<string>`(select version from user_names_version where id = 1)`.as('users_version'),
   ]);
 }
 

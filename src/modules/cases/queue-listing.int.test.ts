@@ -233,6 +233,40 @@ describe('queue listing', () => {
     expect((await name()).entity.name).toEqual(before.entity.name);
   });
 
+  it("shows a user's new name on the next page as requester and assignee, whoever renamed them", async () => {
+    const first = async () =>
+      (await queue('agent.unon', 'state=open&pageSize=1&sort=reference&order=asc')).items[0] as unknown as {
+        reference: string;
+        version: number;
+        requester: { id: number; name: string } | null;
+        assignee: { id: number; name: string } | null;
+      };
+    const c = await first();
+    const agent = await h.db
+      .selectFrom('users')
+      .select(['id', 'name'])
+      .where('email', '=', 'agent.unon@meridian.test')
+      .executeTakeFirstOrThrow();
+    if (c.assignee?.id !== agent.id) await act(c.reference, c.version, 'assign', { assignee: agent.id });
+    const before = await first();
+    expect(before.assignee).toEqual({ id: agent.id, name: agent.name });
+    const requester = before.requester as { id: number; name: string };
+    expect(requester.name).not.toBe('');
+    // renames made outside this server's code (another process, say): the page's user names version tells
+    const rename = (id: number, name: string) => h.db.updateTable('users').set({ name }).where('id', '=', id).execute();
+    await rename(requester.id, 'Renamed "Requester" \\ é');
+    await rename(agent.id, 'Renamed agent');
+    const after = await first();
+    expect(after.requester).toEqual({ id: requester.id, name: 'Renamed "Requester" \\ é' });
+    expect(after.assignee).toEqual({ id: agent.id, name: 'Renamed agent' });
+    // the page equals the case's view, which reads the names in SQL
+    const v = await app.inject({ url: `/api/cases/${after.reference}`, headers: as['agent.unon'] });
+    expect(after).toEqual(v.json().case);
+    await rename(requester.id, requester.name);
+    await rename(agent.id, agent.name);
+    expect((await first()).requester).toEqual(requester);
+  });
+
   it('cannot be shown a name without French: the database refuses it for entities, services and providers', async () => {
     for (const [table, code] of [
       ['client_entities', 'RCO-CL'],

@@ -95,3 +95,59 @@ export function nameOf(names: ReadonlyMap<string, LocalizedText>, code: string, 
   if (!n) throw new Error(`reference names: no ${what} ${code} in names of this version`);
   return n;
 }
+
+/** User names by id, as read under user names version `version` (migration 20261130T0900). */
+interface UserNames {
+  version: number;
+  /** `{"id":…,"name":…}` of each user read, as JSON text. */
+  texts: Map<number, string>;
+}
+
+const userCaches = new WeakMap<object, UserNames>();
+
+/**
+ * The `{"id":…,"name":…}` JSON texts of users `ids` (a queue page's assignees and requesters), as of user
+ * names version `version` or later (decision 0026): from this process's cache when it was read under
+ * `version` or later (a newer version empties it), the ids not in it read in one statement that also reads
+ * the version (one snapshot; names read under a newer version start a new cache). Users are many and
+ * renamed rarely: the cache holds the ones listed, not all.
+ * @param version the version the page's statement just read (`user_names_version.version`).
+ * @returns the text of each id asked.
+ * @throws Error when a user id is not in the database (the foreign keys of `cases` make that impossible).
+ */
+export async function userNameTexts(db: Db, version: number, ids: Iterable<number>): Promise<ReadonlyMap<number, string>> {
+  let cache = userCaches.get(db);
+  if (!cache || cache.version < version) {
+    cache = { version, texts: new Map() };
+    userCaches.set(db, cache);
+  }
+  const out = new Map<number, string>();
+  const missing: number[] = [];
+  for (const id of ids) {
+    if (out.has(id)) continue;
+    const text = cache.texts.get(id);
+    if (text === undefined) {
+      if (!missing.includes(id)) missing.push(id);
+    } else out.set(id, text);
+  }
+  if (missing.length === 0) return out;
+  const r = await sql<{ version: string; names: unknown }>`
+    select (select version from user_names_version where id = 1) as version,
+           (select coalesce(json_object_agg(id, name), '{}'::json) from users where id = any(${missing})) as names`.execute(db);
+  const row = r.rows[0];
+  if (!row) throw new Error('userNameTexts: the statement returned no row');
+  const read = Number(row.version);
+  if (read > cache.version) {
+    cache = { version: read, texts: new Map() };
+    userCaches.set(db, cache);
+  }
+  const names = (typeof row.names === 'string' ? JSON.parse(row.names) : row.names) as Record<string, string>;
+  for (const id of missing) {
+    const name = names[String(id)];
+    if (name === undefined) throw new Error(`user names: no user ${id}`);
+    const text = JSON.stringify({ id, name });
+    cache.texts.set(id, text);
+    out.set(id, text);
+  }
+  return out;
+}
