@@ -7,6 +7,7 @@ import { Box, Group, Loader, Pagination, Select, Skeleton, Table, Text, Unstyled
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SortOrder } from '../features/directory/directory.api.ts';
+import { PAGE_SIZES } from '../lib/search-params.ts';
 
 export interface Column<T> {
   key: string;
@@ -17,8 +18,6 @@ export interface Column<T> {
   width?: number | string;
   nowrap?: boolean;
 }
-
-export const PAGE_SIZES = [10, 25, 50, 100];
 
 export interface DataTableProps<T> {
   testId: string;

@@ -49,6 +49,9 @@ describe('URL search of the list pages', () => {
       ),
     ).toEqual({});
     expect(searchSeen(validateCaseListSearch, 'page=-3&sort=bogus')).toEqual({});
+    // a page size the page-size menu does not offer falls back to the default (the menu could not show it)
+    expect(searchSeen(validateCaseListSearch, 'pageSize=7')).toEqual({});
+    expect(searchSeen(validateCaseListSearch, 'pageSize=100')).toEqual({ pageSize: 100 });
     // the router reads 1e1 and ' 25' as JSON numbers (10, 25): the API then gets plain digits
     expect(searchSeen(validateCaseListSearch, 'page=1e1&pageSize=%2025')).toEqual({ page: 10, pageSize: 25 });
     // valid values are kept as they are

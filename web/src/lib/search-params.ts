@@ -30,6 +30,15 @@ export function optInt(v: unknown, min: number, max: number): number | undefined
   return n;
 }
 
+/** The page sizes the lists offer (their page-size menus). */
+export const PAGE_SIZES = [10, 25, 50, 100];
+
+/** A page size from a URL: one the lists offer, else undefined (the list's default; a menu cannot show 7). */
+export function optPageSize(v: unknown): number | undefined {
+  const n = optInt(v, 1, 100);
+  return n !== undefined && PAGE_SIZES.includes(n) ? n : undefined;
+}
+
 export function optOneOf<T extends string>(v: unknown, allowed: readonly T[]): T | undefined {
   return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
 }

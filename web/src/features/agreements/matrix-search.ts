@@ -1,6 +1,6 @@
 /** URL search parameters of the who-serves-whom matrix. */
 import { ENTITY_KINDS, type EntityKind } from '../../api/types.ts';
-import { optInt, optOneOf, optString } from '../../lib/search-params.ts';
+import { optInt, optOneOf, optPageSize, optString } from '../../lib/search-params.ts';
 
 export interface MatrixSearch {
   q?: string;
@@ -18,6 +18,6 @@ export function validateMatrixSearch(raw: Record<string, unknown>): MatrixSearch
     kind: optOneOf(raw.kind, ENTITY_KINDS),
     serviceLine: optString(raw.serviceLine, 20),
     page: optInt(raw.page, 1, 100_000),
-    pageSize: optInt(raw.pageSize, 1, 200),
+    pageSize: optPageSize(raw.pageSize),
   };
 }

@@ -1,6 +1,6 @@
 /** URL search parameters of the case lists (work queue, my requests) and of the request form. */
 import { CASE_STATES, type CaseState, PRIORITIES, type Priority } from '../../api/types.ts';
-import { optInt, optOneOf, optString } from '../../lib/search-params.ts';
+import { optInt, optOneOf, optPageSize, optString } from '../../lib/search-params.ts';
 import type { CaseSort } from './cases.api.ts';
 
 export const CASE_SORTS = ['createdAt', 'updatedAt', 'priority', 'reference'] as const satisfies readonly CaseSort[];
@@ -38,7 +38,7 @@ export function validateCaseListSearch(raw: Record<string, unknown>): CaseListSe
     sort: optOneOf(raw.sort, CASE_SORTS),
     order: optOneOf(raw.order, ['asc', 'desc'] as const),
     page: optInt(raw.page, 1, 100_000),
-    pageSize: optInt(raw.pageSize, 1, 500),
+    pageSize: optPageSize(raw.pageSize),
   };
 }
 

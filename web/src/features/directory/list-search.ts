@@ -3,7 +3,7 @@
  * undefined when missing or not valid (see search-params.ts).
  */
 import { ENTITY_KINDS, type EntityKind, PROVIDER_KINDS, type ProviderKind } from '../../api/types.ts';
-import { optBool, optInt, optOneOf, optString } from '../../lib/search-params.ts';
+import { optBool, optInt, optOneOf, optPageSize, optString } from '../../lib/search-params.ts';
 import type { SortOrder } from './directory.api.ts';
 
 const ORDERS = ['asc', 'desc'] as const;
@@ -23,7 +23,7 @@ function base<S extends string>(raw: Record<string, unknown>, sorts: readonly S[
     sort: optOneOf(raw.sort, sorts),
     order: optOneOf(raw.order, ORDERS),
     page: optInt(raw.page, 1, 100_000),
-    pageSize: optInt(raw.pageSize, 1, 500),
+    pageSize: optPageSize(raw.pageSize),
   };
 }
 

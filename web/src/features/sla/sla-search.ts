@@ -2,7 +2,7 @@
  * URL search parameters of the SLA screens, validated from whatever is in the address bar: every key,
  * undefined when missing or not valid (see search-params.ts).
  */
-import { optInt, optMonth, optOneOf, optString } from '../../lib/search-params.ts';
+import { optInt, optMonth, optOneOf, optPageSize, optString } from '../../lib/search-params.ts';
 import { SLA_METRICS, type SlaMetric } from './sla.api.ts';
 
 export const CALENDARS_PAGE_SIZE = 25;
@@ -13,7 +13,7 @@ export interface CalendarsSearch {
   pageSize?: number;
 }
 export function validateCalendarsSearch(raw: Record<string, unknown>): CalendarsSearch {
-  return { q: optString(raw.q, 100), page: optInt(raw.page, 1, 100_000), pageSize: optInt(raw.pageSize, 1, 200) };
+  return { q: optString(raw.q, 100), page: optInt(raw.page, 1, 100_000), pageSize: optPageSize(raw.pageSize) };
 }
 
 export interface PoliciesSearch {
