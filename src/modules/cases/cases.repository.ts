@@ -113,30 +113,19 @@ function jsonObjectText(members: [key: string, value: string | RawBuilder<unknow
  *   `referenceNames`, `userNameTexts`).
  */
 function summaryText(names: 'inline' | 'cached'): RawBuilder<string> {
-  const people: [string, RawBuilder<unknown>, JsonKind][] = [
-    [
-      'assignee',
-      unlessNull(
-        'c.assignee_user_id',
-        sql`select ${jsonObjectText([
-          ['id', 'a.id', 'number'],
-          ['name', 'a.name', 'text'],
-        ])} from users a where a.id = c.assignee_user_id`,
-      ),
-      'json',
-    ],
-    [
-      'requester',
-      unlessNull(
-        'c.requester_user_id',
-        sql`select ${jsonObjectText([
-          ['id', 'r.id', 'number'],
-          ['name', 'r.name', 'text'],
-        ])} from users r where r.id = c.requester_user_id`,
-      ),
-      'json',
-    ],
+  // the assignee and the requester: `{"id":…,"name":…}` of the user the column names (`u` in the look-up)
+  const user = (key: string, column: 'c.assignee_user_id' | 'c.requester_user_id'): [string, RawBuilder<unknown>, JsonKind] => [
+    key,
+    unlessNull(
+      column,
+      sql`select ${jsonObjectText([
+        ['id', 'u.id', 'number'],
+        ['name', 'u.name', 'text'],
+      ])} from users u where u.id = ${sql.ref(column)}`,
+    ),
+    'json',
   ];
+  const people = [user('assignee', 'c.assignee_user_id'), user('requester', 'c.requester_user_id')];
   const codeAndName = (code: string, name: RawBuilder<unknown>) =>
     jsonObjectText([
       ['code', code, 'text'],
