@@ -19,7 +19,7 @@ const LITERAL_PAGE_SIZES = [10, 25, 50, 100];
 
 /** Between the queue page's items in the text its statement returns (`findCases`). */
 const ITEM_SEPARATOR = '\u001e';
-/** Between a queue item's summary and its codes, and between its codes (`withNames`). */
+/** Between a queue item's summary and its codes and ids, and between those (`queueItems`). */
 const CODE_SEPARATOR = '\u001f';
 
 /** Queue counts stop at this number ("10,000+"). */
