@@ -6,7 +6,7 @@
  *    the new case routed to UNON;
  * 2. agent.unon finds it in the work queue, starts work, transfers it to KJSO with a reason, and is sent back
  *    to the queue (the case has left UNON);
- * 3. agent.kjso finds it in the KJSO queue (a selection of rows is reset when the tab, sort or search changes),
+ * 3. agent.kjso finds it in the KJSO queue (a selection of rows is reset when the tab, sort, search or page changes),
  *    assigns it to themself with a bulk action, and resolves it, after a version conflict (someone else changed
  *    the case meanwhile) that keeps the reason typed;
  * 4. the requester sees ONE timeline: created → routed (UNON) → state changed → transferred (UNON → KJSO) →
@@ -197,6 +197,14 @@ describe('cases: one request, end to end across providers', () => {
     await selectAgain();
     await page.getByTestId('queue-search').fill(reference);
     await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(reference);
+    await expect.poll(bulkBars).toBe(0);
+    await page.getByTestId(`case-link-${reference}`).waitFor();
+    expect(await select.isChecked()).toBe(false);
+    // another page size (or page) too: the selected rows were of the page shown
+    await selectAgain();
+    await page.locator('input[aria-label="Rows per page"]').click();
+    await page.getByRole('option', { name: '10 per page' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('pageSize')).toBe('10');
     await expect.poll(bulkBars).toBe(0);
     await page.getByTestId(`case-link-${reference}`).waitFor();
     expect(await select.isChecked()).toBe(false);

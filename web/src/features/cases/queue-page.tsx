@@ -252,11 +252,10 @@ export function QueuePage({
   const services = useQuery(servicesQuery({}));
   const providers = useQuery({ ...allProvidersQuery, enabled: coordinator || !worker });
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  // A selection is of the cases this list shows: another filter, tab or sort starts a new one, so that a
-  // bulk action never reaches cases no longer on screen (paging keeps it).
-  const { page: _page, pageSize: _pageSize, ...listFilters } = params;
-  const listKey = JSON.stringify(listFilters);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the selection is reset when the list's filters change
+  // A selection is of the cases this page shows: another page, page size, filter, tab or sort starts a new
+  // one, so that a bulk action never reaches cases no longer on screen.
+  const listKey = JSON.stringify(params);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the selection is reset when the page shown changes
   useEffect(() => setSelected(new Set()), [listKey]);
   const [results, setResults] = useState<BulkResult[] | null>(null);
 
