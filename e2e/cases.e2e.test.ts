@@ -169,6 +169,10 @@ describe('cases: one request, end to end across providers', () => {
     await page.goto(`${baseUrl}/queue?page=40`);
     await page.getByTestId(`case-link-${reference}`).waitFor();
     expect(new URL(page.url()).searchParams.get('page')).toBeNull();
+    // filters its controls cannot show (a service not in the catalogue, an assignee by id) are dropped
+    await page.goto(`${baseUrl}/queue?service=NOPE&assignee=42`);
+    await page.getByTestId(`case-link-${reference}`).waitFor();
+    await expect.poll(() => new URL(page.url()).search).toBe('');
     await page.getByTestId('nav-queue').click();
     await page.getByTestId(`case-link-${reference}`).waitFor();
 

@@ -158,7 +158,8 @@ export function useEventText(userName: (id: number) => string | undefined) {
       const before = obj(e.before);
       const after = obj(e.after);
       const details = obj(e.details);
-      const queue = t('cases.coordinationQueue');
+      // inside a sentence ("Transferred from the DOS coordination queue to UNON")
+      const queue = t('cases.coordinationQueueInSentence');
       const prov = (v: unknown) => str(v) ?? queue;
       const state = (v: unknown) => (str(v) ? t(`caseState.${v as string}`, { defaultValue: v as string }) : '—');
       const reason = str(details.reason);

@@ -251,6 +251,24 @@ export function QueuePage({
   useLastPageWhenBeyond(list.data, params.page, (page) => setSearch({ page }));
   const services = useQuery(servicesQuery({}));
   const providers = useQuery({ ...allProvidersQuery, enabled: coordinator || !worker });
+  // A filter typed into the URL that its control cannot show (a service not in the catalogue, an assignee by
+  // id) is dropped, so that the list never filters by something the page does not say.
+  const catalogue = services.data;
+  const unknownService =
+    !!search.service &&
+    !!catalogue &&
+    catalogue.items.length >= catalogue.total &&
+    !catalogue.items.some((s) => s.code === search.service);
+  const assigneeById = typeof search.assignee === 'number';
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when what it checks changes
+  useEffect(() => {
+    if (unknownService || assigneeById)
+      setSearch({
+        ...(unknownService ? { service: undefined } : {}),
+        ...(assigneeById ? { assignee: undefined } : {}),
+        page: undefined,
+      });
+  }, [unknownService, assigneeById]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   // A selection is of the cases this page shows: another page, page size, filter, tab or sort starts a new
   // one, so that a bulk action never reaches cases no longer on screen.
