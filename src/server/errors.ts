@@ -103,6 +103,13 @@ export interface SchemaIssue {
   values?: readonly unknown[];
   errors?: readonly (readonly SchemaIssue[])[];
   options?: readonly unknown[];
+  /** `too_big` / `too_small`: the bound, what it bounds (`string`, `number`, `int`, `array`…), inclusive or not. */
+  maximum?: unknown;
+  minimum?: unknown;
+  origin?: string;
+  inclusive?: boolean;
+  /** zod's note on the issue (the safe-integer bound of `.int()` says so). */
+  note?: string;
 }
 
 /** The values an enumeration allows, when `issue` is a value outside one (else undefined). */
@@ -129,11 +136,16 @@ function allowedValues(issue: SchemaIssue): unknown[] | undefined {
  *   field" (in a query string: "is not a known parameter");
  * - a value outside an enumeration (z.enum, literals, a union of literals, a discriminator) with the allowed
  *   values: "must be one of 1, 2, 3" (the wording of the service form checks);
- * - anything else with zod's own message.
+ * - a missing value: "is required"; a query parameter given twice: "is given more than once";
+ * - a bound with zod's default wording: "must be at most 10", "must be at least 3 characters"; the
+ *   safe-integer bound of `.int()` only when the field has no other issue (a page of 9999999999999999 says
+ *   its own range, not JavaScript's);
+ * - anything else with its own message (a schema's custom message, or zod's).
  */
 export function fieldIssuesOf(issues: readonly SchemaIssue[], root?: string): FieldIssue[] {
   const at = (path: readonly PropertyKey[]) => [...(root ? [root] : []), ...path.map((p) => String(p))].join('.') || 'request';
   const out: FieldIssue[] = [];
+  const safeIntegerBound = new Set<FieldIssue>();
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
       const message = root === 'querystring' ? 'is not a known parameter' : 'is not a known field';
@@ -141,9 +153,30 @@ export function fieldIssuesOf(issues: readonly SchemaIssue[], root?: string): Fi
       continue;
     }
     const allowed = allowedValues(issue);
-    out.push({ field: at(issue.path), message: allowed ? `must be one of ${allowed.map(String).join(', ')}` : issue.message });
+    const f = { field: at(issue.path), message: allowed ? `must be one of ${allowed.map(String).join(', ')}` : messageOf(issue, root) };
+    if (issue.note && /safe integer/i.test(issue.note)) safeIntegerBound.add(f);
+    out.push(f);
   }
-  return out;
+  // the safe-integer bound beside the field's own bound or range says nothing more
+  return out.filter((f) => !(safeIntegerBound.has(f) && out.some((g) => g !== f && g.field === f.field)));
+}
+
+/** An issue's message in the API's wording where zod's default one is vague (see `fieldIssuesOf`). */
+function messageOf(issue: SchemaIssue, root: string | undefined): string {
+  const m = issue.message;
+  if (issue.code === 'invalid_type') {
+    if (/received undefined$/.test(m)) return 'is required';
+    if (root === 'querystring' && /received array$/.test(m)) return 'is given more than once';
+    return m;
+  }
+  const bound = issue.code === 'too_big' ? issue.maximum : issue.code === 'too_small' ? issue.minimum : undefined;
+  if (bound === undefined || !/^Too (big|small):/.test(m)) return m;
+  const most = issue.code === 'too_big';
+  const inclusive = issue.inclusive !== false;
+  const limit = `${most ? (inclusive ? 'at most' : 'less than') : inclusive ? 'at least' : 'more than'} ${String(bound)}`;
+  if (issue.origin === 'string') return `must be ${limit} characters long`;
+  if (issue.origin === 'array' || issue.origin === 'set') return `must have ${limit} items`;
+  return `must be ${limit}`;
 }
 
 /**
