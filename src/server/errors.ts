@@ -153,7 +153,10 @@ export function fieldIssuesOf(issues: readonly SchemaIssue[], root?: string): Fi
       continue;
     }
     const allowed = allowedValues(issue);
-    const f = { field: at(issue.path), message: allowed ? `must be one of ${allowed.map(String).join(', ')}` : messageOf(issue, root) };
+    const f = {
+      field: at(issue.path),
+      message: allowed ? `must be one of ${allowed.map(String).join(', ')}` : messageOf(issue, root),
+    };
     if (issue.note && /safe integer/i.test(issue.note)) safeIntegerBound.add(f);
     out.push(f);
   }
