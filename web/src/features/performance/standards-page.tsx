@@ -164,7 +164,7 @@ export function StandardsPage() {
                 </Table.Td>
                 <Table.Td>{s.version}</Table.Td>
                 <Table.Td>
-                  {t(`performance.measure.${s.measure}`)} · {s.subject}
+                  {t(`performance.measure.${s.measure}`)} · {t(`performance.subject.${s.subject}`, { defaultValue: s.subject })}
                   {s.percentile ? ` · p${s.percentile}` : ''}
                 </Table.Td>
                 <Table.Td>{formatTarget(s, i18n.language)}</Table.Td>
