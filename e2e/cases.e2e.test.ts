@@ -38,11 +38,12 @@ const sessions = new SignedInUsers(
   () => browser,
   () => baseUrl,
   // answers the steps expect: 401 from /api/auth/me before sign-in, 412 from the conflict step, 404 from the
-  // French step's service that does not exist
+  // French step's service that does not exist and from the merge into a case that does not exist
   (text, at) =>
     (/status of 401/.test(text) && /\/api\/auth\/me/.test(at)) ||
     (/status of 412/.test(text) && /\/api\/cases\//.test(at)) ||
-    (/status of 404/.test(text) && /\/api\/catalogue\/services\/NO-SUCH-SERVICE/.test(at)),
+    (/status of 404/.test(text) && /\/api\/catalogue\/services\/NO-SUCH-SERVICE/.test(at)) ||
+    (/status of 404/.test(text) && /\/api\/cases\/MER-\d+\/merge$/.test(at)),
 );
 const signedIn = (email: string) => sessions.get(email);
 const { pageErrors, consoleErrors } = sessions;
@@ -150,6 +151,15 @@ describe('cases: one request, end to end across providers', () => {
 
     await page.getByTestId('action-in-progress').click();
     await expect.poll(() => caseState(page)).toBe('in-progress');
+
+    // merging into a case the agent cannot see (a typo) is said on the field, and nothing changes
+    await page.getByTestId('action-merge').click();
+    await page.getByTestId('merge-into').fill('mer-999999');
+    await page.getByTestId('merge-confirm').click();
+    await page.getByText('No case MER-999999 that you can see').waitFor();
+    expect(await page.getByTestId('action-error').count()).toBe(0);
+    await page.getByTestId('merge-dialog').getByRole('button', { name: 'Back' }).click();
+    expect(await caseState(page)).toBe('in-progress');
 
     await page.getByTestId('action-transfer').click();
     await pick(page, 'transfer-provider', /^KJSO — /, 'KJSO');

@@ -419,12 +419,16 @@ function MergeDialog({ c, change, onClose }: { c: CaseSummary; change: ReturnTyp
   const [into, setInto] = useState('');
   const [tried, setTried] = useState(false);
   const target = into.trim().toUpperCase();
+  const [sent, setSent] = useState('');
   const submit = async () => {
     setTried(true);
     if (!target || target === c.reference) return;
+    setSent(target);
     const r = await change.run(() => mergeCase(c, target));
     if (r) onClose();
   };
+  // a primary case the user cannot see (a typo, another provider's case) is the field's problem, not a fault
+  const notFound = change.error instanceof ApiError && change.error.status === 404 && sent === target;
   return (
     <Stack gap="sm">
       <Text size="sm">{t('caseView.mergeHelp', { reference: c.reference })}</Text>
@@ -440,11 +444,13 @@ function MergeDialog({ c, change, onClose }: { c: CaseSummary; change: ReturnTyp
             ? t('caseForm.problem.required')
             : tried && target === c.reference
               ? t('caseView.mergeSelf')
-              : fieldError(change.error, 'into')
+              : notFound
+                ? t('caseView.mergeNotFound', { reference: target })
+                : fieldError(change.error, 'into')
         }
         data-testid="merge-into"
       />
-      <ProblemAlert error={change.error} />
+      {!notFound && <ProblemAlert error={change.error} />}
       <Group justify="flex-end">
         <Button variant="default" onClick={onClose}>
           {t('caseView.back')}
