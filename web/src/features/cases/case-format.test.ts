@@ -1,9 +1,10 @@
-/** The routing reason of a case in the reader's language, from the routed event's details. */
+/** The routing reason of a case in the reader's language, from the routed event's details; who may open a case. */
 import { describe, expect, it } from 'vitest';
+import type { CurrentUser } from '../../api/types.ts';
 import { translator } from '../../lib/test-translator.ts';
 import en from '../../locales/en.json';
 import fr from '../../locales/fr.json';
-import { routingReason } from './case-format.ts';
+import { canOpenCase, routingReason } from './case-format.ts';
 
 /** The translation function of `lng` over this test's dictionaries. */
 const translatorOf = (lng: 'en' | 'fr') => translator(lng, lng === 'en' ? en : fr);
@@ -35,5 +36,30 @@ describe('routing reason', () => {
     const t = await translatorOf('fr');
     expect(routingReason(t, { reason: 'Imported from bpic2013.csv' })).toBeUndefined();
     expect(routingReason(t, null)).toBeUndefined();
+  });
+});
+
+describe('canOpenCase', () => {
+  const user = (role: string, scope: CurrentUser['scope'], id = 7): CurrentUser => ({
+    id,
+    email: 'x@meridian.test',
+    name: 'X',
+    role,
+    scope,
+    locale: 'en',
+    permissions: [],
+  });
+  const child = { provider: { code: 'UNON' }, requester: { id: 7 }, entity: { code: 'RCO-CL' } };
+  it("follows the server's visibility: the holding provider's staff, the requester, the entity's focal point, the Secretariat", () => {
+    expect(canOpenCase(user('provider-agent', { type: 'provider', code: 'UNON' }), child)).toBe(true);
+    expect(canOpenCase(user('provider-agent', { type: 'provider', code: 'RSCE' }), child)).toBe(false);
+    expect(canOpenCase(user('provider-manager', { type: 'provider', code: 'RSCE' }), child)).toBe(false);
+    expect(canOpenCase(user('provider-agent', { type: 'provider', code: 'RSCE' }), { ...child, provider: null })).toBe(false);
+    expect(canOpenCase(user('client-requester', { type: 'entity', code: 'RCO-CL' }), child)).toBe(true);
+    expect(canOpenCase(user('client-requester', { type: 'entity', code: 'RCO-CL' }, 8), child)).toBe(false);
+    expect(canOpenCase(user('entity-focal-point', { type: 'entity', code: 'RCO-CL' }), child)).toBe(true);
+    expect(canOpenCase(user('entity-focal-point', { type: 'entity', code: 'MINUSCA' }), child)).toBe(false);
+    expect(canOpenCase(user('dos-coordinator', null), child)).toBe(true);
+    expect(canOpenCase(null, child)).toBe(false);
   });
 });

@@ -49,6 +49,23 @@ export function can(user: CurrentUser | null, permission: string): boolean {
 export const isWorker = (user: CurrentUser | null) => can(user, 'cases:work');
 
 /**
+ * Whether `user` may open case `c`, by the server's visibility rule (cases.repository `caseScope`): provider
+ * staff the cases their provider holds, a requester their own, a focal point their entity's, the
+ * Secretariat-wide roles all. A parent's child task held by another provider is listed in the parent's view
+ * but not open to the parent's provider.
+ */
+export function canOpenCase(
+  user: CurrentUser | null,
+  c: { provider: { code: string } | null; requester: { id: number } | null; entity: { code: string } },
+): boolean {
+  if (!user) return false;
+  if (user.role === 'provider-agent' || user.role === 'provider-manager') return c.provider?.code === user.scope?.code;
+  if (user.role === 'client-requester') return c.requester?.id === user.id;
+  if (user.role === 'entity-focal-point') return c.entity.code === user.scope?.code;
+  return true;
+}
+
+/**
  * Whether the work queue is `user`'s screen: provider staff and coordinators work it, read-only roles
  * (viewers) browse it; client staff, who ask for services, follow their requests under "My requests".
  */

@@ -35,7 +35,7 @@ import { CaseActions } from './case-actions.tsx';
 import { CaseAttachments } from './case-attachments.tsx';
 import { PriorityBadge, ProviderLabel, StateBadge, useOptionLabel } from './case-bits.tsx';
 import { CaseConversation } from './case-conversation.tsx';
-import { can, isWorker, routingReason, useDateFormat } from './case-format.ts';
+import { can, canOpenCase, isWorker, routingReason, useDateFormat } from './case-format.ts';
 import { FlashAlert } from './case-list.tsx';
 import { CaseSegments, CaseTimeline } from './case-timeline.tsx';
 import { caseQuery, serviceWithFormQuery, usersQuery } from './cases.api.ts';
@@ -234,7 +234,7 @@ function FieldsCard({ view }: { view: CaseView }) {
   );
 }
 
-function ChildrenCard({ view }: { view: CaseView }) {
+function ChildrenCard({ view, user }: { view: CaseView; user: CurrentUser | null }) {
   const { t } = useTranslation();
   if (view.children.length === 0) return null;
   return (
@@ -246,13 +246,22 @@ function ChildrenCard({ view }: { view: CaseView }) {
         {view.children.map((ch) => (
           <Group key={ch.reference} justify="space-between" wrap="nowrap" gap="xs" data-testid="child-task">
             <Stack gap={0} style={{ minWidth: 0 }}>
-              <Anchor
-                size="sm"
-                fw={700}
-                renderRoot={(p) => <Link to="/cases/$reference" params={{ reference: ch.reference }} {...p} />}
-              >
-                {ch.reference}
-              </Anchor>
+              {canOpenCase(user, ch) ? (
+                <Anchor
+                  size="sm"
+                  fw={700}
+                  renderRoot={(p) => <Link to="/cases/$reference" params={{ reference: ch.reference }} {...p} />}
+                >
+                  {ch.reference}
+                </Anchor>
+              ) : (
+                <Text size="sm" fw={700} data-testid="child-task-closed">
+                  {ch.reference}{' '}
+                  <Text span size="xs" c="dimmed" fw={400}>
+                    {t('caseView.childHeldElsewhere')}
+                  </Text>
+                </Text>
+              )}
               <Text size="xs" lineClamp={1}>
                 {ch.title}
               </Text>
@@ -332,7 +341,7 @@ export function CaseViewPage({ reference }: { reference: string }) {
             <CaseSegments view={view.data} />
             <FieldsCard view={view.data} />
             <CaseAttachments key={view.data.case.reference} view={view.data} user={user} />
-            <ChildrenCard view={view.data} />
+            <ChildrenCard view={view.data} user={user ?? null} />
           </Stack>
         </Grid.Col>
       </Grid>
