@@ -41,7 +41,7 @@ import type { SurveySettings } from '../modules/surveys/settings.ts';
 import { surveyRoutes } from '../modules/surveys/surveys.routes.ts';
 import { installAccessControl } from './access.ts';
 import { AppError, fieldIssuesOf, type SchemaIssue, toProblem } from './errors.ts';
-import { strictQuerystring } from './route-helpers.ts';
+import { assertStrictBody, strictQuerystring } from './route-helpers.ts';
 import { VERSION } from './version.ts';
 
 export interface AppDeps {
@@ -154,11 +154,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sessionPolicy,
     ...(deps.sessionCacheMs !== undefined ? { sessionCacheMs: deps.sessionCacheMs } : {}),
   });
-  // Every API route refuses a query parameter it does not declare (decision 0025); the API reference and the
-  // web app's files are not the API's.
+  // Every API route refuses a query parameter or a body key it does not declare (decision 0025); the API
+  // reference and the web app's files are not the API's.
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/') || route.url.startsWith('/api/docs')) return;
     route.schema = { ...route.schema, querystring: strictQuerystring(route.method, route.url, route.schema?.querystring) };
+    assertStrictBody(route.method, route.url, route.schema.body);
   });
   // PostgreSQL text cannot hold NUL nor a lone surrogate (invalid UTF-8; in JSON, an invalid escape): refuse
   // them at the door, naming the field, rather than fail in SQL.

@@ -12,7 +12,7 @@ export const CONSULTATION_PARTIES = ['dmspc', 'entity-head', 'provider', 'other'
 export const OPINIONS = ['concur', 'concur-with-conditions', 'object'] as const;
 export const REQUEST_STATES = ['open', 'approved', 'rejected', 'withdrawn'] as const;
 
-export const CreateAssignmentRequestSchema = z.object({
+export const CreateAssignmentRequestSchema = z.strictObject({
   entity: z.string().min(1).max(40),
   provider: z.string().min(1).max(40).describe('The provider proposed'),
   services: z.array(z.string().min(1).max(40)).min(1).max(100),
@@ -23,7 +23,7 @@ export const CreateAssignmentRequestSchema = z.object({
 });
 export type CreateAssignmentRequest = z.infer<typeof CreateAssignmentRequestSchema>;
 
-export const ConsultationInputSchema = z.object({
+export const ConsultationInputSchema = z.strictObject({
   party: z
     .enum(CONSULTATION_PARTIES)
     .describe('dmspc: Management Strategy, Policy and Compliance; entity-head: the head of the client entity'),
@@ -33,7 +33,7 @@ export const ConsultationInputSchema = z.object({
 });
 export type ConsultationInput = z.infer<typeof ConsultationInputSchema>;
 
-export const DecisionInputSchema = z.object({
+export const DecisionInputSchema = z.strictObject({
   decision: z.enum(['approve', 'reject']),
   rationale: z.string().trim().min(1).max(4000),
   effectiveFrom: IsoDateSchema.optional().describe('Approve: first day the new provider serves (default: the date asked for)'),

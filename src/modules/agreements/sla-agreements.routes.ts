@@ -208,7 +208,7 @@ export async function slaAgreementsRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: 'Start an amendment: a new draft version copying the version in force (which stays readable)',
         params: IdParams,
-        body: z.object({ note: z.string().trim().min(1).max(1000) }),
+        body: z.strictObject({ note: z.string().trim().min(1).max(1000) }),
         response: { 201: AgreementSchema, ...Errors },
       },
     },

@@ -12,20 +12,20 @@ const Key = z
   .string()
   .trim()
   .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and hyphens (e.g. "service-credits")');
-const Text = z.object({ en: z.string().trim().min(1).max(4000), fr: z.string().trim().min(1).max(4000) });
+const Text = z.strictObject({ en: z.string().trim().min(1).max(4000), fr: z.string().trim().min(1).max(4000) });
 
 /** A section of the template: a title and its clauses, each in English and French. */
-export const TemplateSectionSchema = z.object({
+export const TemplateSectionSchema = z.strictObject({
   key: Key,
-  title: z.object({ en: z.string().trim().min(1).max(200), fr: z.string().trim().min(1).max(200) }),
+  title: z.strictObject({ en: z.string().trim().min(1).max(200), fr: z.string().trim().min(1).max(200) }),
   clauses: z
-    .array(z.object({ key: Key, text: Text }))
+    .array(z.strictObject({ key: Key, text: Text }))
     .min(1)
     .max(50),
 });
 export type TemplateSection = z.infer<typeof TemplateSectionSchema>;
 
-export const TemplateInputSchema = z.object({
+export const TemplateInputSchema = z.strictObject({
   sections: z
     .array(TemplateSectionSchema)
     .min(1)
@@ -75,7 +75,7 @@ const DecimalString = z
  * reduced by `percent` of its charge, or by `amount` USD, never below zero.
  */
 export const ServiceCreditSchema = z
-  .object({
+  .strictObject({
     metric: z.enum(['first-response', 'next-response', 'resolution']),
     percent: DecimalString.optional(),
     amount: DecimalString.optional(),
@@ -89,7 +89,7 @@ export type ServiceCredit = z.infer<typeof ServiceCreditSchema>;
 
 /** A standard of annex B: targets for a service (and priority), linked on activation to an SLA policy. */
 export const StandardSchema = z
-  .object({
+  .strictObject({
     service: z.string().min(1).max(40),
     priority: z.enum(['P1', 'P2', 'P3', 'P4']).nullable().default(null),
     firstResponse: Target,
@@ -103,7 +103,7 @@ export const StandardSchema = z
   });
 export type Standard = z.infer<typeof StandardSchema>;
 
-export const ContactSchema = z.object({
+export const ContactSchema = z.strictObject({
   party: z.enum(['provider', 'client']),
   role: z.string().trim().min(1).max(120),
   name: z.string().trim().min(1).max(200),
@@ -111,12 +111,12 @@ export const ContactSchema = z.object({
 });
 
 /** The annexes of an agreement version: services (A), standards (B), contacts (D), term and review date. */
-export const AnnexSchema = z.object({
+export const AnnexSchema = z.strictObject({
   services: z.array(z.string().min(1).max(40)).max(100).default([]),
   standards: z.array(StandardSchema).max(200).default([]),
   contacts: z.array(ContactSchema).max(50).default([]),
   term: z
-    .object({ from: IsoDateSchema, to: IsoDateSchema })
+    .strictObject({ from: IsoDateSchema, to: IsoDateSchema })
     .nullable()
     .default(null)
     .refine((t) => t === null || t.to > t.from, { message: 'the term ends after it starts', path: ['to'] }),
@@ -139,7 +139,7 @@ export type AgreementVersionState = (typeof AGREEMENT_VERSION_STATES)[number];
 export const AGREEMENT_ACTIONS = ['submit', 'return', 'sign', 'activate', 'expire', 'terminate', 'withdraw'] as const;
 export type AgreementAction = (typeof AGREEMENT_ACTIONS)[number];
 
-export const CreateAgreementSchema = z.object({
+export const CreateAgreementSchema = z.strictObject({
   provider: z.string().min(1).max(40),
   entity: z.string().min(1).max(40),
   title: z.string().trim().min(1).max(300).optional(),
@@ -147,10 +147,12 @@ export const CreateAgreementSchema = z.object({
 });
 export type CreateAgreementInput = z.infer<typeof CreateAgreementSchema>;
 
-export const TransitionSchema = z.object({
+export const TransitionSchema = z.strictObject({
   action: z.enum(AGREEMENT_ACTIONS),
   /** `sign`: who signed for each party. */
-  signatories: z.object({ provider: z.string().trim().min(1).max(200), client: z.string().trim().min(1).max(200) }).optional(),
+  signatories: z
+    .strictObject({ provider: z.string().trim().min(1).max(200), client: z.string().trim().min(1).max(200) })
+    .optional(),
   /** `activate`: first day in force (default: the later of the term's start and today); `expire`/`terminate`: day it ends. */
   date: IsoDateSchema.optional(),
   reason: z.string().trim().max(1000).optional(),

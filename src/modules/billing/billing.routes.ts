@@ -97,7 +97,7 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: "Set or clear a price list's end (exclusive)",
         params: IdParams,
-        body: z.object({ effectiveTo: IsoDateSchema.nullable() }),
+        body: z.strictObject({ effectiveTo: IsoDateSchema.nullable() }),
         response: { 200: PriceListSchema, ...Errors },
       },
     },
@@ -158,7 +158,7 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Run (or re-run) the billing of an open month',
         description:
           'Re-running with the same facts writes nothing (`changed: false`); a closed month answers 409 `BILLING_PERIOD_CLOSED`.',
-        body: z.object({ period: PeriodSchema }),
+        body: z.strictObject({ period: PeriodSchema }),
         response: { 200: RunResultSchema, ...Errors },
       },
     },

@@ -23,7 +23,7 @@ const Amount2 = z
 export const PeriodSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM');
 
 export const PriceListInputSchema = z
-  .object({
+  .strictObject({
     provider: z.string().min(1).max(40),
     service: z.string().min(1).max(40),
     basis: z.enum(PRICE_BASES),
@@ -61,7 +61,7 @@ export const PriceListQuerySchema = PageQuerySchema.extend({
 });
 export type PriceListQuery = z.infer<typeof PriceListQuerySchema>;
 
-export const UsageInputSchema = z.object({
+export const UsageInputSchema = z.strictObject({
   provider: z.string().min(1).max(40),
   entity: z.string().min(1).max(40),
   service: z.string().min(1).max(40),
@@ -72,7 +72,7 @@ export const UsageInputSchema = z.object({
 });
 export type UsageInput = z.infer<typeof UsageInputSchema>;
 
-export const HeadcountInputSchema = z.object({
+export const HeadcountInputSchema = z.strictObject({
   entity: z.string().min(1).max(40),
   month: PeriodSchema,
   staff: z.number().int().min(0).max(1_000_000),
@@ -141,7 +141,7 @@ export const RunResultSchema = z.object({
   warnings: z.array(z.string()),
 });
 
-export const NoteInputSchema = z.object({
+export const NoteInputSchema = z.strictObject({
   kind: z.enum(['credit', 'debit']),
   amount: Amount2,
   reason: z.string().trim().min(1).max(1000),

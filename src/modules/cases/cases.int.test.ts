@@ -121,6 +121,34 @@ describe('one front door', () => {
     });
   });
 
+  it('refuses a negative estimated value and a return date before the departure, as the catalogue bounds them', async () => {
+    const before = await count('cases');
+    const negative = await create('requester.rco-cl', {
+      service: 'PROC-PROCUREMENT',
+      title: 'Laptops',
+      fields: { estimatedValue: -1, requirement: 'Ten laptops' },
+    });
+    expect(negative.statusCode).toBe(400);
+    expect(negative.json()).toMatchObject({
+      code: 'CASE_INVALID_FIELDS',
+      errors: [{ field: 'fields.estimatedValue', message: 'must be at least 0' }],
+    });
+    const trip = (returnDate: string) =>
+      create('requester.rco-cl', {
+        service: 'TRV-TRAVEL',
+        title: 'Mission to Nairobi',
+        fields: { destination: 'Nairobi', departureDate: '2026-12-10', returnDate },
+      });
+    const early = await trip('2026-12-01');
+    expect(early.statusCode).toBe(400);
+    expect(early.json()).toMatchObject({
+      code: 'CASE_INVALID_FIELDS',
+      errors: [{ field: 'fields.returnDate', message: 'must not be before fields.departureDate' }],
+    });
+    expect(await count('cases')).toBe(before);
+    expect((await trip('2026-12-14')).statusCode).toBe(201);
+  });
+
   it('refuses bad input with the field named, and writes nothing', async () => {
     const before = [await count('cases'), await count('case_events')];
     const unknown = await create('requester.rco-cl', { ...payroll(), service: 'NOPE' });

@@ -22,7 +22,7 @@ export const TeamSchema = z.object({
 });
 export type Team = z.infer<typeof TeamSchema>;
 
-const CreateTeamSchema = z.object({
+const CreateTeamSchema = z.strictObject({
   provider: z.string().min(1).max(40).optional().describe("Default: the manager's provider"),
   code: z
     .string()

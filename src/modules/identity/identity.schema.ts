@@ -51,7 +51,7 @@ export const CurrentUserSchema = UserSchema.extend({
 });
 export type CurrentUser = z.infer<typeof CurrentUserSchema>;
 
-export const SignInBodySchema = z.object({
+export const SignInBodySchema = z.strictObject({
   email: z.string().trim().min(3).max(254).email('an e-mail address'),
   password: z.string().min(1).max(1024),
 });

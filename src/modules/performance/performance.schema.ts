@@ -27,9 +27,9 @@ export const StandardSchema = z.object({
 });
 export type Standard = z.infer<typeof StandardSchema>;
 
-export const StandardInputSchema = z.object({
+export const StandardInputSchema = z.strictObject({
   code: Code,
-  name: z.object({ en: z.string().trim().min(3).max(200), fr: z.string().trim().min(3).max(200) }),
+  name: z.strictObject({ en: z.string().trim().min(3).max(200), fr: z.string().trim().min(3).max(200) }),
   measure: z.enum(MEASURES),
   subject: z.string().trim().min(2).max(40),
   percentile: z.number().gt(0).lt(100).nullable().default(null),
@@ -42,7 +42,7 @@ export const StandardInputSchema = z.object({
 });
 export type StandardInput = z.infer<typeof StandardInputSchema>;
 
-export const ManualValueInputSchema = z.object({
+export const ManualValueInputSchema = z.strictObject({
   standard: Code,
   provider: z.string().trim().min(2).max(20),
   period: z.string().regex(PERIOD, 'a period: 2026-03, 2026-Q1, 2026-H1 or 2026'),

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/types.ts';
 import { AppError, type FieldIssue } from '../../server/errors.ts';
 import { type AssignmentInput, replaceAssignmentsOfSource } from '../agreements/assignments.repository.ts';
-import { FormFieldSchema } from '../cases/form-fields.ts';
+import { FormFieldsSchema } from '../cases/form-fields.ts';
 import { upsertCatalogue } from '../catalogue/catalogue.repository.ts';
 import { SERVICE_UNITS } from '../catalogue/catalogue.schema.ts';
 import { upsertClientEntities, upsertDutyStations, upsertProviders } from '../directory/directory.repository.ts';
@@ -64,7 +64,7 @@ const ServiceRecord = z.object({
   description: Names,
   delivery: z.enum(['remote', 'on-site']),
   unit: z.enum(SERVICE_UNITS),
-  formFields: z.array(FormFieldSchema).default([]),
+  formFields: FormFieldsSchema.default([]),
   basis: Basis,
 });
 const EntitySelector = z.union([

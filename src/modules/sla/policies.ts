@@ -39,7 +39,7 @@ const TargetSchema = z
 
 /** A policy as written by its editor. */
 export const PolicyInputSchema = z
-  .object({
+  .strictObject({
     provider: z.string().min(1).nullable().default(null),
     service: z.string().min(1).nullable().default(null),
     priority: z.enum(['P1', 'P2', 'P3', 'P4']).nullable().default(null),

@@ -40,7 +40,7 @@ const IntervalSchema = z.strictObject({ from: IsoInstantSchema, to: IsoInstantSc
 
 /** A business calendar (the engine's {@link CalendarSpec}), fully checked: zone, windows, overlaps, dates. */
 export const CalendarSpecSchema = z
-  .looseObject({
+  .strictObject({
     timeZone: z.string().describe('IANA time zone, e.g. Europe/Rome'),
     week: z
       .record(z.string(), z.array(z.tuple([z.string(), z.string()])))
@@ -49,7 +49,7 @@ export const CalendarSpecSchema = z
       ),
     holidays: z.array(z.string()).optional().describe('Local dates YYYY-MM-DD: the windows that start on them are removed'),
     closures: z
-      .array(z.object({ from: z.string(), to: z.string() }))
+      .array(z.strictObject({ from: z.string(), to: z.string() }))
       .optional()
       .describe('Partial closures as ISO-8601 instants, removed from working time'),
   })

@@ -224,7 +224,7 @@ export async function slaRoutes(app: FastifyInstance): Promise<void> {
         tags: ['sla'],
         summary: 'Add a calendar version applying from a local date (past clocks keep their calendar)',
         params: OwnerParams,
-        body: z.object({ effectiveFrom: z.iso.date(), spec: CalendarSpecSchema, note: z.string().max(500).optional() }),
+        body: z.strictObject({ effectiveFrom: z.iso.date(), spec: CalendarSpecSchema, note: z.string().max(500).optional() }),
         response: { 201: CalendarSchema, ...Errors },
       },
     },
@@ -248,7 +248,11 @@ export async function slaRoutes(app: FastifyInstance): Promise<void> {
         tags: ['sla'],
         summary: 'Import holidays from iCalendar (.ics) or CSV (date,name) as a new calendar version',
         params: OwnerParams,
-        body: z.object({ format: z.enum(['ics', 'csv']), text: z.string().min(1).max(2_000_000), effectiveFrom: z.iso.date() }),
+        body: z.strictObject({
+          format: z.enum(['ics', 'csv']),
+          text: z.string().min(1).max(2_000_000),
+          effectiveFrom: z.iso.date(),
+        }),
         response: {
           201: z.object({
             calendar: CalendarSchema,
@@ -326,7 +330,7 @@ export async function slaRoutes(app: FastifyInstance): Promise<void> {
         tags: ['sla'],
         summary: 'Edit an SLA policy (same scope; send the version you read). Open cases follow at once.',
         params: z.object({ id: IdSchema }),
-        body: z.object({ version: z.number().int(), policy: PolicyInputSchema }),
+        body: z.strictObject({ version: z.number().int(), policy: PolicyInputSchema }),
         response: { 200: PolicySchema, ...Errors },
       },
     },

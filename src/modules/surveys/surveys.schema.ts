@@ -30,9 +30,9 @@ export const QuestionKeySchema = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,39}$/, 'lower-case letters, digits and dashes, starting with a letter (at most 40)');
 
-export const OptionSchema = z.object({ key: QuestionKeySchema, label: LocalizedTextSchema });
+export const OptionSchema = z.strictObject({ key: QuestionKeySchema, label: LocalizedTextSchema });
 
-export const QuestionSchema = z.object({
+export const QuestionSchema = z.strictObject({
   key: QuestionKeySchema,
   type: z.enum(QUESTION_TYPES),
   required: z.boolean().default(false),
@@ -44,7 +44,7 @@ export const QuestionSchema = z.object({
 });
 export type Question = z.infer<typeof QuestionSchema>;
 
-export const TemplateContentSchema = z.object({
+export const TemplateContentSchema = z.strictObject({
   title: LocalizedTextSchema,
   intro: LocalizedTextSchema,
   questions: z.array(QuestionSchema).min(1).max(40),
@@ -66,13 +66,13 @@ export const AnswerValueSchema = z.union([z.number(), z.string().max(4000), z.ar
 export const AnswersSchema = z.record(z.string().max(40), AnswerValueSchema).describe('Answers by question key');
 export type Answers = z.infer<typeof AnswersSchema>;
 
-export const AnswerBodySchema = z.object({
+export const AnswerBodySchema = z.strictObject({
   language: z.string().regex(/^[a-z]{2}$/, 'a two-letter language code'),
   answers: AnswersSchema,
 });
 export type AnswerBody = z.infer<typeof AnswerBodySchema>;
 
-export const TokenBodySchema = z.object({ token: z.string().min(10).max(400) });
+export const TokenBodySchema = z.strictObject({ token: z.string().min(10).max(400) });
 export const TokenAnswerBodySchema = AnswerBodySchema.extend({ token: z.string().min(10).max(400) });
 
 const NamedSchema = z.object({ code: z.string(), name: z.record(z.string(), z.string()) });
@@ -115,7 +115,7 @@ export const MySurveySchema = z.object({
 export type MySurvey = z.infer<typeof MySurveySchema>;
 
 export const CreateCampaignSchema = z
-  .object({
+  .strictObject({
     name: z.string().trim().min(3).max(200),
     anonymous: z.boolean(),
     periodStart: IsoDateSchema.describe('First day of the period the campaign asks about'),
@@ -238,7 +238,7 @@ export const CommentSchema = z.object({
 });
 export type Comment = z.infer<typeof CommentSchema>;
 
-export const PainPointBodySchema = z.object({
+export const PainPointBodySchema = z.strictObject({
   painPoint: z.boolean(),
   note: z.string().trim().max(2000).optional(),
 });

@@ -190,6 +190,11 @@ export interface FormField {
   required: boolean;
   maxLength?: number;
   options?: string[];
+  /** Number fields: the smallest and largest values allowed (inclusive). */
+  min?: number;
+  max?: number;
+  /** Date fields: the key of the date field this one may not precede. */
+  notBefore?: string;
 }
 
 /** A catalogue service with its request form. */

@@ -76,11 +76,14 @@ export function ProviderLabel({
   );
 }
 
-/** A field problem as a sentence in the UI language. */
-export function useFieldProblemText(): (p: FieldProblem | undefined) => string | undefined {
+/**
+ * A field problem as a sentence in the UI language; `labelOf` names another field of the form (a date's
+ * `notBefore`) by its label (default: its key).
+ */
+export function useFieldProblemText(): (p: FieldProblem | undefined, labelOf?: (key: string) => string) => string | undefined {
   const { t } = useTranslation();
   return useCallback(
-    (p: FieldProblem | undefined) => {
+    (p: FieldProblem | undefined, labelOf: (key: string) => string = (key) => key) => {
       if (!p) return undefined;
       switch (p.kind) {
         case 'required':
@@ -91,6 +94,12 @@ export function useFieldProblemText(): (p: FieldProblem | undefined) => string |
           return t('caseForm.problem.tooShort', { min: p.min });
         case 'number':
           return t('caseForm.problem.number');
+        case 'min':
+          return t('formFieldBounds.min', { min: p.min });
+        case 'max':
+          return t('formFieldBounds.max', { max: p.max });
+        case 'notBefore':
+          return t('formFieldBounds.notBefore', { other: labelOf(p.other) });
         case 'date':
           return t('caseForm.problem.date');
         case 'option':

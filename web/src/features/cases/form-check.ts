@@ -1,6 +1,7 @@
 /**
  * The checks of a service's request form, mirroring the server's (`checkFormFields`): required fields,
- * numbers, dates as YYYY-MM-DD, options of selects, lengths (default 2,000 characters). Problems are kept
+ * numbers and their `min`/`max`, dates as YYYY-MM-DD and their `notBefore` (a return date not before the
+ * departure), options of selects, lengths (default 2,000 characters). Problems are kept
  * as `{kind, params}` so they read in the UI language; the server's English messages are mapped to the same
  * kinds (anything else is shown as the server wrote it).
  */
@@ -14,7 +15,10 @@ export type FieldProblem =
   | { kind: 'tooLong'; max: number; length: number }
   | { kind: 'tooShort'; min: number }
   | { kind: 'number' }
+  | { kind: 'min'; min: number }
+  | { kind: 'max'; max: number }
   | { kind: 'date' }
+  | { kind: 'notBefore'; other: string }
   | { kind: 'option' }
   | { kind: 'unknownField' }
   | { kind: 'server'; message: string };
@@ -40,6 +44,8 @@ export function checkFields(form: FormField[], values: Record<string, FieldValue
     }
     if (f.type === 'number') {
       if (typeof v !== 'number' || !Number.isFinite(v)) out[f.key] = { kind: 'number' };
+      else if (f.min !== undefined && v < f.min) out[f.key] = { kind: 'min', min: f.min };
+      else if (f.max !== undefined && v > f.max) out[f.key] = { kind: 'max', max: f.max };
       continue;
     }
     if (f.type === 'boolean') continue;
@@ -49,6 +55,12 @@ export function checkFields(form: FormField[], values: Record<string, FieldValue
       out[f.key] = { kind: 'tooLong', max: f.maxLength ?? DEFAULT_MAX_LENGTH, length: s.length };
     else if (f.type === 'date' && s !== '' && !isDate(s)) out[f.key] = { kind: 'date' };
     else if (f.type === 'select' && s !== '' && f.options && !f.options.includes(s)) out[f.key] = { kind: 'option' };
+    else if (f.type === 'date' && f.notBefore !== undefined) {
+      // compared only when the other date is given and valid too (YYYY-MM-DD compares as text)
+      const o = values[f.notBefore];
+      const other = typeof o === 'string' ? o.trim() : '';
+      if (isDate(other) && s < other) out[f.key] = { kind: 'notBefore', other: f.notBefore };
+    }
   }
   return out;
 }
@@ -77,6 +89,12 @@ export function problemOfMessage(message: string): FieldProblem {
   const long = /^is (\d+) characters long; at most (\d+)$/.exec(message);
   if (long) return { kind: 'tooLong', length: Number(long[1]), max: Number(long[2]) };
   if (/^must be a number$/.test(message)) return { kind: 'number' };
+  const min = /^must be at least (-?[\d.]+)$/.exec(message);
+  if (min) return { kind: 'min', min: Number(min[1]) };
+  const max = /^must be at most (-?[\d.]+)$/.exec(message);
+  if (max) return { kind: 'max', max: Number(max[1]) };
+  const before = /^must not be before fields\.(\S+)$/.exec(message);
+  if (before?.[1]) return { kind: 'notBefore', other: before[1] };
   if (/^must be a date/.test(message)) return { kind: 'date' };
   if (/^must be one of /.test(message)) return { kind: 'option' };
   if (/^is not a field of this service$/.test(message)) return { kind: 'unknownField' };

@@ -133,11 +133,14 @@ function ServicePicker({ q, setSearch }: { q: string; setSearch: (patch: Partial
 function FormFieldInput({
   field,
   value,
+  earliest,
   error,
   onChange,
 }: {
   field: FormField;
   value: FieldValue;
+  /** A date field's earliest day: the value of the field it may not precede (the date picker starts there). */
+  earliest?: FieldValue;
   error: string | undefined;
   onChange: (v: FieldValue) => void;
 }) {
@@ -177,6 +180,7 @@ function FormFieldInput({
         <TextInput
           {...common}
           type="date"
+          min={typeof earliest === 'string' && earliest !== '' ? earliest : undefined}
           value={typeof value === 'string' ? value : ''}
           onChange={(e) => onChange(e.currentTarget.value)}
         />
@@ -364,8 +368,12 @@ function RequestForm({ serviceCode, onChangeService }: { serviceCode: string; on
     return out;
   }, [form, values, title, description, entity]);
 
+  const labelOf = (key: string): string => {
+    const f = form.find((x) => x.key === key);
+    return f ? l(f.label) : key;
+  };
   const problemOf = (name: string): string | undefined =>
-    fieldProblemText(serverProblems[name] ?? (submitted ? localProblems[name] : undefined));
+    fieldProblemText(serverProblems[name] ?? (submitted ? localProblems[name] : undefined), labelOf);
   const clearServer = (name: string) =>
     setServerProblems((p) => {
       if (!(name in p)) return p;
@@ -521,6 +529,7 @@ function RequestForm({ serviceCode, onChangeService }: { serviceCode: string; on
                   <FormFieldInput
                     field={f}
                     value={values[f.key]}
+                    earliest={f.notBefore !== undefined ? values[f.notBefore] : undefined}
                     error={problemOf(`fields.${f.key}`)}
                     onChange={(v) => {
                       setValues((old) => ({ ...old, [f.key]: v }));
