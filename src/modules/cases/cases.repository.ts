@@ -473,6 +473,7 @@ function applyFilters(viewer: User, q: CaseQuery) {
     if (q.entity) out = out.where('c.entity_code', '=', q.entity);
     if (q.service) out = out.where('c.service_code', '=', q.service);
     if (q.priority) out = out.where('c.priority', '=', q.priority);
+    if (q.parent === 'none') out = out.where('c.parent_case_id', 'is', null);
     if (q.assignee === 'me') out = out.where('c.assignee_user_id', '=', viewer.id);
     else if (q.assignee === 'none') out = out.where('c.assignee_user_id', 'is', null);
     else if (q.assignee !== undefined) out = out.where('c.assignee_user_id', '=', q.assignee);
@@ -551,6 +552,7 @@ export function queuePageQuery(db: Db, viewer: User, q: CaseQuery, count: boolea
     kind(q.service || undefined),
     kind(q.priority || undefined),
     kind(q.assignee, ['me', 'none']),
+    kind(q.parent, ['none']),
     q.sort,
     q.order,
     count,

@@ -110,6 +110,10 @@ export const CaseQuerySchema = PageQuerySchema.extend({
     .optional()
     .describe('`me`, `none`, or a user id'),
   q: z.string().trim().min(1).max(200).optional().describe('Search in reference and title'),
+  parent: z
+    .enum(['none'])
+    .optional()
+    .describe("`none`: only cases that are not child tasks (a client's own requests; a child task shows in its parent)"),
   sort: z.enum(['createdAt', 'updatedAt', 'priority', 'reference']).default('createdAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
 });

@@ -194,6 +194,38 @@ describe('queue listing', () => {
     expect(listed).toEqual(v.json().case);
   });
 
+  it("lists a client's own requests without their child tasks when asked (parent=none), counts included", async () => {
+    const mine = async (query: string) => {
+      const r = await app.inject({ url: `/api/cases?${query}`, headers: as['requester.rco-cl'] });
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json() as { items: { reference: string; parentReference: string | null }[]; total: number };
+    };
+    const counts = async (query: string) => {
+      const r = await app.inject({ url: `/api/cases/counts?${query}`, headers: as['requester.rco-cl'] });
+      expect(r.statusCode, r.body).toBe(200);
+      return (r.json() as { total: number }).total;
+    };
+    const parent = (await mine('pageSize=1&sort=reference&order=asc')).items[0] as { reference: string };
+    const child = await app.inject({
+      method: 'POST',
+      url: `/api/cases/${parent.reference}/children`,
+      headers: as['agent.unon'],
+      payload: { provider: 'KJSO', title: 'Check the pay record', reason: 'KJSO holds the record' },
+    });
+    expect(child.statusCode, child.body).toBe(201);
+    const childRef = (child.json() as { reference: string }).reference;
+    // the requester may see the child task (its requester too), and does in the full list
+    const all = await mine('pageSize=200');
+    expect(all.items.map((i) => i.reference)).toContain(childRef);
+    const own = await mine('pageSize=200&parent=none');
+    expect(own.items.map((i) => i.reference)).not.toContain(childRef);
+    expect(own.items.every((i) => i.parentReference === null)).toBe(true);
+    expect(own.total).toBe(all.total - 1);
+    expect(await counts('parent=none')).toBe((await counts('')) - 1);
+    const bad = await app.inject({ url: '/api/cases?parent=some', headers: as['requester.rco-cl'] });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('refuses an unknown state naming the field and the states it takes', async () => {
     const r = await app.inject({ url: '/api/cases?state=bogus', headers: as['agent.unon'] });
     expect(r.statusCode).toBe(400);

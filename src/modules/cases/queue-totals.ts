@@ -57,6 +57,7 @@ export class QueueTotalCache {
       q.priority ?? null,
       q.assignee ?? null,
       q.q ?? null,
+      q.parent ?? null,
     ]);
   }
 

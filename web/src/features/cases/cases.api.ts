@@ -30,6 +30,8 @@ export interface CaseFilters {
   priority?: Priority;
   assignee?: 'me' | 'none' | number;
   q?: string;
+  /** `none`: only cases that are not child tasks (my requests). */
+  parent?: 'none';
 }
 
 export interface CaseListParams extends CaseFilters {

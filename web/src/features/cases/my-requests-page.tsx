@@ -32,7 +32,8 @@ export function MyRequestsPage({
   const l = useLocalized();
   const user = useCurrentUser();
   const tab = search.state ?? 'all';
-  const filters = { q: search.q, service: search.service };
+  // the client's own requests: a child task (a provider's handoff) shows inside its parent, not as a request
+  const filters = { q: search.q, service: search.service, parent: 'none' as const };
   const params = {
     ...filters,
     state: stateFilter(tab),
