@@ -39,10 +39,12 @@ export function optPageSize(v: unknown): number | undefined {
   return n !== undefined && PAGE_SIZES.includes(n) ? n : undefined;
 }
 
+/** `v` when it is one of `allowed` (a sort key, a state…), else undefined. */
 export function optOneOf<T extends string>(v: unknown, allowed: readonly T[]): T | undefined {
   return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
 }
 
+/** `true` or `false` (as a boolean or its text), else undefined. */
 export function optBool(v: unknown): boolean | undefined {
   if (v === true || v === 'true') return true;
   if (v === false || v === 'false') return false;

@@ -17,6 +17,7 @@ import { useLocalized } from '../../lib/localized.ts';
 import { useProblemText } from '../../lib/problems.ts';
 import { servicesQuery } from '../catalogue/catalogue.api.ts';
 import { allProvidersQuery } from '../directory/directory.api.ts';
+import { useFieldProblemText } from './case-bits.tsx';
 import { can, isOpenState, isWorker, transitionsFor } from './case-format.ts';
 import {
   assignCase,
@@ -29,6 +30,7 @@ import {
   usersQuery,
 } from './cases.api.ts';
 import { setFlash } from './flash.ts';
+import { problemOfMessage } from './form-check.ts';
 import { assignableUsers, useAssigneeOptions } from './queue-page.tsx';
 
 type Dialog =
@@ -181,11 +183,17 @@ function ProblemAlert({ error }: { error: unknown }) {
   return <ErrorAlert error={error} testId="action-error" />;
 }
 
-/** The problem of one input, from a 400 answer (`provider`, `reason`, `into`...). */
-function fieldError(error: unknown, field: string): string | undefined {
-  if (!(error instanceof ApiError) || error.status !== 400) return undefined;
-  const issue = error.problem.errors?.find((e) => (e.field ?? '').replace(/^body\./, '') === field);
-  return issue?.message;
+/**
+ * `(error, field)` → the problem of one input from a 400 answer (`provider`, `reason`, `into`...) in the UI
+ * language (the server's wording read as the form's problem kinds, `problemOfMessage`), else undefined.
+ */
+function useFieldError(): (error: unknown, field: string) => string | undefined {
+  const describe = useFieldProblemText();
+  return (error, field) => {
+    if (!(error instanceof ApiError) || error.status !== 400) return undefined;
+    const issue = error.problem.errors?.find((e) => (e.field ?? '').replace(/^body\./, '') === field);
+    return issue ? describe(problemOfMessage(issue.message)) : undefined;
+  };
 }
 
 function AssignDialog({
@@ -200,6 +208,7 @@ function AssignDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
+  const fieldError = useFieldError();
   const users = useQuery({ ...usersQuery, enabled: can(user, 'users:read') });
   const options = useAssigneeOptions(assignableUsers(users.data, c.provider?.code ?? null));
   const [assignee, setAssignee] = useState<string | null>(c.assignee ? String(c.assignee.id) : null);
@@ -272,6 +281,7 @@ function TransferDialog({
   onTransferred: (c: CaseSummary) => Promise<void>;
 }) {
   const { t } = useTranslation();
+  const fieldError = useFieldError();
   const options = useProviderOptions(c.provider?.code);
   const [provider, setProvider] = useState<string | null>(null);
   const [reason, setReason] = useState('');
@@ -327,6 +337,7 @@ function TransferDialog({
 
 function ChildDialog({ c, change, onClose }: { c: CaseSummary; change: ReturnType<typeof useChange>; onClose: () => void }) {
   const { t } = useTranslation();
+  const fieldError = useFieldError();
   const l = useLocalized();
   const options = useProviderOptions(undefined);
   const services = useQuery(servicesQuery({}));
@@ -416,6 +427,7 @@ function ChildDialog({ c, change, onClose }: { c: CaseSummary; change: ReturnTyp
 
 function MergeDialog({ c, change, onClose }: { c: CaseSummary; change: ReturnType<typeof useChange>; onClose: () => void }) {
   const { t } = useTranslation();
+  const fieldError = useFieldError();
   const [into, setInto] = useState('');
   const [tried, setTried] = useState(false);
   const target = into.trim().toUpperCase();

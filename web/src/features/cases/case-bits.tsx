@@ -92,6 +92,8 @@ export function useFieldProblemText(): (p: FieldProblem | undefined, labelOf?: (
           return t('caseForm.problem.tooLong', { max: p.max, length: p.length });
         case 'tooShort':
           return t('caseForm.problem.tooShort', { min: p.min });
+        case 'maxLength':
+          return t('caseForm.problem.maxLength', { max: p.max });
         case 'number':
           return t('caseForm.problem.number');
         case 'min':

@@ -1,7 +1,7 @@
 /** The request form's reading of the API's field problems: each known wording becomes a problem kind the UI translates. */
 import { describe, expect, it } from 'vitest';
 import type { FormField } from '../../api/types.ts';
-import { checkFields, serverFieldProblems } from './form-check.ts';
+import { checkFields, problemOfMessage, serverFieldProblems } from './form-check.ts';
 
 describe('server field problems', () => {
   it("reads the API's enumeration wording (priority levels, select options) as an option problem, not raw English", () => {
@@ -51,5 +51,15 @@ describe('form field bounds', () => {
       'fields.count': { kind: 'max', max: 12.5 },
       'fields.returnDate': { kind: 'notBefore', other: 'departureDate' },
     });
+  });
+});
+
+describe("the API's wording of bounds (src/server/errors.ts, asserted in errors.test.ts)", () => {
+  it('reads text and number bounds and a missing value as problem kinds the UI translates', () => {
+    expect(problemOfMessage('must be at least 3 characters long')).toEqual({ kind: 'tooShort', min: 3 });
+    expect(problemOfMessage('must be at most 2000 characters long')).toEqual({ kind: 'maxLength', max: 2000 });
+    expect(problemOfMessage('must be at least 0')).toEqual({ kind: 'min', min: 0 });
+    expect(problemOfMessage('must be at most 10')).toEqual({ kind: 'max', max: 10 });
+    expect(problemOfMessage('is required')).toEqual({ kind: 'required' });
   });
 });

@@ -14,6 +14,7 @@ export type FieldProblem =
   | { kind: 'required' }
   | { kind: 'tooLong'; max: number; length: number }
   | { kind: 'tooShort'; min: number }
+  | { kind: 'maxLength'; max: number }
   | { kind: 'number' }
   | { kind: 'min'; min: number }
   | { kind: 'max'; max: number }
@@ -98,8 +99,11 @@ export function problemOfMessage(message: string): FieldProblem {
   if (/^must be a date/.test(message)) return { kind: 'date' };
   if (/^must be one of /.test(message)) return { kind: 'option' };
   if (/^is not a field of this service$/.test(message)) return { kind: 'unknownField' };
-  const short = /expected string to have >=(\d+) characters/.exec(message);
+  // the API's wording of a text's bounds (src/server/errors.ts `fieldIssuesOf`)
+  const short = /^must be at least (\d+) characters long$/.exec(message);
   if (short) return { kind: 'tooShort', min: Number(short[1]) };
+  const longText = /^must be at most (\d+) characters long$/.exec(message);
+  if (longText) return { kind: 'maxLength', max: Number(longText[1]) };
   return { kind: 'server', message };
 }
 
