@@ -151,7 +151,7 @@ export function StandardsPage() {
               <Table.Th>{t('performance.standard')}</Table.Th>
               <Table.Th>{t('performance.standards.version')}</Table.Th>
               <Table.Th>{t('performance.standards.measure')}</Table.Th>
-              <Table.Th>{t('performance.target')}</Table.Th>
+              <Table.Th>{t('performance.standards.target')}</Table.Th>
               <Table.Th>{t('performance.serviceLine')}</Table.Th>
               <Table.Th>{t('performance.standards.inForce')}</Table.Th>
             </Table.Tr>
