@@ -3,9 +3,11 @@ import { Badge, Group, Text, Tooltip } from '@mantine/core';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseState, LocalizedText, Priority } from '../../api/types.ts';
+import { useFieldProblemText } from '../../lib/field-problems.ts';
 import { useLocalized } from '../../lib/localized.ts';
 import { PRIORITY_COLOR, STATE_COLOR } from './case-format.ts';
-import type { FieldProblem } from './form-check.ts';
+
+export { useFieldProblemText };
 
 export function StateBadge({ state, size = 'sm' }: { state: CaseState; size?: 'xs' | 'sm' | 'md' | 'lg' }) {
   const { t } = useTranslation();
@@ -73,46 +75,6 @@ export function ProviderLabel({
         {provider.code}
       </Text>
     </Tooltip>
-  );
-}
-
-/**
- * A field problem as a sentence in the UI language; `labelOf` names another field of the form (a date's
- * `notBefore`) by its label (default: its key).
- */
-export function useFieldProblemText(): (p: FieldProblem | undefined, labelOf?: (key: string) => string) => string | undefined {
-  const { t } = useTranslation();
-  return useCallback(
-    (p: FieldProblem | undefined, labelOf: (key: string) => string = (key) => key) => {
-      if (!p) return undefined;
-      switch (p.kind) {
-        case 'required':
-          return t('caseForm.problem.required');
-        case 'tooLong':
-          return t('caseForm.problem.tooLong', { max: p.max, length: p.length });
-        case 'tooShort':
-          return t('caseForm.problem.tooShort', { min: p.min });
-        case 'maxLength':
-          return t('caseForm.problem.maxLength', { max: p.max });
-        case 'number':
-          return t('caseForm.problem.number');
-        case 'min':
-          return t('formFieldBounds.min', { min: p.min });
-        case 'max':
-          return t('formFieldBounds.max', { max: p.max });
-        case 'notBefore':
-          return t('formFieldBounds.notBefore', { other: labelOf(p.other) });
-        case 'date':
-          return t('caseForm.problem.date');
-        case 'option':
-          return t('caseForm.problem.option');
-        case 'unknownField':
-          return t('caseForm.problem.unknownField');
-        default:
-          return p.message;
-      }
-    },
-    [t],
   );
 }
 

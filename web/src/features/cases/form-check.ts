@@ -7,22 +7,11 @@
  */
 import type { FieldIssue } from '../../api/client.ts';
 import type { FormField } from '../../api/types.ts';
+import { type FieldProblem, problemOfMessage } from '../../lib/field-problems.ts';
+
+export { type FieldProblem, problemOfMessage };
 
 export type FieldValue = string | number | boolean | undefined;
-
-export type FieldProblem =
-  | { kind: 'required' }
-  | { kind: 'tooLong'; max: number; length: number }
-  | { kind: 'tooShort'; min: number }
-  | { kind: 'maxLength'; max: number }
-  | { kind: 'number' }
-  | { kind: 'min'; min: number }
-  | { kind: 'max'; max: number }
-  | { kind: 'date' }
-  | { kind: 'notBefore'; other: string }
-  | { kind: 'option' }
-  | { kind: 'unknownField' }
-  | { kind: 'server'; message: string };
 
 export const DEFAULT_MAX_LENGTH = 2000;
 export const TITLE_MIN = 3;
@@ -82,29 +71,6 @@ export function fieldsToSend(form: FormField[], values: Record<string, FieldValu
     } else out[f.key] = v;
   }
   return out;
-}
-
-/** The server's English message as a problem kind, when it is one of the known ones. */
-export function problemOfMessage(message: string): FieldProblem {
-  if (/^is required$/.test(message)) return { kind: 'required' };
-  const long = /^is (\d+) characters long; at most (\d+)$/.exec(message);
-  if (long) return { kind: 'tooLong', length: Number(long[1]), max: Number(long[2]) };
-  if (/^must be a number$/.test(message)) return { kind: 'number' };
-  const min = /^must be at least (-?[\d.]+)$/.exec(message);
-  if (min) return { kind: 'min', min: Number(min[1]) };
-  const max = /^must be at most (-?[\d.]+)$/.exec(message);
-  if (max) return { kind: 'max', max: Number(max[1]) };
-  const before = /^must not be before fields\.(\S+)$/.exec(message);
-  if (before?.[1]) return { kind: 'notBefore', other: before[1] };
-  if (/^must be a date/.test(message)) return { kind: 'date' };
-  if (/^must be one of /.test(message)) return { kind: 'option' };
-  if (/^is not a field of this service$/.test(message)) return { kind: 'unknownField' };
-  // the API's wording of a text's bounds (src/server/errors.ts `fieldIssuesOf`)
-  const short = /^must be at least (\d+) characters long$/.exec(message);
-  if (short) return { kind: 'tooShort', min: Number(short[1]) };
-  const longText = /^must be at most (\d+) characters long$/.exec(message);
-  if (longText) return { kind: 'maxLength', max: Number(longText[1]) };
-  return { kind: 'server', message };
 }
 
 /**

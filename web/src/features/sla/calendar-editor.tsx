@@ -24,6 +24,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.ts';
+import { useFieldProblemText } from '../../lib/field-problems.ts';
 import {
   addCalendarVersion,
   type BusinessCalendar,
@@ -177,6 +178,7 @@ export function CalendarVersionForm({
   const zones = useMemo(() => timeZones(base.timeZone).map((z) => ({ value: z, label: z })), [base.timeZone]);
 
   const issues = issuesOf(error);
+  const describe = useFieldProblemText();
   const shown = (field: string) =>
     ['effectiveFrom', 'timeZone', 'note'].includes(field) ||
     /^week\.(mon|tue|wed|thu|fri|sat|sun)\.\d+(\.[01])?$/.test(field) ||
@@ -236,7 +238,9 @@ export function CalendarVersionForm({
             description={t('sla.editor.effectiveFromHelp', { zone: timeZone })}
             value={effectiveFrom}
             onChange={(e) => setEffectiveFrom(e.currentTarget.value)}
-            error={issueFor(issues, 'effectiveFrom') ?? (DATE.test(effectiveFrom) ? undefined : t('sla.editor.badDate'))}
+            error={
+              describe(issueFor(issues, 'effectiveFrom')) ?? (DATE.test(effectiveFrom) ? undefined : t('sla.editor.badDate'))
+            }
             data-testid="version-effective-from"
           />
           <Select
@@ -247,7 +251,7 @@ export function CalendarVersionForm({
             data={zones}
             value={timeZone}
             onChange={(v) => v && setTimeZone(v)}
-            error={issueFor(issues, 'timeZone')}
+            error={describe(issueFor(issues, 'timeZone'))}
             limit={50}
             nothingFoundMessage={t('common.nothingFound')}
             data-testid="version-time-zone"
@@ -258,7 +262,7 @@ export function CalendarVersionForm({
             maxLength={500}
             value={note}
             onChange={(e) => setNote(e.currentTarget.value)}
-            error={issueFor(issues, 'note')}
+            error={describe(issueFor(issues, 'note'))}
             data-testid="version-note"
           />
         </SimpleGrid>
@@ -292,7 +296,8 @@ export function CalendarVersionForm({
                 onChange={(w) => setWeek((cur) => ({ ...cur, [d]: w }))}
                 // a problem of the whole window (it overlaps another) shows at its start
                 errorOf={(i, j) =>
-                  issueFor(issues, `week.${d}.${i}.${j}`) ?? (j === 0 ? issueFor(issues, `week.${d}.${i}`) : undefined)
+                  describe(issueFor(issues, `week.${d}.${i}.${j}`)) ??
+                  (j === 0 ? describe(issueFor(issues, `week.${d}.${i}`)) : undefined)
                 }
               />
             ))}
@@ -324,7 +329,10 @@ export function CalendarVersionForm({
           </Group>
           {holidayIssue && (
             <Text size="xs" c="red">
-              {holidayIssue.field}: {holidayIssue.message}
+              {t('sla.issue.holidayAt', {
+                n: Number(holidayIssue.field.split('.')[1]) + 1,
+                problem: describe(holidayIssue.problem),
+              })}
             </Text>
           )}
           <Group gap={6} data-testid="holiday-list">
@@ -439,6 +447,7 @@ export function HolidayImportForm({
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const issues = issuesOf(error);
+  const describe = useFieldProblemText();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -498,7 +507,7 @@ export function HolidayImportForm({
           description={t('sla.editor.effectiveFromHelp', { zone: calendar.timeZone })}
           value={effectiveFrom}
           onChange={(e) => setEffectiveFrom(e.currentTarget.value)}
-          error={issueFor(issues, 'effectiveFrom') ?? (DATE.test(effectiveFrom) ? undefined : t('sla.editor.badDate'))}
+          error={describe(issueFor(issues, 'effectiveFrom')) ?? (DATE.test(effectiveFrom) ? undefined : t('sla.editor.badDate'))}
           data-testid="import-effective-from"
         />
         {error instanceof ApiError && error.code === 'IMPORT_REJECTED' && (

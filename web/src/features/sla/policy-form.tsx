@@ -25,6 +25,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.ts';
 import { PRIORITIES, type Priority } from '../../api/types.ts';
+import { useFieldProblemText } from '../../lib/field-problems.ts';
 import { useLocalized } from '../../lib/localized.ts';
 import { servicesQuery } from '../catalogue/catalogue.api.ts';
 import { allProvidersQuery } from '../directory/directory.api.ts';
@@ -133,6 +134,7 @@ export function PolicyForm({
   const [error, setError] = useState<unknown>(null);
   const [tried, setTried] = useState(false);
   const issues = issuesOf(error);
+  const describe = useFieldProblemText();
 
   const badWarn = warnAt.some((w) => !/^\d+$/.test(w) || Number(w) < 1 || Number(w) > 99);
   const noTarget = Object.values(targets).every((d) => isoOf(d) === null);
@@ -183,7 +185,7 @@ export function PolicyForm({
     }
   };
 
-  const warnIssue = issues.find((i) => i.field === 'warnAt' || /^warnAt\.\d+$/.test(i.field))?.message;
+  const warnIssue = describe(issues.find((i) => i.field === 'warnAt' || /^warnAt\.\d+$/.test(i.field))?.problem);
   return (
     <form onSubmit={submit} noValidate data-testid="policy-form">
       <Stack gap="md">
@@ -208,7 +210,7 @@ export function PolicyForm({
               data={(providers.data ?? []).map((p) => ({ value: p.code, label: `${p.code} — ${l(p.name)}` }))}
               value={provider}
               onChange={setProvider}
-              error={issueFor(issues, 'provider')}
+              error={describe(issueFor(issues, 'provider'))}
               nothingFoundMessage={t('common.nothingFound')}
               data-testid="policy-provider"
             />
@@ -221,7 +223,7 @@ export function PolicyForm({
               data={(services.data?.items ?? []).map((s) => ({ value: s.code, label: `${s.code} — ${l(s.name)}` }))}
               value={service}
               onChange={setService}
-              error={issueFor(issues, 'service')}
+              error={describe(issueFor(issues, 'service'))}
               nothingFoundMessage={t('common.nothingFound')}
               data-testid="policy-service"
             />
@@ -233,7 +235,7 @@ export function PolicyForm({
               data={PRIORITIES.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
               value={priority}
               onChange={(v) => setPriority(v as Priority | null)}
-              error={issueFor(issues, 'priority')}
+              error={describe(issueFor(issues, 'priority'))}
               data-testid="policy-priority"
             />
           </SimpleGrid>
@@ -253,7 +255,7 @@ export function PolicyForm({
                 metric={m}
                 value={targets[m]}
                 onChange={(d) => setTargets((cur) => ({ ...cur, [m]: d }))}
-                error={issueFor(issues, METRIC_FIELD[m])}
+                error={describe(issueFor(issues, METRIC_FIELD[m]))}
               />
             ))}
           </Group>
@@ -288,7 +290,7 @@ export function PolicyForm({
             description={t('sla.policies.pauseStatesHelp')}
             value={pauseStates}
             onChange={(v) => setPauseStates(v as PausableState[])}
-            error={issueFor(issues, 'pauseStates')}
+            error={describe(issueFor(issues, 'pauseStates'))}
             data-testid="policy-pause-states"
           >
             <Group gap="md" mt={6}>
@@ -326,7 +328,7 @@ export function PolicyForm({
           maxLength={500}
           value={basis}
           onChange={(e) => setBasis(e.currentTarget.value)}
-          error={issueFor(issues, 'basis') ?? (tried && noBasis ? t('sla.policies.needBasis') : undefined)}
+          error={describe(issueFor(issues, 'basis')) ?? (tried && noBasis ? t('sla.policies.needBasis') : undefined)}
           data-testid="policy-basis"
         />
 

@@ -146,7 +146,7 @@ describe('API problems', () => {
     const issues = issuesOf(err);
     expect(issues.map((i) => i.field)).toEqual(['week.mon.0.1', 'week.tue.1', 'basis', 'date']);
     expect(issues[3]?.line).toBe(3);
-    expect(issueFor(issues, 'week.tue.1')).toBe('overlaps week.tue[0]');
+    expect(issueFor(issues, 'week.tue.1')).toEqual({ kind: 'text', key: 'sla.issue.windowOverlap', values: undefined });
     expect(issueFor(issues, 'week.tue.0')).toBeUndefined();
     expect(issuesOf(new Error('not an API error'))).toEqual([]);
   });

@@ -9,7 +9,9 @@ import { Alert, Box, Button, Checkbox, Group, Radio, Stack, Text, Textarea, Titl
 import { type FormEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.ts';
+import { problemOfMessage, useFieldProblemText } from '../../lib/field-problems.ts';
 import { useLocalized } from '../../lib/localized.ts';
+import { SURVEY_READERS } from './survey-issues.ts';
 import type { Answers, AnswerValue, SurveyQuestion, SurveyTemplate } from './surveys.api.ts';
 
 const SCALE: Record<'rating' | 'recommendation', number[]> = {
@@ -180,6 +182,7 @@ export function SurveyForm({
   const l = useLocalized();
   const [answers, setAnswers] = useState<Answers>(initial ?? {});
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const describe = useFieldProblemText();
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
 
@@ -212,7 +215,9 @@ export function SurveyForm({
     } catch (err) {
       if (err instanceof ApiError && err.code === 'SURVEY_ANSWERS_INVALID') {
         const byKey: Record<string, string> = {};
-        for (const i of err.problem.errors ?? []) if (i.field?.startsWith('answers.')) byKey[i.field.slice(8)] = i.message;
+        for (const i of err.problem.errors ?? [])
+          if (i.field?.startsWith('answers.'))
+            byKey[i.field.slice(8)] = describe(problemOfMessage(i.message, SURVEY_READERS)) ?? '';
         setErrors(byKey);
         focusFirstError(Object.keys(byKey));
       } else onError(err);
