@@ -22,7 +22,7 @@ import {
 } from '../features/performance/performance-format.ts';
 import { validateCalendarsSearch, validatePoliciesSearch, validateReportSearch } from '../features/sla/sla-search.ts';
 import { validateMySurveysSearch } from '../features/surveys/survey-search.ts';
-import { optDate, optInt } from './search-params.ts';
+import { optDate, optInt, parseSearch, stringifySearch } from './search-params.ts';
 
 /** The search a route with `validateSearch` sees at `/page?<query>`. */
 function searchSeen(validateSearch: (raw: Record<string, unknown>) => object, query: string) {
@@ -30,6 +30,8 @@ function searchSeen(validateSearch: (raw: Record<string, unknown>) => object, qu
   const page = createRoute({ getParentRoute: () => root, path: '/page', validateSearch });
   const router = createRouter({
     routeTree: root.addChildren([page]),
+    parseSearch,
+    stringifySearch,
     history: createMemoryHistory({ initialEntries: [`/page?${query}`] }),
   });
   // the matches the router makes for the address (what `useSearch` of the page returns)
@@ -52,8 +54,11 @@ describe('URL search of the list pages', () => {
     // a page size the page-size menu does not offer falls back to the default (the menu could not show it)
     expect(searchSeen(validateCaseListSearch, 'pageSize=7')).toEqual({});
     expect(searchSeen(validateCaseListSearch, 'pageSize=100')).toEqual({ pageSize: 100 });
-    // the router reads 1e1 and ' 25' as JSON numbers (10, 25): the API then gets plain digits
-    expect(searchSeen(validateCaseListSearch, 'page=1e1&pageSize=%2025')).toEqual({ page: 10, pageSize: 25 });
+    // hand-typed numbers follow the API's rule, plain decimal digits (the router's default read 1e1 and ' 25'
+    // as the JSON numbers 10 and 25): else the page's default
+    expect(searchSeen(validateCaseListSearch, 'page=1e1&pageSize=%2025')).toEqual({});
+    expect(searchSeen(validateCaseListSearch, 'page=2.0&pageSize=25')).toEqual({ pageSize: 25 });
+    expect(searchSeen(validateCaseListSearch, 'page=%222%22')).toEqual({});
     // valid values are kept as they are
     expect(searchSeen(validateCaseListSearch, 'page=2&sort=updatedAt&state=open&assignee=me&q=salary')).toEqual({
       page: 2,
@@ -85,9 +90,11 @@ describe('URL search of the list pages', () => {
     for (const [name, validate, query] of pages) expect(searchSeen(validate, query), name).toEqual({});
   });
 
-  it('never lets a non-text redirect through to the sign-in page', () => {
+  it('never lets anything but a path of the app through as the sign-in redirect', () => {
     expect(searchSeen(validateSignInSearch, 'redirect=%7B%22a%22%3A1%7D')).toEqual({});
     expect(searchSeen(validateSignInSearch, 'redirect=%2Fqueue')).toEqual({ redirect: '/queue' });
+    expect(searchSeen(validateSignInSearch, 'redirect=https%3A%2F%2Fevil.example%2F')).toEqual({});
+    expect(searchSeen(validateSignInSearch, 'redirect=%2F%2Fevil.example')).toEqual({});
   });
 
   it('reads numbers as decimal digits and dates as real calendar dates', () => {

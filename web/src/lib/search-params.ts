@@ -7,7 +7,24 @@
  * validator leaves out keeps what the address bar said (`/queue?page=abc` sent `page=abc` to the API). So a
  * route's validator returns EVERY key the route reads, `undefined` when the value is not valid; it never
  * `compact`s its result (`compact` is for building URLs).
+ *
+ * The router reads the address bar with `parseSearch` below, which keeps each value as the text typed: its
+ * default reads values as JSON, so `?page=1e1` reached the validators as the number 10 (the API refuses `1e1`)
+ * and `?q="x"` as `x`. A number is then read from plain decimal digits only (`optInt`), as the API does.
  */
+import { parseSearchWith, stringifySearchWith } from '@tanstack/react-router';
+
+/**
+ * The router's `parseSearch`: the query string as `{key: text}`, no value read as JSON (the validators read
+ * numbers and booleans from their text).
+ */
+export const parseSearch = parseSearchWith((text) => text);
+
+/**
+ * The router's `stringifySearch`, its inverse: texts, numbers and booleans written as they read (`page=2`,
+ * never `page=%222%22`), anything else as JSON (no route's search holds one).
+ */
+export const stringifySearch = stringifySearchWith(JSON.stringify);
 
 /** The longest free text a search parameter keeps (the API's own limit may be lower: pass it). */
 export const MAX_SEARCH_TEXT = 200;

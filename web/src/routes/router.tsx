@@ -1,6 +1,7 @@
 /** The route tree (code-based) and the router. */
 import type { QueryClient } from '@tanstack/react-query';
 import { createRouter } from '@tanstack/react-router';
+import { parseSearch, stringifySearch } from '../lib/search-params.ts';
 import { appRoute } from './app.tsx';
 import { billingRoutes } from './billing.tsx';
 import { caseRoute, myRequestsRoute, queueRoute, requestRoute } from './cases.tsx';
@@ -70,6 +71,9 @@ export function createAppRouter(queryClient: QueryClient) {
     defaultPreload: 'intent',
     defaultPreloadStaleTime: 0,
     scrollRestoration: true,
+    // values read as typed, not as JSON (`?page=1e1` is not page 10): see lib/search-params.ts
+    parseSearch,
+    stringifySearch,
   });
 }
 
