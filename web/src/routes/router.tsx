@@ -1,6 +1,7 @@
 /** The route tree (code-based) and the router. */
 import type { QueryClient } from '@tanstack/react-query';
 import { createRouter } from '@tanstack/react-router';
+import { keepSearchCanonical } from '../lib/canonical-search.ts';
 import { parseSearch, stringifySearch } from '../lib/search-params.ts';
 import { appRoute } from './app.tsx';
 import { billingRoutes } from './billing.tsx';
@@ -65,7 +66,7 @@ export const routeTree = rootRoute.addChildren([
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {
-  return createRouter({
+  const router = createRouter({
     routeTree,
     context: { queryClient },
     defaultPreload: 'intent',
@@ -75,6 +76,9 @@ export function createAppRouter(queryClient: QueryClient) {
     parseSearch,
     stringifySearch,
   });
+  // the address shows only the parameters the page understands (replace): see lib/canonical-search.ts
+  keepSearchCanonical(router);
+  return router;
 }
 
 declare module '@tanstack/react-router' {
