@@ -268,11 +268,11 @@ describe('SLA clocks, calendars, policies and report', () => {
       await page.getByTestId('version-effective-from').fill('2027-01-01');
       await page.getByTestId('version-submit').click();
       const windowInput = page.locator('.mantine-InputWrapper-root', { has: page.getByTestId('window-mon-1-from') });
-      await expect.poll(() => windowInput.textContent(), SLOW).toContain('overlaps week.mon[0]');
+      await expect.poll(() => windowInput.textContent(), SLOW).toContain('Overlaps another window of the same calendar');
       await page.getByTestId('window-mon-1-remove').click();
       await page.getByTestId('version-submit').click();
       const dateInput = page.locator('.mantine-InputWrapper-root', { has: page.getByTestId('version-effective-from') });
-      await expect.poll(() => dateInput.textContent(), SLOW).toContain('must be after 2027-01-01');
+      await expect.poll(() => dateInput.textContent(), SLOW).toContain('Must be after 2027-01-01');
       await page.getByRole('button', { name: 'Cancel' }).click();
 
       // holidays from a CSV file: a bad row is reported by its line and nothing is imported
@@ -285,7 +285,9 @@ describe('SLA clocks, calendars, policies and report', () => {
       await page.getByTestId('import-effective-from').fill('2027-02-01');
       await page.getByTestId('import-submit').click();
       await page.getByTestId('import-problem-issues').waitFor(SLOW);
-      expect(norm(await page.getByTestId('import-problem-issues').textContent())).toContain('Line 3:');
+      expect(norm(await page.getByTestId('import-problem-issues').textContent())).toContain(
+        'Line 3, column date: “2027-13-01” is not a real date (YYYY-MM-DD)',
+      );
       expect(await page.getByTestId('calendar-version-row').count()).toBe(2);
       await choose('kenya-2027.csv', 'date,name\n2027-05-01,Labour Day\n2027-06-01,Madaraka Day\n2027-12-25,Christmas Day\n');
       await page.getByTestId('import-submit').click();
@@ -352,7 +354,7 @@ describe('SLA clocks, calendars, policies and report', () => {
       // then by the API: the common P1 scope already has a policy
       await expect
         .poll(() => page.locator('.mantine-InputWrapper-root', { has: page.getByTestId('policy-priority') }).textContent())
-        .toContain('scope already has a policy');
+        .toContain('This provider, service and priority already have a policy');
       await page.getByRole('button', { name: 'Cancel' }).click();
       expect(await page.getByTestId('policy-row').count()).toBe(4);
     },
