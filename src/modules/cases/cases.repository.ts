@@ -111,8 +111,11 @@ function jsonObjectText(members: [key: string, value: string | RawBuilder<unknow
  * @param names `inline`: the entity, service, provider, assignee and requester with their names (more
  *   look-ups); `cached`: without those five keys, which the queue page adds from its caches (`withNames`:
  *   `referenceNames`, `userNameTexts`).
+ * @param members `full`: the case summary (`CaseSummarySchema`); `list`: a list's item
+ *   (`CaseListItemSchema`), without the routing reason, a paragraph of English (~300 bytes, a third of an
+ *   item) that the case's view carries and no list shows.
  */
-function summaryText(names: 'inline' | 'cached'): RawBuilder<string> {
+function summaryText(names: 'inline' | 'cached', members: 'full' | 'list' = 'full'): RawBuilder<string> {
   // the assignee and the requester: `{"id":…,"name":…}` of the user the column names (`u` in the look-up)
   const user = (key: string, column: 'c.assignee_user_id' | 'c.requester_user_id'): [string, RawBuilder<unknown>, JsonKind] => [
     key,
@@ -157,7 +160,7 @@ function summaryText(names: 'inline' | 'cached'): RawBuilder<string> {
       'json',
     ],
     ...(names === 'inline' ? people : []),
-    ['routingReason', 'c.routing_reason', 'text'],
+    ...(members === 'full' ? ([['routingReason', 'c.routing_reason', 'text']] as [string, string, JsonKind][]) : []),
     [
       'mergedInto',
       unlessNull('c.merged_into_case_id', sql`select m.reference from cases m where m.id = c.merged_into_case_id`),
@@ -496,7 +499,7 @@ function applyFilters(viewer: User, q: CaseQuery) {
  * (`listCases`, the route). With `count` the matches are counted up to `COUNT_CAP + 1` (a bounded index
  * scan) as a scalar subquery of the same statement. The queue's rules (the cap, a total reused) are
  * `listCases`'s.
- * @returns `items`: each a `CaseSummary` as JSON text, in page order.
+ * @returns `items`: each a `CaseListItem` (a summary without the routing reason) as JSON text, in page order.
  */
 export async function findCases(
   db: Db,
@@ -623,7 +626,7 @@ function casePageQuery(
       'c.id',
       // the sort column, for the aggregates' order (the id already is one)
       ...(sortCol === 'id' ? [] : [`c.${sortCol}` as const]),
-      sql<string>`${summaryText('cached')} || ${sql.lit(CODE_SEPARATOR)} || c.entity_code || ${sql.lit(CODE_SEPARATOR)} ||
+      sql<string>`${summaryText('cached', 'list')} || ${sql.lit(CODE_SEPARATOR)} || c.entity_code || ${sql.lit(CODE_SEPARATOR)} ||
         c.service_code || ${sql.lit(CODE_SEPARATOR)} || coalesce(c.provider_code, '') || ${sql.lit(CODE_SEPARATOR)} ||
         coalesce(c.assignee_user_id::text, '') || ${sql.lit(CODE_SEPARATOR)} || coalesce(c.requester_user_id::text, '')`.as(
         'item',

@@ -12,6 +12,7 @@ import {
   AssignBodySchema,
   BulkBodySchema,
   CaseQuerySchema,
+  CaseListItemSchema,
   CaseSummarySchema,
   CaseViewSchema,
   ChildTaskBodySchema,
@@ -123,7 +124,7 @@ export async function casesRoutes(
         summary: 'Work queue / my requests: the cases you may see, filtered, sorted, paginated',
         querystring: CaseQuerySchema,
         response: {
-          200: pageOf(CaseSummarySchema).extend({
+          200: pageOf(CaseListItemSchema).extend({
             totalCapped: z
               .boolean()
               .describe('true when more cases match than the count cap (10,000): total is then a lower bound'),

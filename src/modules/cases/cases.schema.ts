@@ -55,6 +55,10 @@ export const CaseSummarySchema = z.object({
 });
 export type CaseSummary = z.infer<typeof CaseSummarySchema>;
 
+/** A case in a list (queues, My requests): its summary without the routing reason, which its view carries. */
+export const CaseListItemSchema = CaseSummarySchema.omit({ routingReason: true });
+export type CaseListItem = z.infer<typeof CaseListItemSchema>;
+
 export const CaseEventSchema = z.object({
   id: z.string(),
   caseReference: z.string(),

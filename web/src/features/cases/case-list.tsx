@@ -3,7 +3,7 @@ import { Alert, Anchor, Badge, Stack, Tabs, Text } from '@mantine/core';
 import { Link, useRouterState } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CaseCounts, CaseState, CaseSummary } from '../../api/types.ts';
+import type { CaseCounts, CaseListItem, CaseState } from '../../api/types.ts';
 import type { Column } from '../../components/data-table.tsx';
 import { useLocalized } from '../../lib/localized.ts';
 import { PriorityBadge, ProviderLabel, StateBadge } from './case-bits.tsx';
@@ -24,11 +24,11 @@ export type CaseColumn =
   | 'updatedAt';
 
 /** The columns of a case list, in the order asked. */
-export function useCaseColumns(which: CaseColumn[]): Column<CaseSummary>[] {
+export function useCaseColumns(which: CaseColumn[]): Column<CaseListItem>[] {
   const { t } = useTranslation();
   const l = useLocalized();
   const { short, dateTime } = useDateFormat();
-  const all: Record<CaseColumn, Column<CaseSummary>> = {
+  const all: Record<CaseColumn, Column<CaseListItem>> = {
     reference: {
       key: 'reference',
       header: t('cases.col.reference'),

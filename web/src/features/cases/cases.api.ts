@@ -10,6 +10,7 @@ import type {
   CaseAttachment,
   CaseCounts,
   CaseState,
+  CaseListItem,
   CaseSummary,
   CaseView,
   Page,
@@ -44,7 +45,7 @@ export interface CaseListParams extends CaseFilters {
 export const casesQuery = (p: CaseListParams) =>
   queryOptions({
     queryKey: ['cases', 'list', p],
-    queryFn: ({ signal }) => api<Page<CaseSummary>>('/api/cases', { query: { ...p }, signal }),
+    queryFn: ({ signal }) => api<Page<CaseListItem>>('/api/cases', { query: { ...p }, signal }),
     placeholderData: keepPreviousData,
     staleTime: 10_000,
   });
