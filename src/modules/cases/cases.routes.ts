@@ -11,8 +11,8 @@ import { ProblemSchema, sendJsonText, typed } from '../../server/route-helpers.t
 import {
   AssignBodySchema,
   BulkBodySchema,
-  CaseQuerySchema,
   CaseListItemSchema,
+  CaseQuerySchema,
   CaseSummarySchema,
   CaseViewSchema,
   ChildTaskBodySchema,
