@@ -5,7 +5,7 @@ import { buildTestApp, signInAs } from '../../../tests/helpers/http.ts';
 import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { findUserForSignIn } from '../identity/identity.repository.ts';
-import { openChildTask, transitionCase } from './cases.service.ts';
+import { addMessage, mergeCase, openChildTask, transitionCase } from './cases.service.ts';
 
 let h: DatabaseHandle;
 let app: FastifyInstance;
@@ -366,6 +366,72 @@ describe('handoffs', () => {
     expect((await act('agent.unon', parent.reference, 'transitions', { to: 'in-progress' }, parent.version)).statusCode).toBe(
       200,
     );
+  });
+
+  it("moves a case up 'recently updated' on a reply or an internal note, without changing its version", async () => {
+    const c = (await create('requester.rco-cl', payroll('Quiet until a reply'))).json();
+    const requester = await findUserForSignIn(h.db, 'requester.rco-cl@meridian.test');
+    const unon = await findUserForSignIn(h.db, 'agent.unon@meridian.test');
+    const rsce = await findUserForSignIn(h.db, 'agent.rsce@meridian.test');
+    if (!requester || !unon || !rsce) throw new Error('demo users missing');
+    const caseNow = async (ref: string) => (await view('agent.unon', ref)).json().case;
+    const replied = new Date(Date.now() + 10 * 60_000);
+    await addMessage(h.db, requester, c.reference, { body: 'Any news?', visibility: 'public' }, { now: replied });
+    expect(await caseNow(c.reference)).toMatchObject({ updatedAt: replied.toISOString(), version: c.version });
+    const mine = (
+      await app.inject({ url: '/api/cases?parent=none&sort=updatedAt&order=desc&pageSize=1', headers: as['requester.rco-cl'] })
+    ).json();
+    expect(mine.items.map((x: { reference: string }) => x.reference)).toEqual([c.reference]);
+    const noted = new Date(replied.getTime() + 60_000);
+    await addMessage(h.db, unon, c.reference, { body: 'Checking with payroll', visibility: 'internal' }, { now: noted });
+    expect(await caseNow(c.reference)).toMatchObject({ updatedAt: noted.toISOString(), version: c.version });
+    // a message dated before the last change never moves updatedAt back
+    await addMessage(h.db, unon, c.reference, { body: 'Late note', visibility: 'internal' }, { now: replied });
+    expect((await caseNow(c.reference)).updatedAt).toBe(noted.toISOString());
+    // the agent who read the case before the messages can still change it: no spurious 412
+    expect((await act('agent.unon', c.reference, 'transitions', { to: 'in-progress' }, c.version)).statusCode).toBe(200);
+
+    // a note on a child task moves the child and its parent (it shows in the parent's timeline)
+    const parent = await caseNow(c.reference);
+    const child = await openChildTask(
+      h.db,
+      unon,
+      c.reference,
+      {
+        provider: 'RSCE',
+        service: 'HR-ADMIN',
+        title: 'HR data first',
+        reason: 'needed before payroll',
+      },
+      { now: new Date(noted.getTime() + 60_000) },
+    );
+    const childNoted = new Date(noted.getTime() + 120_000);
+    await addMessage(h.db, rsce, child.reference, { body: 'On it', visibility: 'internal' }, { now: childNoted });
+    expect(await caseNow(c.reference)).toMatchObject({ updatedAt: childNoted.toISOString(), version: parent.version });
+    expect((await view('agent.rsce', child.reference)).json().case).toMatchObject({
+      updatedAt: childNoted.toISOString(),
+      version: child.version,
+    });
+  });
+
+  it('moves the primary up when a reply to a merged duplicate lands on it', async () => {
+    const requester = await findUserForSignIn(h.db, 'requester.rco-cl@meridian.test');
+    const unon = await findUserForSignIn(h.db, 'agent.unon@meridian.test');
+    if (!requester || !unon) throw new Error('demo users missing');
+    const primary = (await create('requester.rco-cl', payroll('Primary, updated by a reply'))).json();
+    const dup = (await create('requester.rco-cl', payroll('Duplicate, replied to'))).json();
+    const merged = new Date(Date.now() + 20 * 60_000);
+    await mergeCase(h.db, unon, dup.reference, dup.version, primary.reference, { now: merged });
+    const before = (await view('agent.unon', primary.reference)).json().case;
+    const replied = new Date(merged.getTime() + 60_000);
+    const r = await addMessage(h.db, requester, dup.reference, { body: 'Still waiting', visibility: 'public' }, { now: replied });
+    expect(r.reference).toBe(primary.reference);
+    expect((await view('agent.unon', primary.reference)).json().case).toMatchObject({
+      updatedAt: replied.toISOString(),
+      version: before.version,
+    });
+    // the duplicate itself stays as merged
+    expect((await view('agent.unon', dup.reference)).json().case.updatedAt).toBe(merged.toISOString());
   });
 
   it("refuses to merge two people's cases (each would lose sight of the other)", async () => {

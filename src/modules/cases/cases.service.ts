@@ -36,6 +36,7 @@ import {
   openSegment,
   providerExists,
   teamOfProvider,
+  touchCase,
   touchParentCase,
   updateCaseIfVersion,
 } from './cases.repository.ts';
@@ -671,8 +672,9 @@ export async function reprioritizeCase(
 }
 
 /**
- * Adds a public reply or an internal note. A message to a merged case goes to its primary. A client's
- * reply to a case awaiting the client moves it back to in progress. `@handle` mentions (the local part
+ * Adds a public reply or an internal note. A message to a merged case goes to its primary. The case (and
+ * its parent, for a child task) moves up "recently updated" (`updated_at`) without a new version
+ * (`touchCase`). A client's reply to a case awaiting the client moves it back to in progress. `@handle` mentions (the local part
  * of an e-mail) notify those who can see the case.
  * @returns the reference of the case the message landed on.
  * @throws AppError CASE_NOT_FOUND, FORBIDDEN (internal note by a client), CASE_NOT_OPEN (cancelled case).
@@ -722,6 +724,8 @@ export async function addMessage(
       after: { message: messageId },
       details: hops.length ? { via: hops } : {},
     });
+    // "recently updated" sees the message; the version stays (no 412 for someone editing the case)
+    await touchCase(trx, target.id, now);
     const fresh = await findCaseRowById(trx, target.id);
     if (fresh && CLIENT_ROLES.has(actor.role) && fresh.state === 'awaiting-client') {
       await mustUpdate(trx, fresh, { state: 'in-progress' }, now);
