@@ -12,7 +12,9 @@
  * 4. the requester sees ONE timeline: created → routed (UNON) → state changed → transferred (UNON → KJSO) →
  *    resolved (KJSO), and the segments UNON then KJSO; no internal-note events; French labels;
  * 5. the coordinator finds a request no provider is assigned for in the DOS coordination queue, sends it to
- *    a provider and opens a child task at another, whose events join the parent's timeline.
+ *    a provider and opens a child task at another, whose events join the parent's timeline;
+ * 6. MINUSCA's focal point sees in My requests who asked each of the entity's requests (a requester, who
+ *    sees only their own, has no such column).
  *
  * The case view is saved as case-timeline.png (1400x900; to docs/screenshots/ when MERIDIAN_SCREENSHOTS=1).
  */
@@ -405,6 +407,27 @@ describe('cases: one request, end to end across providers', () => {
       .getByTestId('segment-row')
       .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-case')}:${e.getAttribute('data-provider')}`));
     expect(segments).toEqual([`${travel}:none`, `${travel}:ECLAC`, `${child}:RSCE`]);
+  });
+
+  it("a focal point's My requests names who asked each of the entity's requests; a requester's has no such column", async () => {
+    const jean = await signedIn('requester.minusca@meridian.test');
+    const asked = await jean.context.request.post(`${baseUrl}/api/cases`, {
+      data: { service: 'HR-ADMIN', title: 'Contract extension for the Bangui office' },
+    });
+    expect(asked.status()).toBe(201);
+    const askedRef = ((await asked.json()) as { reference: string }).reference;
+
+    const { page } = await signedIn('focal.minusca@meridian.test');
+    await page.getByTestId('nav-my-requests').click();
+    await page.getByTestId(`case-link-${askedRef}`).waitFor();
+    const row = page.getByTestId('my-requests-table-row').filter({ has: page.getByTestId(`case-link-${askedRef}`) });
+    expect(await row.getByTestId('case-requester').textContent()).toBe('Jean Mbaye');
+    expect(await page.getByTestId('my-requests-table').getByRole('columnheader', { name: 'Demandeur' }).count()).toBe(1);
+
+    const requester = await signedIn(REQUESTER);
+    await requester.page.getByTestId('nav-my-requests').click();
+    await requester.page.getByTestId(`case-link-${reference}`).waitFor();
+    expect(await requester.page.getByTestId('case-requester').count()).toBe(0);
   });
 
   it('had no script errors', () => {

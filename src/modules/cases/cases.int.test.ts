@@ -506,6 +506,15 @@ describe('visibility', () => {
     ).toBe(403);
   });
 
+  it("gives a focal point's My requests who asked each of the entity's requests", async () => {
+    const asked = (await create('requester.minusca', { service: 'HR-ADMIN', title: 'Contract extension, asked by Jean' })).json();
+    const own = (await create('focal.minusca', { service: 'HR-ADMIN', title: 'Contract extension, asked by Aline' })).json();
+    const list = (await app.inject({ url: '/api/cases?parent=none&pageSize=100', headers: as['focal.minusca'] })).json();
+    const byRef = new Map(list.items.map((c: { reference: string; requester: unknown }) => [c.reference, c.requester]));
+    expect(byRef.get(asked.reference)).toMatchObject({ name: 'Jean Mbaye' });
+    expect(byRef.get(own.reference)).toMatchObject({ name: 'Aline Ngaba' });
+  });
+
   it('lets a provider manager make teams, place agents, and filter the queue by team', async () => {
     const manager = await signInAs(app, 'manager.rsce@meridian.test');
     const t = await app.inject({
