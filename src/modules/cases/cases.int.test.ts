@@ -434,6 +434,159 @@ describe('handoffs', () => {
     expect((await view('agent.unon', dup.reference)).json().case.updatedAt).toBe(merged.toISOString());
   });
 
+  it("lets the parent's provider withdraw an open child task at another provider, with a reason, seen on both sides", async () => {
+    const parent = (await create('requester.rco-cl', payroll('Parent withdrawing its child'))).json();
+    const opened = await act('agent.unon', parent.reference, 'children', {
+      provider: 'RSCE',
+      service: 'HR-ADMIN',
+      title: 'Contract data check',
+      reason: 'HR action needed before payroll',
+    });
+    expect(opened.statusCode).toBe(201);
+    const child = opened.json();
+    const rsce = await findUserForSignIn(h.db, 'agent.rsce@meridian.test');
+    if (!rsce) throw new Error('demo agent missing');
+    // RSCE takes it: its agent is told when it is withdrawn
+    const taken = await act('agent.rsce', child.reference, 'assign', { assignee: rsce.id }, child.version);
+    expect(taken.statusCode).toBe(200);
+    const parentBefore = (await view('agent.unon', parent.reference)).json();
+    const listed = parentBefore.children.find((c: { reference: string }) => c.reference === child.reference);
+    expect(listed).toMatchObject({ state: 'new', version: taken.json().version });
+    const withdraw = (who: string, version?: number, reason = 'The staff member resigned; no HR action needed') =>
+      act(who, `${parent.reference}/children/${child.reference}`, 'withdraw', { reason }, version);
+
+    // refused: a requester (403), the child's own provider and a third one, who cannot see the parent (404),
+    // a missing If-Match (428), a stale version (412), a short reason (400)
+    expect((await withdraw('requester.rco-cl', listed.version)).statusCode).toBe(403);
+    expect((await withdraw('viewer', listed.version)).statusCode).toBe(403);
+    expect((await withdraw('agent.rsce', listed.version)).json()).toMatchObject({ code: 'CASE_NOT_FOUND' });
+    expect((await withdraw('agent.rsce', listed.version)).statusCode).toBe(404);
+    expect((await withdraw('agent.kjso', listed.version)).statusCode).toBe(404);
+    expect((await withdraw('agent.unon')).statusCode).toBe(428);
+    expect((await withdraw('agent.unon', child.version)).statusCode).toBe(412);
+    const short = await withdraw('agent.unon', listed.version, 'no');
+    expect(short.statusCode).toBe(400);
+    expect(short.json().errors[0].field).toBe('body.reason');
+    // a case that is not a child of this parent
+    const other = (await create('requester.rco-cl', payroll('Not a child'))).json();
+    const notChild = await act(
+      'agent.unon',
+      `${parent.reference}/children/${other.reference}`,
+      'withdraw',
+      { reason: 'wrong one' },
+      1,
+    );
+    expect(notChild.statusCode).toBe(404);
+    expect((await view('agent.rsce', child.reference)).json().case.state).toBe('new'); // nothing changed
+
+    await h.db.deleteFrom('outbox').execute();
+    const ok = await withdraw('agent.unon', listed.version);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ reference: child.reference, state: 'cancelled', provider: { code: 'RSCE' } });
+    expect(ok.headers.etag).toBe(`"${ok.json().version}"`);
+
+    // the child's provider sees who withdrew it, from which parent, and why; its segment ended
+    const cv = (await view('agent.rsce', child.reference)).json();
+    expect(cv.case.state).toBe('cancelled');
+    expect(cv.case.closedAt).not.toBeNull();
+    expect(cv.timeline.at(-1)).toMatchObject({
+      type: 'state-changed',
+      actor: { name: parentBefore.timeline.find((e: { type: string }) => e.type === 'child-task-opened').actor.name },
+      before: { state: 'new' },
+      after: { state: 'cancelled' },
+      details: {
+        reason: 'The staff member resigned; no HR action needed',
+        withdrawnBy: { parent: parent.reference, provider: 'UNON' },
+      },
+    });
+    expect(cv.segments.at(-1)).toMatchObject({ provider: 'RSCE', endReason: 'cancelled' });
+    expect(await h.db.selectFrom('outbox').select(['to_address', 'subject']).execute()).toEqual([
+      { to_address: 'agent.rsce@meridian.test', subject: `[${child.reference}] withdrawn: Contract data check` },
+    ]);
+    // the parent's timeline says so too; the parent moved up without a new version
+    const pv = (await view('agent.unon', parent.reference)).json();
+    expect(pv.timeline.at(-1)).toMatchObject({
+      type: 'child-task-withdrawn',
+      caseReference: parent.reference,
+      after: { child: child.reference, provider: 'RSCE' },
+      details: { reason: 'The staff member resigned; no HR action needed' },
+    });
+    expect(pv.case.version).toBe(parentBefore.case.version);
+    expect(Date.parse(pv.case.updatedAt)).toBeGreaterThanOrEqual(Date.parse(parentBefore.case.updatedAt));
+    expect(pv.children.find((c: { reference: string }) => c.reference === child.reference).state).toBe('cancelled');
+
+    // visibility unchanged: UNON still cannot open the child, nor KJSO either case; RSCE keeps it in its queue
+    expect((await view('agent.unon', child.reference)).statusCode).toBe(404);
+    expect((await view('agent.kjso', child.reference)).statusCode).toBe(404);
+    expect((await view('agent.kjso', parent.reference)).statusCode).toBe(404);
+    expect((await view('agent.rsce', parent.reference)).statusCode).toBe(404);
+    const rsceCancelled = (
+      await app.inject({ url: '/api/cases?state=cancelled&pageSize=100', headers: as['agent.rsce'] })
+    ).json();
+    expect(rsceCancelled.items.map((x: { reference: string }) => x.reference)).toContain(child.reference);
+    const unonCancelled = (
+      await app.inject({ url: '/api/cases?state=cancelled&pageSize=100', headers: as['agent.unon'] })
+    ).json();
+    expect(unonCancelled.items.map((x: { reference: string }) => x.reference)).not.toContain(child.reference);
+    expect((await view('requester.rco-cl', parent.reference)).json().children[0]).toMatchObject({ state: 'cancelled' });
+
+    // refused once it is no longer open (409, with the state), and the parent can now be resolved
+    const again = await withdraw('agent.unon', ok.json().version);
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'CASE_NOT_OPEN' });
+    expect((await act('agent.unon', parent.reference, 'transitions', { to: 'resolved' }, pv.case.version)).statusCode).toBe(200);
+  });
+
+  it('refuses to withdraw a child task its provider resolved, and one with open child tasks of its own', async () => {
+    const parent = (await create('requester.rco-cl', payroll('Parent of a finished child'))).json();
+    const done = (
+      await act('agent.unon', parent.reference, 'children', {
+        provider: 'RSCE',
+        service: 'HR-ADMIN',
+        title: 'Done already',
+        reason: 'HR step',
+      })
+    ).json();
+    const resolved = await act('agent.rsce', done.reference, 'transitions', { to: 'resolved' }, done.version);
+    expect(resolved.statusCode).toBe(200);
+    const r = await act(
+      'agent.unon',
+      `${parent.reference}/children/${done.reference}`,
+      'withdraw',
+      { reason: 'Not needed' },
+      resolved.json().version,
+    );
+    expect(r.statusCode).toBe(409);
+    expect(r.json()).toMatchObject({ code: 'CASE_NOT_OPEN' });
+    expect((await view('agent.rsce', done.reference)).json().case.state).toBe('resolved');
+
+    const busy = (
+      await act('agent.unon', parent.reference, 'children', {
+        provider: 'RSCE',
+        service: 'HR-ADMIN',
+        title: 'Needs KJSO',
+        reason: 'HR step',
+      })
+    ).json();
+    const grandchild = await act('agent.rsce', busy.reference, 'children', {
+      provider: 'KJSO',
+      title: 'Payroll input',
+      reason: 'KJSO step',
+    });
+    expect(grandchild.statusCode).toBe(201);
+    const pv = (await view('agent.unon', parent.reference)).json();
+    const listed = pv.children.find((c: { reference: string }) => c.reference === busy.reference);
+    const b = await act(
+      'agent.unon',
+      `${parent.reference}/children/${busy.reference}`,
+      'withdraw',
+      { reason: 'Not needed' },
+      listed.version,
+    );
+    expect(b.statusCode).toBe(409);
+    expect(b.json()).toMatchObject({ code: 'CASE_HAS_OPEN_CHILDREN' });
+  });
+
   it("refuses to merge two people's cases (each would lose sight of the other)", async () => {
     const mine = (await create('requester.minusca', { service: 'HR-ADMIN', title: 'Contract A' })).json();
     const focal = (await create('focal.minusca', { service: 'HR-ADMIN', title: 'Contract B' })).json();
