@@ -785,6 +785,27 @@ export async function touchParentCase(db: Db, parentId: string, at: Date): Promi
     .execute();
 }
 
+/**
+ * Marks a case as updated at `at` after an activity that changes none of its own fields (a reply, an
+ * internal note, an attachment): its `updated_at` moves, for "recently updated" sorting in queues and My
+ * requests, but not its version, so that an agent editing the case with the version they read gets no 412
+ * from someone's reply. When the case is a child task its parent is marked too (the activity shows in the
+ * parent's timeline), as `touchParentCase` does for a child's changes. One statement; never moves
+ * `updated_at` back.
+ */
+export async function touchCase(db: Db, caseId: string, at: Date): Promise<void> {
+  await db
+    .updateTable('cases')
+    .set({ updated_at: sql<Date>`greatest(updated_at, ${at})` })
+    .where((eb) =>
+      eb.or([
+        eb('id', '=', caseId),
+        eb('id', '=', eb.selectFrom('cases as child').select('child.parent_case_id').where('child.id', '=', caseId)),
+      ]),
+    )
+    .execute();
+}
+
 export interface CaseEventInput {
   caseId: string;
   at: Date;

@@ -22,6 +22,7 @@ import {
   PriorityBodySchema,
   TransferBodySchema,
   TransitionBodySchema,
+  WithdrawChildBodySchema,
 } from './cases.schema.ts';
 import {
   addMessage,
@@ -38,6 +39,7 @@ import {
   transferCase,
   transitionCase,
   viewCase,
+  withdrawChildTask,
 } from './cases.service.ts';
 import { QueueTotalCache } from './queue-totals.ts';
 
@@ -230,6 +232,34 @@ export async function casesRoutes(
       reply.status(201).header('location', `/api/cases/${child.reference}`);
       return withEtag(reply, child);
     },
+  );
+
+  api.post(
+    '/api/cases/:reference/children/:child/withdraw',
+    {
+      config: { access: 'permission:cases:work' },
+      schema: {
+        tags: ['cases'],
+        summary:
+          "Withdraw (cancel) an open child task of this case, with a reason: the parent's provider or a coordinator (If-Match: the child's version)",
+        params: z.object({ reference: z.string().min(1).max(40), child: z.string().min(1).max(40) }),
+        body: WithdrawChildBodySchema,
+        response: { 200: CaseSummarySchema, ...Errors },
+      },
+    },
+    async (req, reply) =>
+      withEtag(
+        reply,
+        await withdrawChildTask(
+          db(),
+          currentUser(req),
+          req.params.reference,
+          req.params.child,
+          ifMatch(req),
+          req.body.reason,
+          opts,
+        ),
+      ),
   );
 
   api.post(

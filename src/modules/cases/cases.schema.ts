@@ -136,6 +136,9 @@ export const ChildTaskBodySchema = z.strictObject({
   title: z.string().trim().min(3).max(200),
   reason: z.string().trim().min(3).max(2000),
 });
+export const WithdrawChildBodySchema = z.strictObject({
+  reason: z.string().trim().min(3).max(2000).describe("Why the parent's provider no longer needs the child task"),
+});
 export const MergeBodySchema = z.strictObject({ into: z.string().min(1).max(40).describe('Reference of the primary case') });
 export const AssignBodySchema = z.strictObject({
   assignee: z.number().int().positive().max(INT32_MAX).nullable(),

@@ -19,6 +19,7 @@ export type CaseColumn =
   | 'provider'
   | 'assignee'
   | 'entity'
+  | 'requester'
   | 'service'
   | 'createdAt'
   | 'updatedAt';
@@ -101,6 +102,16 @@ export function useCaseColumns(which: CaseColumn[]): Column<CaseListItem>[] {
       render: (c) => (
         <Text size="sm" title={l(c.entity.name)}>
           {c.entity.code}
+        </Text>
+      ),
+    },
+    // not sortable: the API sorts by reference, priority and dates only, as the other name columns show
+    requester: {
+      key: 'requester',
+      header: t('caseView.requester'),
+      render: (c) => (
+        <Text size="sm" data-testid="case-requester">
+          {c.requester?.name ?? '—'}
         </Text>
       ),
     },

@@ -136,6 +136,18 @@ export function openChildTask(
   return api<CaseSummary>(`${ref(c.reference)}/children`, { method: 'POST', body: input });
 }
 
+/**
+ * Withdraws (cancels) an open child task of `parent`, with a reason: the parent's provider or a coordinator;
+ * sent with the child's version as listed in the parent's view (409 CASE_NOT_OPEN once it is no longer open).
+ */
+export function withdrawChildTask(parent: CaseSummary, child: CaseSummary, reason: string): Promise<CaseSummary> {
+  return api<CaseSummary>(`${ref(parent.reference)}/children/${encodeURIComponent(child.reference)}/withdraw`, {
+    method: 'POST',
+    body: { reason },
+    headers: ifMatch(child.version),
+  });
+}
+
 export function mergeCase(c: CaseSummary, into: string): Promise<CaseSummary> {
   return api<CaseSummary>(`${ref(c.reference)}/merge`, { method: 'POST', body: { into }, headers: ifMatch(c.version) });
 }
