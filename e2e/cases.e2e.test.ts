@@ -12,7 +12,11 @@
  * 4. the requester sees ONE timeline: created → routed (UNON) → state changed → transferred (UNON → KJSO) →
  *    resolved (KJSO), and the segments UNON then KJSO; no internal-note events; French labels;
  * 5. the coordinator finds a request no provider is assigned for in the DOS coordination queue, sends it to
- *    a provider and opens a child task at another, whose events join the parent's timeline.
+ *    a provider and opens a child task at another, whose events join the parent's timeline;
+ * 6. MINUSCA's focal point sees in My requests who asked each of the entity's requests (a requester, who
+ *    sees only their own, has no such column);
+ * 7. agent.unon withdraws a child task it opened at RSCE, with a reason, from the parent's child-task list;
+ *    the parent's timeline and RSCE's view of the child say who withdrew it and why.
  *
  * The case view is saved as case-timeline.png (1400x900; to docs/screenshots/ when MERIDIAN_SCREENSHOTS=1).
  */
@@ -405,6 +409,80 @@ describe('cases: one request, end to end across providers', () => {
       .getByTestId('segment-row')
       .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-case')}:${e.getAttribute('data-provider')}`));
     expect(segments).toEqual([`${travel}:none`, `${travel}:ECLAC`, `${child}:RSCE`]);
+  });
+
+  it("a focal point's My requests names who asked each of the entity's requests; a requester's has no such column", async () => {
+    const jean = await signedIn('requester.minusca@meridian.test');
+    const asked = await jean.context.request.post(`${baseUrl}/api/cases`, {
+      data: { service: 'HR-ADMIN', title: 'Contract extension for the Bangui office' },
+    });
+    expect(asked.status()).toBe(201);
+    const askedRef = ((await asked.json()) as { reference: string }).reference;
+
+    const { page } = await signedIn('focal.minusca@meridian.test');
+    await page.getByTestId('nav-my-requests').click();
+    await page.getByTestId(`case-link-${askedRef}`).waitFor();
+    const row = page.getByTestId('my-requests-table-row').filter({ has: page.getByTestId(`case-link-${askedRef}`) });
+    expect(await row.getByTestId('case-requester').textContent()).toBe('Jean Mbaye');
+    expect(await page.getByTestId('my-requests-table').getByRole('columnheader', { name: 'Demandeur' }).count()).toBe(1);
+
+    const requester = await signedIn(REQUESTER);
+    await requester.page.getByTestId('nav-my-requests').click();
+    await requester.page.getByTestId(`case-link-${reference}`).waitFor();
+    expect(await requester.page.getByTestId('case-requester').count()).toBe(0);
+  });
+
+  it("the parent's provider withdraws a child task it opened at another provider; both timelines say who and why", async () => {
+    const requester = await signedIn(REQUESTER);
+    const created = await requester.context.request.post(`${baseUrl}/api/cases`, {
+      data: {
+        service: 'PAY-PAYROLL',
+        title: 'Overtime for November not paid',
+        fields: { indexNumber: '654321', payPeriod: '2026-11', issue: 'missing-payment' },
+      },
+    });
+    expect(created.status()).toBe(201);
+    const parent = ((await created.json()) as { reference: string }).reference;
+    const unon = await signedIn(UNON);
+    const opened = await unon.context.request.post(`${baseUrl}/api/cases/${parent}/children`, {
+      data: {
+        provider: 'RSCE',
+        service: 'HR-ADMIN',
+        title: 'Confirm the overtime authorisation',
+        reason: 'HR must confirm first',
+      },
+    });
+    expect(opened.status()).toBe(201);
+    const child = ((await opened.json()) as { reference: string }).reference;
+
+    const { page } = unon;
+    await page.goto(`${baseUrl}/cases/${parent}`);
+    await page.getByTestId('case-children').waitFor();
+    // held by RSCE: listed without a link, with a button to withdraw it
+    expect(await page.getByTestId('child-task-closed').count()).toBe(1);
+    await page.getByTestId(`child-withdraw-${child}`).click();
+    await page.getByTestId('withdraw-dialog').getByTestId('withdraw-reason').waitFor();
+    await page.getByTestId('withdraw-confirm').click(); // no reason yet: refused in the form
+    await page.getByText('at least 3 characters').first().waitFor();
+    await page.getByTestId('withdraw-reason').fill('The overtime was paid in the October run after all');
+    await page.getByTestId('withdraw-confirm').click();
+    await expect.poll(() => page.getByTestId('flash').textContent()).toContain(`Child task ${child} withdrawn from RSCE`);
+    await expect
+      .poll(() => page.getByTestId('child-task').getByTestId('case-state').getAttribute('data-state'))
+      .toBe('cancelled');
+    expect(await page.getByTestId(`child-withdraw-${child}`).count()).toBe(0);
+    const last = page.locator('[data-testid="timeline-event"][data-type="child-task-withdrawn"]');
+    await last.waitFor();
+    expect(await last.getByTestId('event-title').textContent()).toBe(`Child task ${child} at RSCE withdrawn`);
+    expect(await last.getByTestId('event-detail').textContent()).toBe('The overtime was paid in the October run after all');
+
+    const rsce = (await signedIn('agent.rsce@meridian.test')).page;
+    await rsce.goto(`${baseUrl}/cases/${child}`);
+    await rsce.getByTestId('case-view').waitFor();
+    const withdrawn = rsce.locator(`[data-testid="timeline-event"][data-case="${child}"]`).last();
+    await expect.poll(() => withdrawn.getByTestId('event-title').textContent()).toBe(`Withdrawn by UNON, which holds ${parent}`);
+    expect(await withdrawn.textContent()).toContain('Wanjiru Kamau');
+    expect(await withdrawn.getByTestId('event-detail').textContent()).toBe('The overtime was paid in the October run after all');
   });
 
   it('had no script errors', () => {

@@ -393,6 +393,15 @@ describe('SLA clocks, calendars, policies and report', () => {
       expect(await page.getByTestId('nav-sla-calendars').textContent()).toBe('Calendriers ouvrés');
       await page.getByTestId('nav-sla-calendars').click();
       await page.getByRole('heading', { name: 'Calendriers ouvrés' }).waitFor();
+      // months and dates in the UI's language, whatever the browser's (this one's is English)
+      await page.goto(`${baseUrl}/sla/report?from=2026-06&to=2026-11`);
+      await expect.poll(() => page.getByTestId('report-from').textContent()).toBe('juin 2026');
+      expect(await page.getByTestId('report-to').textContent()).toBe('novembre 2026');
+      await page.getByTestId('report-from').click();
+      await page.getByRole('button', { name: 'mars', exact: true }).click();
+      await expect.poll(() => new URL(page.url()).searchParams.get('from')).toBe('2026-03');
+      await page.getByTestId('nav-sla-calendars').click();
+      await page.getByRole('heading', { name: 'Calendriers ouvrés' }).waitFor();
       await page.getByTestId('language-en').click();
       await expect.poll(() => page.getByTestId('nav-sla-calendars').textContent()).toBe('Business calendars');
     },

@@ -11,6 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { onUnauthenticated } from './api/client.ts';
 import { createQueryClient } from './api/query-client.ts';
 import { ME_KEY } from './features/auth/session.ts';
+import { DatesLocale } from './lib/date-fields.tsx';
 import { createAppRouter } from './routes/router.tsx';
 import { theme } from './theme.ts';
 
@@ -45,9 +46,11 @@ export function App() {
       <DirectionProvider initialDirection={i18n.dir(i18n.language)} detectDirection>
         <DirectionSync />
         <MantineProvider theme={theme} defaultColorScheme="light">
-          <QueryClientProvider client={queryClient}>
-            <RouterProvider router={router} />
-          </QueryClientProvider>
+          <DatesLocale>
+            <QueryClientProvider client={queryClient}>
+              <RouterProvider router={router} />
+            </QueryClientProvider>
+          </DatesLocale>
         </MantineProvider>
       </DirectionProvider>
     </StrictMode>

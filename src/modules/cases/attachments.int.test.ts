@@ -10,6 +10,7 @@ import { signInAs } from '../../../tests/helpers/http.ts';
 import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { buildApp } from '../../server/app.ts';
+import { findUserForSignIn } from '../identity/identity.repository.ts';
 import { attachmentRoutes } from './attachments.routes.ts';
 import { DOCX_BYTES, EXE_BYTES, PNG_BYTES, pdfBytes, XLSM_BYTES } from './attachments.test-fixtures.ts';
 import { storeAttachment } from './attachments.ts';
@@ -214,6 +215,22 @@ describe('attachments', () => {
     expect(json.statusCode).toBe(400);
     expect((await upload('requester.rco-cl', c.reference, 'empty.pdf', Buffer.alloc(0))).statusCode).toBe(400);
     expect(await counts()).toEqual(before);
+  });
+
+  it("moves the case up 'recently updated' when a file is added, without changing its version", async () => {
+    const c = await openCase();
+    const agent = await findUserForSignIn(h.db, 'agent.unon@meridian.test');
+    if (!agent) throw new Error('demo agent missing');
+    const at = new Date(Date.now() + 10 * 60_000);
+    await storeAttachment(
+      h.db,
+      agent,
+      c.reference,
+      { filename: 'note.pdf', stream: Readable.from([pdfBytes()]) },
+      { dir, now: at },
+    );
+    const v = await app.inject({ url: `/api/cases/${c.reference}`, headers: as['requester.rco-cl'] });
+    expect(v.json().case).toMatchObject({ updatedAt: at.toISOString(), version: 1 });
   });
 
   it('removes the file when the transaction fails', async () => {

@@ -21,7 +21,7 @@ import { AppError } from '../../server/errors.ts';
 import type { User } from '../identity/identity.schema.ts';
 import { roleHas } from '../identity/permissions.ts';
 import { type AttachmentRow, findAttachment, findAttachments, insertAttachment } from './attachments.repository.ts';
-import { appendCaseEvent, findCaseRow, findCaseRowById } from './cases.repository.ts';
+import { appendCaseEvent, findCaseRow, findCaseRowById, touchCase } from './cases.repository.ts';
 
 /** Default largest upload: 10 MiB (10,485,760 bytes). */
 export const DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
@@ -297,7 +297,8 @@ async function visibleCase(db: Kysely<Database>, actor: User, reference: string)
 }
 
 /**
- * Stores a file on a case that `actor` can see and may reply on, with an `attachment-added` event.
+ * Stores a file on a case that `actor` can see and may reply on, with an `attachment-added` event; the case
+ * moves up "recently updated" (`updated_at`, and its parent's for a child task) without a new version.
  * @returns the stored attachment (its type is the detected one).
  * @throws AppError CASE_NOT_FOUND (404), FORBIDDEN (403, a role that cannot reply), CASE_NOT_OPEN (409,
  *   cancelled or merged case), VALIDATION_FAILED (400, empty file), ATTACHMENT_TOO_LARGE (413, more than
@@ -394,6 +395,8 @@ export async function storeAttachment(
         type: 'attachment-added',
         after: { attachment: id, filename: storedName, contentType: type.contentType, sizeBytes: meter.bytes, sha256 },
       });
+      // "recently updated" sees the file; the version stays (no 412 for someone editing the case)
+      await touchCase(trx, String(row.id), at);
       // Last step before commit: a failed commit removes the file below.
       await fs.promises.rename(tempPath, finalPath);
     });

@@ -5,7 +5,7 @@ import { buildTestApp, signInAs } from '../../../tests/helpers/http.ts';
 import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { findUserForSignIn } from '../identity/identity.repository.ts';
-import { openChildTask, transitionCase } from './cases.service.ts';
+import { addMessage, mergeCase, openChildTask, transitionCase } from './cases.service.ts';
 
 let h: DatabaseHandle;
 let app: FastifyInstance;
@@ -368,6 +368,225 @@ describe('handoffs', () => {
     );
   });
 
+  it("moves a case up 'recently updated' on a reply or an internal note, without changing its version", async () => {
+    const c = (await create('requester.rco-cl', payroll('Quiet until a reply'))).json();
+    const requester = await findUserForSignIn(h.db, 'requester.rco-cl@meridian.test');
+    const unon = await findUserForSignIn(h.db, 'agent.unon@meridian.test');
+    const rsce = await findUserForSignIn(h.db, 'agent.rsce@meridian.test');
+    if (!requester || !unon || !rsce) throw new Error('demo users missing');
+    const caseNow = async (ref: string) => (await view('agent.unon', ref)).json().case;
+    const replied = new Date(Date.now() + 10 * 60_000);
+    await addMessage(h.db, requester, c.reference, { body: 'Any news?', visibility: 'public' }, { now: replied });
+    expect(await caseNow(c.reference)).toMatchObject({ updatedAt: replied.toISOString(), version: c.version });
+    const mine = (
+      await app.inject({ url: '/api/cases?parent=none&sort=updatedAt&order=desc&pageSize=1', headers: as['requester.rco-cl'] })
+    ).json();
+    expect(mine.items.map((x: { reference: string }) => x.reference)).toEqual([c.reference]);
+    const noted = new Date(replied.getTime() + 60_000);
+    await addMessage(h.db, unon, c.reference, { body: 'Checking with payroll', visibility: 'internal' }, { now: noted });
+    expect(await caseNow(c.reference)).toMatchObject({ updatedAt: noted.toISOString(), version: c.version });
+    // a message dated before the last change never moves updatedAt back
+    await addMessage(h.db, unon, c.reference, { body: 'Late note', visibility: 'internal' }, { now: replied });
+    expect((await caseNow(c.reference)).updatedAt).toBe(noted.toISOString());
+    // the agent who read the case before the messages can still change it: no spurious 412
+    expect((await act('agent.unon', c.reference, 'transitions', { to: 'in-progress' }, c.version)).statusCode).toBe(200);
+
+    // a note on a child task moves the child and its parent (it shows in the parent's timeline)
+    const parent = await caseNow(c.reference);
+    const child = await openChildTask(
+      h.db,
+      unon,
+      c.reference,
+      {
+        provider: 'RSCE',
+        service: 'HR-ADMIN',
+        title: 'HR data first',
+        reason: 'needed before payroll',
+      },
+      { now: new Date(noted.getTime() + 60_000) },
+    );
+    const childNoted = new Date(noted.getTime() + 120_000);
+    await addMessage(h.db, rsce, child.reference, { body: 'On it', visibility: 'internal' }, { now: childNoted });
+    expect(await caseNow(c.reference)).toMatchObject({ updatedAt: childNoted.toISOString(), version: parent.version });
+    expect((await view('agent.rsce', child.reference)).json().case).toMatchObject({
+      updatedAt: childNoted.toISOString(),
+      version: child.version,
+    });
+  });
+
+  it('moves the primary up when a reply to a merged duplicate lands on it', async () => {
+    const requester = await findUserForSignIn(h.db, 'requester.rco-cl@meridian.test');
+    const unon = await findUserForSignIn(h.db, 'agent.unon@meridian.test');
+    if (!requester || !unon) throw new Error('demo users missing');
+    const primary = (await create('requester.rco-cl', payroll('Primary, updated by a reply'))).json();
+    const dup = (await create('requester.rco-cl', payroll('Duplicate, replied to'))).json();
+    const merged = new Date(Date.now() + 20 * 60_000);
+    await mergeCase(h.db, unon, dup.reference, dup.version, primary.reference, { now: merged });
+    const before = (await view('agent.unon', primary.reference)).json().case;
+    const replied = new Date(merged.getTime() + 60_000);
+    const r = await addMessage(h.db, requester, dup.reference, { body: 'Still waiting', visibility: 'public' }, { now: replied });
+    expect(r.reference).toBe(primary.reference);
+    expect((await view('agent.unon', primary.reference)).json().case).toMatchObject({
+      updatedAt: replied.toISOString(),
+      version: before.version,
+    });
+    // the duplicate itself stays as merged
+    expect((await view('agent.unon', dup.reference)).json().case.updatedAt).toBe(merged.toISOString());
+  });
+
+  it("lets the parent's provider withdraw an open child task at another provider, with a reason, seen on both sides", async () => {
+    const parent = (await create('requester.rco-cl', payroll('Parent withdrawing its child'))).json();
+    const opened = await act('agent.unon', parent.reference, 'children', {
+      provider: 'RSCE',
+      service: 'HR-ADMIN',
+      title: 'Contract data check',
+      reason: 'HR action needed before payroll',
+    });
+    expect(opened.statusCode).toBe(201);
+    const child = opened.json();
+    const rsce = await findUserForSignIn(h.db, 'agent.rsce@meridian.test');
+    if (!rsce) throw new Error('demo agent missing');
+    // RSCE takes it: its agent is told when it is withdrawn
+    const taken = await act('agent.rsce', child.reference, 'assign', { assignee: rsce.id }, child.version);
+    expect(taken.statusCode).toBe(200);
+    const parentBefore = (await view('agent.unon', parent.reference)).json();
+    const listed = parentBefore.children.find((c: { reference: string }) => c.reference === child.reference);
+    expect(listed).toMatchObject({ state: 'new', version: taken.json().version });
+    const withdraw = (who: string, version?: number, reason = 'The staff member resigned; no HR action needed') =>
+      act(who, `${parent.reference}/children/${child.reference}`, 'withdraw', { reason }, version);
+
+    // refused: a requester (403), the child's own provider and a third one, who cannot see the parent (404),
+    // a missing If-Match (428), a stale version (412), a short reason (400)
+    expect((await withdraw('requester.rco-cl', listed.version)).statusCode).toBe(403);
+    expect((await withdraw('viewer', listed.version)).statusCode).toBe(403);
+    expect((await withdraw('agent.rsce', listed.version)).json()).toMatchObject({ code: 'CASE_NOT_FOUND' });
+    expect((await withdraw('agent.rsce', listed.version)).statusCode).toBe(404);
+    expect((await withdraw('agent.kjso', listed.version)).statusCode).toBe(404);
+    expect((await withdraw('agent.unon')).statusCode).toBe(428);
+    expect((await withdraw('agent.unon', child.version)).statusCode).toBe(412);
+    const short = await withdraw('agent.unon', listed.version, 'no');
+    expect(short.statusCode).toBe(400);
+    expect(short.json().errors[0].field).toBe('body.reason');
+    // a case that is not a child of this parent
+    const other = (await create('requester.rco-cl', payroll('Not a child'))).json();
+    const notChild = await act(
+      'agent.unon',
+      `${parent.reference}/children/${other.reference}`,
+      'withdraw',
+      { reason: 'wrong one' },
+      1,
+    );
+    expect(notChild.statusCode).toBe(404);
+    expect((await view('agent.rsce', child.reference)).json().case.state).toBe('new'); // nothing changed
+
+    await h.db.deleteFrom('outbox').execute();
+    const ok = await withdraw('agent.unon', listed.version);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ reference: child.reference, state: 'cancelled', provider: { code: 'RSCE' } });
+    expect(ok.headers.etag).toBe(`"${ok.json().version}"`);
+
+    // the child's provider sees who withdrew it, from which parent, and why; its segment ended
+    const cv = (await view('agent.rsce', child.reference)).json();
+    expect(cv.case.state).toBe('cancelled');
+    expect(cv.case.closedAt).not.toBeNull();
+    expect(cv.timeline.at(-1)).toMatchObject({
+      type: 'state-changed',
+      actor: { name: parentBefore.timeline.find((e: { type: string }) => e.type === 'child-task-opened').actor.name },
+      before: { state: 'new' },
+      after: { state: 'cancelled' },
+      details: {
+        reason: 'The staff member resigned; no HR action needed',
+        withdrawnBy: { parent: parent.reference, provider: 'UNON' },
+      },
+    });
+    expect(cv.segments.at(-1)).toMatchObject({ provider: 'RSCE', endReason: 'cancelled' });
+    expect(await h.db.selectFrom('outbox').select(['to_address', 'subject']).execute()).toEqual([
+      { to_address: 'agent.rsce@meridian.test', subject: `[${child.reference}] withdrawn: Contract data check` },
+    ]);
+    // the parent's timeline says so too; the parent moved up without a new version
+    const pv = (await view('agent.unon', parent.reference)).json();
+    expect(pv.timeline.at(-1)).toMatchObject({
+      type: 'child-task-withdrawn',
+      caseReference: parent.reference,
+      after: { child: child.reference, provider: 'RSCE' },
+      details: { reason: 'The staff member resigned; no HR action needed' },
+    });
+    expect(pv.case.version).toBe(parentBefore.case.version);
+    expect(Date.parse(pv.case.updatedAt)).toBeGreaterThanOrEqual(Date.parse(parentBefore.case.updatedAt));
+    expect(pv.children.find((c: { reference: string }) => c.reference === child.reference).state).toBe('cancelled');
+
+    // visibility unchanged: UNON still cannot open the child, nor KJSO either case; RSCE keeps it in its queue
+    expect((await view('agent.unon', child.reference)).statusCode).toBe(404);
+    expect((await view('agent.kjso', child.reference)).statusCode).toBe(404);
+    expect((await view('agent.kjso', parent.reference)).statusCode).toBe(404);
+    expect((await view('agent.rsce', parent.reference)).statusCode).toBe(404);
+    const rsceCancelled = (
+      await app.inject({ url: '/api/cases?state=cancelled&pageSize=100', headers: as['agent.rsce'] })
+    ).json();
+    expect(rsceCancelled.items.map((x: { reference: string }) => x.reference)).toContain(child.reference);
+    const unonCancelled = (
+      await app.inject({ url: '/api/cases?state=cancelled&pageSize=100', headers: as['agent.unon'] })
+    ).json();
+    expect(unonCancelled.items.map((x: { reference: string }) => x.reference)).not.toContain(child.reference);
+    expect((await view('requester.rco-cl', parent.reference)).json().children[0]).toMatchObject({ state: 'cancelled' });
+
+    // refused once it is no longer open (409, with the state), and the parent can now be resolved
+    const again = await withdraw('agent.unon', ok.json().version);
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'CASE_NOT_OPEN' });
+    expect((await act('agent.unon', parent.reference, 'transitions', { to: 'resolved' }, pv.case.version)).statusCode).toBe(200);
+  });
+
+  it('refuses to withdraw a child task its provider resolved, and one with open child tasks of its own', async () => {
+    const parent = (await create('requester.rco-cl', payroll('Parent of a finished child'))).json();
+    const done = (
+      await act('agent.unon', parent.reference, 'children', {
+        provider: 'RSCE',
+        service: 'HR-ADMIN',
+        title: 'Done already',
+        reason: 'HR step',
+      })
+    ).json();
+    const resolved = await act('agent.rsce', done.reference, 'transitions', { to: 'resolved' }, done.version);
+    expect(resolved.statusCode).toBe(200);
+    const r = await act(
+      'agent.unon',
+      `${parent.reference}/children/${done.reference}`,
+      'withdraw',
+      { reason: 'Not needed' },
+      resolved.json().version,
+    );
+    expect(r.statusCode).toBe(409);
+    expect(r.json()).toMatchObject({ code: 'CASE_NOT_OPEN' });
+    expect((await view('agent.rsce', done.reference)).json().case.state).toBe('resolved');
+
+    const busy = (
+      await act('agent.unon', parent.reference, 'children', {
+        provider: 'RSCE',
+        service: 'HR-ADMIN',
+        title: 'Needs KJSO',
+        reason: 'HR step',
+      })
+    ).json();
+    const grandchild = await act('agent.rsce', busy.reference, 'children', {
+      provider: 'KJSO',
+      title: 'Payroll input',
+      reason: 'KJSO step',
+    });
+    expect(grandchild.statusCode).toBe(201);
+    const pv = (await view('agent.unon', parent.reference)).json();
+    const listed = pv.children.find((c: { reference: string }) => c.reference === busy.reference);
+    const b = await act(
+      'agent.unon',
+      `${parent.reference}/children/${busy.reference}`,
+      'withdraw',
+      { reason: 'Not needed' },
+      listed.version,
+    );
+    expect(b.statusCode).toBe(409);
+    expect(b.json()).toMatchObject({ code: 'CASE_HAS_OPEN_CHILDREN' });
+  });
+
   it("refuses to merge two people's cases (each would lose sight of the other)", async () => {
     const mine = (await create('requester.minusca', { service: 'HR-ADMIN', title: 'Contract A' })).json();
     const focal = (await create('focal.minusca', { service: 'HR-ADMIN', title: 'Contract B' })).json();
@@ -438,6 +657,15 @@ describe('visibility', () => {
     expect(
       (await act('requester.minusca', mine.reference, 'messages', { body: 'secret', visibility: 'internal' })).statusCode,
     ).toBe(403);
+  });
+
+  it("gives a focal point's My requests who asked each of the entity's requests", async () => {
+    const asked = (await create('requester.minusca', { service: 'HR-ADMIN', title: 'Contract extension, asked by Jean' })).json();
+    const own = (await create('focal.minusca', { service: 'HR-ADMIN', title: 'Contract extension, asked by Aline' })).json();
+    const list = (await app.inject({ url: '/api/cases?parent=none&pageSize=100', headers: as['focal.minusca'] })).json();
+    const byRef = new Map(list.items.map((c: { reference: string; requester: unknown }) => [c.reference, c.requester]));
+    expect(byRef.get(asked.reference)).toMatchObject({ name: 'Jean Mbaye' });
+    expect(byRef.get(own.reference)).toMatchObject({ name: 'Aline Ngaba' });
   });
 
   it('lets a provider manager make teams, place agents, and filter the queue by team', async () => {

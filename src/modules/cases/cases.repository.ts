@@ -111,8 +111,11 @@ function jsonObjectText(members: [key: string, value: string | RawBuilder<unknow
  * @param names `inline`: the entity, service, provider, assignee and requester with their names (more
  *   look-ups); `cached`: without those five keys, which the queue page adds from its caches (`withNames`:
  *   `referenceNames`, `userNameTexts`).
+ * @param members `full`: the case summary (`CaseSummarySchema`); `list`: a list's item
+ *   (`CaseListItemSchema`), without the routing reason, a paragraph of English (~300 bytes, a third of an
+ *   item) that the case's view carries and no list shows.
  */
-function summaryText(names: 'inline' | 'cached'): RawBuilder<string> {
+function summaryText(names: 'inline' | 'cached', members: 'full' | 'list' = 'full'): RawBuilder<string> {
   // the assignee and the requester: `{"id":…,"name":…}` of the user the column names (`u` in the look-up)
   const user = (key: string, column: 'c.assignee_user_id' | 'c.requester_user_id'): [string, RawBuilder<unknown>, JsonKind] => [
     key,
@@ -157,7 +160,7 @@ function summaryText(names: 'inline' | 'cached'): RawBuilder<string> {
       'json',
     ],
     ...(names === 'inline' ? people : []),
-    ['routingReason', 'c.routing_reason', 'text'],
+    ...(members === 'full' ? ([['routingReason', 'c.routing_reason', 'text']] as [string, string, JsonKind][]) : []),
     [
       'mergedInto',
       unlessNull('c.merged_into_case_id', sql`select m.reference from cases m where m.id = c.merged_into_case_id`),
@@ -496,7 +499,7 @@ function applyFilters(viewer: User, q: CaseQuery) {
  * (`listCases`, the route). With `count` the matches are counted up to `COUNT_CAP + 1` (a bounded index
  * scan) as a scalar subquery of the same statement. The queue's rules (the cap, a total reused) are
  * `listCases`'s.
- * @returns `items`: each a `CaseSummary` as JSON text, in page order.
+ * @returns `items`: each a `CaseListItem` (a summary without the routing reason) as JSON text, in page order.
  */
 export async function findCases(
   db: Db,
@@ -623,7 +626,7 @@ function casePageQuery(
       'c.id',
       // the sort column, for the aggregates' order (the id already is one)
       ...(sortCol === 'id' ? [] : [`c.${sortCol}` as const]),
-      sql<string>`${summaryText('cached')} || ${sql.lit(CODE_SEPARATOR)} || c.entity_code || ${sql.lit(CODE_SEPARATOR)} ||
+      sql<string>`${summaryText('cached', 'list')} || ${sql.lit(CODE_SEPARATOR)} || c.entity_code || ${sql.lit(CODE_SEPARATOR)} ||
         c.service_code || ${sql.lit(CODE_SEPARATOR)} || coalesce(c.provider_code, '') || ${sql.lit(CODE_SEPARATOR)} ||
         coalesce(c.assignee_user_id::text, '') || ${sql.lit(CODE_SEPARATOR)} || coalesce(c.requester_user_id::text, '')`.as(
         'item',
@@ -779,6 +782,27 @@ export async function touchParentCase(db: Db, parentId: string, at: Date): Promi
     .updateTable('cases')
     .set({ updated_at: sql<Date>`greatest(updated_at, ${at})` })
     .where('id', '=', parentId)
+    .execute();
+}
+
+/**
+ * Marks a case as updated at `at` after an activity that changes none of its own fields (a reply, an
+ * internal note, an attachment): its `updated_at` moves, for "recently updated" sorting in queues and My
+ * requests, but not its version, so that an agent editing the case with the version they read gets no 412
+ * from someone's reply. When the case is a child task its parent is marked too (the activity shows in the
+ * parent's timeline), as `touchParentCase` does for a child's changes. One statement; never moves
+ * `updated_at` back.
+ */
+export async function touchCase(db: Db, caseId: string, at: Date): Promise<void> {
+  await db
+    .updateTable('cases')
+    .set({ updated_at: sql<Date>`greatest(updated_at, ${at})` })
+    .where((eb) =>
+      eb.or([
+        eb('id', '=', caseId),
+        eb('id', '=', eb.selectFrom('cases as child').select('child.parent_case_id').where('child.id', '=', caseId)),
+      ]),
+    )
     .execute();
 }
 

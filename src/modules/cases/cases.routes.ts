@@ -11,6 +11,7 @@ import { ProblemSchema, sendJsonText, typed } from '../../server/route-helpers.t
 import {
   AssignBodySchema,
   BulkBodySchema,
+  CaseListItemSchema,
   CaseQuerySchema,
   CaseSummarySchema,
   CaseViewSchema,
@@ -21,6 +22,7 @@ import {
   PriorityBodySchema,
   TransferBodySchema,
   TransitionBodySchema,
+  WithdrawChildBodySchema,
 } from './cases.schema.ts';
 import {
   addMessage,
@@ -37,6 +39,7 @@ import {
   transferCase,
   transitionCase,
   viewCase,
+  withdrawChildTask,
 } from './cases.service.ts';
 import { QueueTotalCache } from './queue-totals.ts';
 
@@ -123,7 +126,7 @@ export async function casesRoutes(
         summary: 'Work queue / my requests: the cases you may see, filtered, sorted, paginated',
         querystring: CaseQuerySchema,
         response: {
-          200: pageOf(CaseSummarySchema).extend({
+          200: pageOf(CaseListItemSchema).extend({
             totalCapped: z
               .boolean()
               .describe('true when more cases match than the count cap (10,000): total is then a lower bound'),
@@ -229,6 +232,34 @@ export async function casesRoutes(
       reply.status(201).header('location', `/api/cases/${child.reference}`);
       return withEtag(reply, child);
     },
+  );
+
+  api.post(
+    '/api/cases/:reference/children/:child/withdraw',
+    {
+      config: { access: 'permission:cases:work' },
+      schema: {
+        tags: ['cases'],
+        summary:
+          "Withdraw (cancel) an open child task of this case, with a reason: the parent's provider or a coordinator (If-Match: the child's version)",
+        params: z.object({ reference: z.string().min(1).max(40), child: z.string().min(1).max(40) }),
+        body: WithdrawChildBodySchema,
+        response: { 200: CaseSummarySchema, ...Errors },
+      },
+    },
+    async (req, reply) =>
+      withEtag(
+        reply,
+        await withdrawChildTask(
+          db(),
+          currentUser(req),
+          req.params.reference,
+          req.params.child,
+          ifMatch(req),
+          req.body.reason,
+          opts,
+        ),
+      ),
   );
 
   api.post(

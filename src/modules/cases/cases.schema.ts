@@ -55,6 +55,10 @@ export const CaseSummarySchema = z.object({
 });
 export type CaseSummary = z.infer<typeof CaseSummarySchema>;
 
+/** A case in a list (queues, My requests): its summary without the routing reason, which its view carries. */
+export const CaseListItemSchema = CaseSummarySchema.omit({ routingReason: true });
+export type CaseListItem = z.infer<typeof CaseListItemSchema>;
+
 export const CaseEventSchema = z.object({
   id: z.string(),
   caseReference: z.string(),
@@ -131,6 +135,9 @@ export const ChildTaskBodySchema = z.strictObject({
   service: z.string().min(1).max(40).optional().describe("Default: the parent's service"),
   title: z.string().trim().min(3).max(200),
   reason: z.string().trim().min(3).max(2000),
+});
+export const WithdrawChildBodySchema = z.strictObject({
+  reason: z.string().trim().min(3).max(2000).describe("Why the parent's provider no longer needs the child task"),
 });
 export const MergeBodySchema = z.strictObject({ into: z.string().min(1).max(40).describe('Reference of the primary case') });
 export const AssignBodySchema = z.strictObject({

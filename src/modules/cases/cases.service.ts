@@ -36,6 +36,7 @@ import {
   openSegment,
   providerExists,
   teamOfProvider,
+  touchCase,
   touchParentCase,
   updateCaseIfVersion,
 } from './cases.repository.ts';
@@ -506,6 +507,92 @@ export async function openChildTask(
 }
 
 /**
+ * Withdraws a child task that a case opened at another provider: the provider holding the parent (or a
+ * Secretariat-wide coordinator) cancels the child, with a reason, while the child is still open (new, in
+ * progress or awaiting the client). The child becomes `cancelled`, its provider's segment ends, and its
+ * timeline says who withdrew it, from which parent and why (a `state-changed` event to cancelled whose
+ * details carry `withdrawnBy: {parent, provider}` and the reason); the parent's timeline says so too
+ * (`child-task-withdrawn`), and its `updated_at` moves without a new version. The child's assignee
+ * is told by e-mail. The rule and why: docs/decisions/0027-child-task-withdrawal.md.
+ * @param version the child's version as listed in the parent's view (its `children`).
+ * @returns the child's summary after the change.
+ * @throws AppError FORBIDDEN (not a work role), CASE_NOT_FOUND (the parent is not visible to the actor, or
+ *   has no such child task), CASE_VERSION_CONFLICT (412: the child changed since it was read),
+ *   CASE_NOT_OPEN (409: the child is resolved, closed, cancelled or merged), CASE_HAS_OPEN_CHILDREN (409:
+ *   the child has open child tasks of its own).
+ */
+export async function withdrawChildTask(
+  db: Db,
+  actor: User,
+  parentReference: string,
+  childReference: string,
+  version: number,
+  reason: string,
+  opts: CaseOptions = {},
+): Promise<CaseSummary> {
+  requireWorkRole(actor);
+  const now = opts.now ?? new Date();
+  await db.transaction().execute(async (trx) => {
+    // the parent decides: only who sees (holds) the parent may withdraw its child tasks
+    const parent = await loadVisible(trx, actor, parentReference);
+    const child = await findCaseRow(trx, null, childReference);
+    if (!child || child.parent_case_id !== parent.id) {
+      throw new AppError('CASE_NOT_FOUND', `${parentReference} has no child task ${childReference}`);
+    }
+    checkVersion(child, version);
+    if (!isOpen(child.state as CaseState)) {
+      throw new AppError(
+        'CASE_NOT_OPEN',
+        `${childReference} is ${child.state}; only a child task that is new, in progress or awaiting the client can be withdrawn`,
+        { details: { state: child.state } },
+      );
+    }
+    const open = await findOpenChildren(trx, child.id);
+    if (open.length) {
+      throw new AppError(
+        'CASE_HAS_OPEN_CHILDREN',
+        `${childReference} has open child tasks of its own (${open.join(', ')}); they must be finished or withdrawn first`,
+        { details: { children: open } },
+      );
+    }
+    await mustUpdate(trx, child, { state: 'cancelled', closed_at: now }, now);
+    await closeSegment(trx, child.id, now, 'cancelled');
+    await appendCaseEvent(trx, {
+      caseId: child.id,
+      at: now,
+      actorUserId: actor.id,
+      // a state change as any other (the SLA clocks and reports read these), marked as a withdrawal
+      type: 'state-changed',
+      before: { state: child.state },
+      after: { state: 'cancelled' },
+      details: { reason, withdrawnBy: { parent: parent.reference, provider: parent.provider_code } },
+    });
+    await appendCaseEvent(trx, {
+      caseId: parent.id,
+      at: now,
+      actorUserId: actor.id,
+      type: 'child-task-withdrawn',
+      before: { state: child.state },
+      after: { child: child.reference, provider: child.provider_code },
+      details: { reason },
+    });
+    await refreshCaseClocks(trx, child.id, now);
+    if (child.assignee_user_id !== null && child.assignee_user_id !== actor.id) {
+      for (const u of await findUsersByIds(trx, [child.assignee_user_id])) {
+        await enqueueEmail(trx, {
+          caseId: child.id,
+          to: u.email,
+          subject: `[${child.reference}] withdrawn: ${child.title}`,
+          body: `${parent.provider_code ?? 'The DOS coordination queue'} withdrew child task ${child.reference} of ${parent.reference}: ${reason}`,
+          at: now,
+        });
+      }
+    }
+  });
+  return summary(db, null, childReference);
+}
+
+/**
  * Merges a duplicate case into a primary one: the duplicate becomes `merged`, its segment ends, and later
  * messages on it go to the primary.
  * @throws AppError CASE_NOT_FOUND, FORBIDDEN, CASE_VERSION_CONFLICT, CASE_NOT_OPEN, VALIDATION_FAILED
@@ -671,8 +758,9 @@ export async function reprioritizeCase(
 }
 
 /**
- * Adds a public reply or an internal note. A message to a merged case goes to its primary. A client's
- * reply to a case awaiting the client moves it back to in progress. `@handle` mentions (the local part
+ * Adds a public reply or an internal note. A message to a merged case goes to its primary. The case (and
+ * its parent, for a child task) moves up "recently updated" (`updated_at`) without a new version
+ * (`touchCase`). A client's reply to a case awaiting the client moves it back to in progress. `@handle` mentions (the local part
  * of an e-mail) notify those who can see the case.
  * @returns the reference of the case the message landed on.
  * @throws AppError CASE_NOT_FOUND, FORBIDDEN (internal note by a client), CASE_NOT_OPEN (cancelled case).
@@ -722,6 +810,8 @@ export async function addMessage(
       after: { message: messageId },
       details: hops.length ? { via: hops } : {},
     });
+    // "recently updated" sees the message; the version stays (no 412 for someone editing the case)
+    await touchCase(trx, target.id, now);
     const fresh = await findCaseRowById(trx, target.id);
     if (fresh && CLIENT_ROLES.has(actor.role) && fresh.state === 'awaiting-client') {
       await mustUpdate(trx, fresh, { state: 'in-progress' }, now);

@@ -136,6 +136,21 @@ describe('import cases: the real BPIC 2013 log', () => {
     expect(after.events - before.events).toBe(65533);
     expect(after.segments - before.segments).toBe(17008);
     expect(after.teams - before.teams).toBe(649);
+    // every incident's priority comes from the log's own SR Latest Impact (Medium 4,045, Low 3,245, High 261,
+    // Major 3, one value per incident), none from the importer's default for a log that does not say
+    const byPriority = await h.db
+      .selectFrom('cases')
+      .select(['priority', 'impact', 'urgency', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('source', '=', 'import:bpic2013')
+      .groupBy(['priority', 'impact', 'urgency'])
+      .orderBy('priority')
+      .execute();
+    expect(byPriority.map((r) => [r.priority, r.impact, r.urgency, Number(r.n)])).toEqual([
+      ['P1', 1, 1, 3],
+      ['P2', 1, 2, 261],
+      ['P3', 2, 2, 4045],
+      ['P4', 3, 3, 3245],
+    ]);
 
     // Every imported case has at least one segment, all at the demo provider, none ending before it starts.
     const perCase = await sql<{ min: number; bad: number; foreign: number }>`

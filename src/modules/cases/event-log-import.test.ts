@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../server/errors.ts';
+import { DEFAULT_LEVEL } from './cases.schema.ts';
 import {
   buildImportedCases,
   casePriority,
@@ -12,6 +13,7 @@ import {
   stateOfActivity,
   timestampParser,
 } from './event-log-import.ts';
+import { priorityOf } from './lifecycle.ts';
 
 function rejection(fn: () => unknown): AppError {
   try {
@@ -152,12 +154,14 @@ describe('priority, impact and urgency', () => {
     expect(['1 - High', '2 - Medium', '3 - Low', 'Low', '7'].map(scaleOfValue)).toEqual([1, 2, 3, 3, null]);
   });
 
-  it('fills impact and urgency from the priority, the priority from impact and urgency, else P4', () => {
+  it("fills impact and urgency from the priority, the priority from impact and urgency, else the API's default P3", () => {
     expect(casePriority('P2', null, null)).toEqual({ priority: 'P2', impact: 1, urgency: 2 });
     expect(casePriority('P3', 2, 1)).toEqual({ priority: 'P3', impact: 2, urgency: 1 });
     expect(casePriority(null, 1, 1)).toEqual({ priority: 'P1', impact: 1, urgency: 1 });
     expect(casePriority(null, 3, null)).toEqual({ priority: 'P4', impact: 3, urgency: 2 });
-    expect(casePriority(null, null, null)).toEqual({ priority: 'P4', impact: 3, urgency: 3 });
+    // no value at all: medium and medium, as a request sent to the API without impact and urgency
+    expect(casePriority(null, null, null)).toEqual({ priority: 'P3', impact: 2, urgency: 2 });
+    expect(casePriority(null, null, null).priority).toBe(priorityOf(DEFAULT_LEVEL, DEFAULT_LEVEL));
   });
 });
 
@@ -323,7 +327,7 @@ describe('buildImportedCases', () => {
     const [c7, c8] = cases;
     expect(c7?.events.map((e) => e.activity)).toEqual(['New', 'Active']);
     expect(c7?.state).toBe('in-progress');
-    expect(c7?.priority).toBe('P4');
+    expect(c7).toMatchObject({ priority: 'P3', impact: 2, urgency: 2 }); // no priority column: the API's default
     expect(c7?.createdAt.toISOString()).toBe('2016-02-29T09:00:00.000Z');
     expect(c7?.segments.map((s) => [s.team, s.startedAt.toISOString(), s.endedAt?.toISOString() ?? null])).toEqual([
       [null, '2016-02-29T09:00:00.000Z', '2016-02-29T11:10:00.000Z'],

@@ -25,6 +25,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/types.ts';
 import { AppError, type FieldIssue } from '../../server/errors.ts';
 import { recordImportRun } from '../reference/import-runs.repository.ts';
+import { DEFAULT_LEVEL } from './cases.schema.ts';
 import { NotUtf8Error, streamEventLog } from './event-log-stream.ts';
 import { type CaseState, priorityOf } from './lifecycle.ts';
 
@@ -565,20 +566,29 @@ const IMPACT_URGENCY: Record<Priority, [Scale, Scale]> = { P1: [1, 1], P2: [1, 2
 
 /**
  * Priority, impact and urgency of a case from the log's last values: the priority when given (impact and
- * urgency filled from it when absent), else from impact and urgency (2 when one is absent), else P4 (3, 3).
+ * urgency filled from it when absent), else from impact and urgency (the API's default level, 2 medium,
+ * for the one absent), else the API's default request: medium and medium, P3 (2, 2).
+ *
+ * Why P3 and not the lowest priority: a case whose log carries no priority at all (a mapping without a
+ * priority column, or a ticket whose every row leaves it blank) says nothing about its urgency, and the
+ * API reads "not said" as medium (`DEFAULT_LEVEL`, cases.schema.ts), as the web request form starts; one
+ * default for every way in keeps imported history comparable with the cases opened since (SLA targets and
+ * reports by priority). Neither preset relies on it: every row of the BPIC 2013 log has `SR Latest Impact`
+ * (Medium, Low, High or Major) and every row of the ServiceNow log its priority, impact and urgency; a
+ * value the importer cannot read is not defaulted but rejected with its line.
  */
 export function casePriority(priority: Priority | null, impact: Scale | null, urgency: Scale | null) {
   if (priority) {
     const [i, u] = IMPACT_URGENCY[priority];
     return { priority, impact: impact ?? i, urgency: urgency ?? u };
   }
-  if (impact || urgency) {
-    const i = impact ?? 2;
-    const u = urgency ?? 2;
-    return { priority: priorityOf(i, u), impact: i, urgency: u };
-  }
-  return { priority: 'P4' as Priority, impact: 3 as Scale, urgency: 3 as Scale };
+  const i = impact ?? DEFAULT_SCALE;
+  const u = urgency ?? DEFAULT_SCALE;
+  return { priority: priorityOf(i, u), impact: i, urgency: u };
 }
+
+/** Impact or urgency when the log does not say: the API's default (medium). */
+const DEFAULT_SCALE = DEFAULT_LEVEL as Scale;
 
 // ---------------------------------------------------------------------------------------------------------
 // Reading

@@ -8,7 +8,7 @@ import { createTestDatabase } from '../../../tests/helpers/test-db.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { findUserForSignIn } from '../identity/identity.repository.ts';
 import type { User } from '../identity/identity.schema.ts';
-import { createCase, transitionCase, viewCase } from './cases.service.ts';
+import { createCase, mergeCase, transitionCase, viewCase } from './cases.service.ts';
 import { receiveEmail, startInboundSmtp } from './inbound-email.ts';
 import { createMailTransport, REPLY_MARKER, sendPendingEmails } from './outbox.ts';
 
@@ -204,6 +204,39 @@ describe('replies by e-mail', () => {
         body: 'Payment is scheduled for Friday.',
       },
     ]);
+  });
+});
+
+describe('recently updated', () => {
+  it("moves the case (or a merged duplicate's primary) up on an e-mail reply, without changing its version", async () => {
+    const c = await openCase('Replied to by e-mail');
+    const at = new Date(Date.now() + 10 * 60_000);
+    const r = await receiveEmail(
+      h.db,
+      rawEmail({ from: 'requester.rco-cl@meridian.test', subject: `Re: [${c.reference}]`, body: 'Any news?' }),
+      { now: at },
+    );
+    expect(r).toMatchObject({ ok: true, reference: c.reference });
+    expect((await viewCase(h.db, await user('agent.unon'), c.reference)).case).toMatchObject({
+      updatedAt: at.toISOString(),
+      version: c.version,
+    });
+
+    const primary = await openCase('Primary of an e-mailed duplicate');
+    const dup = await openCase('Duplicate replied to by e-mail');
+    const merged = new Date(at.getTime() + 60_000);
+    await mergeCase(h.db, await user('agent.unon'), dup.reference, dup.version, primary.reference, { now: merged });
+    const later = new Date(merged.getTime() + 60_000);
+    const r2 = await receiveEmail(
+      h.db,
+      rawEmail({ from: 'requester.rco-cl@meridian.test', subject: `Re: [${dup.reference}]`, body: 'Still waiting.' }),
+      { now: later },
+    );
+    expect(r2).toMatchObject({ ok: true, reference: primary.reference });
+    expect((await viewCase(h.db, await user('agent.unon'), primary.reference)).case).toMatchObject({
+      updatedAt: later.toISOString(),
+      version: primary.version,
+    });
   });
 });
 

@@ -27,6 +27,7 @@ import {
   findCaseRowById,
   findUsersByIds,
   insertMessage,
+  touchCase,
   updateCaseIfVersion,
 } from './cases.repository.ts';
 import { findActiveUserByEmail, findInboundEmail, insertInboundEmail } from './inbound-email.repository.ts';
@@ -162,7 +163,10 @@ class VersionRace extends Error {}
 
 type CaseRow = NonNullable<Awaited<ReturnType<typeof findCaseRowById>>>;
 
-/** Adds the reply in one transaction, as `addMessage` does for the web, plus the inbound record. */
+/**
+ * Adds the reply in one transaction, as `addMessage` does for the web (the case moves up "recently updated"
+ * without a new version), plus the inbound record.
+ */
 async function addEmailReply(
   trx: Transaction<Database>,
   actor: User,
@@ -188,6 +192,7 @@ async function addEmailReply(
     after: { message: caseMessageId },
     details: { channel: 'email', ...(e.hops.length ? { via: e.hops } : {}) },
   });
+  await touchCase(trx, target.id, e.at);
   const fresh = await findCaseRowById(trx, target.id);
   if (fresh && CLIENT_ROLES.has(actor.role) && fresh.state === 'awaiting-client') {
     if (!(await updateCaseIfVersion(trx, fresh.id, fresh.version, { state: 'in-progress' }, e.at))) throw new VersionRace();

@@ -243,6 +243,9 @@ export interface CaseSummary {
   source: string;
 }
 
+/** A case in a list (GET /api/cases): its summary without the routing reason, which its view carries. */
+export type CaseListItem = Omit<CaseSummary, 'routingReason'>;
+
 export interface CaseEvent {
   id: string;
   caseReference: string;

@@ -4,7 +4,7 @@
  * here. When no provider is assigned the API answers `assigned: false` (a request goes to the DOS
  * coordination queue), said in the reader's language.
  */
-import { Alert, Button, Card, Group, Select, SimpleGrid, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Select, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.ts';
@@ -12,6 +12,7 @@ import type { Route } from '../../api/types.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { useCountries } from '../../lib/countries.ts';
+import { DateField } from '../../lib/date-fields.tsx';
 import { providerColor } from '../../lib/kinds.ts';
 import { useLocalized } from '../../lib/localized.ts';
 import { serviceLinesQuery, servicesQuery } from '../catalogue/catalogue.api.ts';
@@ -147,12 +148,11 @@ export function RoutingPage({
             disabled={services.isPending}
             data-testid="route-service"
           />
-          <TextInput
+          <DateField
             w={170}
-            type="date"
             label={t('routing.on')}
             value={search.on ?? ''}
-            onChange={(e) => setSearch({ on: e.currentTarget.value || undefined })}
+            onChange={(v) => setSearch({ on: v || undefined })}
             data-testid="route-on"
           />
           {(search.entity || search.service || search.on) && (

@@ -26,6 +26,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { DateField } from '../../lib/date-fields.tsx';
 import { useCurrentUser } from '../auth/session.ts';
 import { can } from '../cases/case-format.ts';
 import { allEntitiesQuery, allProvidersQuery } from '../directory/directory.api.ts';
@@ -304,11 +305,10 @@ function VersionActions({ agreement, v }: { agreement: Agreement; v: AgreementVe
           </SimpleGrid>
         )}
         {(v.state === 'signed' || v.state === 'active') && (
-          <TextInput
-            type="date"
+          <DateField
             label={t('agreementsDoc.actionDate')}
             value={date}
-            onChange={(e) => setDate(e.currentTarget.value)}
+            onChange={(v) => setDate(v)}
             maw={240}
             data-testid="action-date"
           />

@@ -5,6 +5,7 @@
 import { ActionIcon, Button, Group, MultiSelect, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { DateField } from '../../lib/date-fields.tsx';
 import { servicesQuery } from '../catalogue/catalogue.api.ts';
 import { type Annex, type Contact, METRICS, PRIORITIES, type Standard } from './billing.api.ts';
 
@@ -40,25 +41,22 @@ export function AnnexEditor({ value, onChange }: { value: Annex; onChange: (a: A
         data-testid="annex-services"
       />
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
-        <TextInput
-          type="date"
+        <DateField
           label={t('agreementsDoc.termFrom')}
           value={value.term?.from ?? ''}
-          onChange={(e) => set({ term: { from: e.currentTarget.value, to: value.term?.to ?? '' } })}
+          onChange={(v) => set({ term: { from: v, to: value.term?.to ?? '' } })}
           data-testid="annex-term-from"
         />
-        <TextInput
-          type="date"
+        <DateField
           label={t('agreementsDoc.termTo')}
           value={value.term?.to ?? ''}
-          onChange={(e) => set({ term: { from: value.term?.from ?? '', to: e.currentTarget.value } })}
+          onChange={(v) => set({ term: { from: value.term?.from ?? '', to: v } })}
           data-testid="annex-term-to"
         />
-        <TextInput
-          type="date"
+        <DateField
           label={t('agreementsDoc.reviewDate')}
           value={value.reviewDate ?? ''}
-          onChange={(e) => set({ reviewDate: empty(e.currentTarget.value) })}
+          onChange={(v) => set({ reviewDate: empty(v) })}
           data-testid="annex-review-date"
         />
       </SimpleGrid>

@@ -28,6 +28,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { DateField } from '../../lib/date-fields.tsx';
 import { useCurrentUser } from '../auth/session.ts';
 import { can } from '../cases/case-format.ts';
 import { servicesQuery } from '../catalogue/catalogue.api.ts';
@@ -98,11 +99,10 @@ function NewRequestForm() {
             onChange={(scope) => setF({ ...f, scope })}
             allowDeselect={false}
           />
-          <TextInput
-            type="date"
+          <DateField
             label={t('agreementsDoc.requestedFrom')}
             value={f.requestedFrom}
-            onChange={(e) => setF({ ...f, requestedFrom: e.currentTarget.value })}
+            onChange={(v) => setF({ ...f, requestedFrom: v })}
           />
           <Checkbox
             mt="xl"
@@ -368,13 +368,12 @@ export function AssignmentRequestPage({ id }: { id: number }) {
             <Text size="sm" c="dimmed">
               {t('agreementsDoc.decisionHelp')}
             </Text>
-            <TextInput
-              type="date"
+            <DateField
               maw={240}
               label={t('agreementsDoc.effectiveFrom')}
               data-testid="decision-date"
               value={d.effectiveFrom}
-              onChange={(e) => setD({ ...d, effectiveFrom: e.currentTarget.value })}
+              onChange={(v) => setD({ ...d, effectiveFrom: v })}
             />
             <Textarea
               label={t('agreementsDoc.rationale')}

@@ -25,6 +25,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { DateField } from '../../lib/date-fields.tsx';
 import { useCurrentUser } from '../auth/session.ts';
 import { can } from '../cases/case-format.ts';
 import { servicesQuery } from '../catalogue/catalogue.api.ts';
@@ -121,18 +122,16 @@ export function PriceListsPage() {
                 onChange={(e) => setF({ ...f, unitPrice: e.currentTarget.value })}
                 data-testid="price-unit-price"
               />
-              <TextInput
-                type="date"
+              <DateField
                 label={t('billing.from')}
                 value={f.effectiveFrom}
-                onChange={(e) => setF({ ...f, effectiveFrom: e.currentTarget.value })}
+                onChange={(v) => setF({ ...f, effectiveFrom: v })}
                 data-testid="price-from"
               />
-              <TextInput
-                type="date"
+              <DateField
                 label={t('billing.toExclusive')}
                 value={f.effectiveTo}
-                onChange={(e) => setF({ ...f, effectiveTo: e.currentTarget.value })}
+                onChange={(v) => setF({ ...f, effectiveTo: v })}
               />
             </SimpleGrid>
             <ErrorAlert error={create.error} testId="price-error" />
@@ -255,12 +254,7 @@ function FactsForm() {
             value={u.service}
             onChange={(service) => setU({ ...u, service })}
           />
-          <TextInput
-            type="date"
-            label={t('billing.onDate')}
-            value={u.onDate}
-            onChange={(e) => setU({ ...u, onDate: e.currentTarget.value })}
-          />
+          <DateField label={t('billing.onDate')} value={u.onDate} onChange={(v) => setU({ ...u, onDate: v })} />
           <TextInput
             label={t('billing.quantity')}
             value={u.quantity}

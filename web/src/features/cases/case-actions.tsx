@@ -1,7 +1,7 @@
 /**
  * What the user may do with a case, by permission and state: start work, wait for the client, resolve,
  * close, cancel, reopen (client staff: cancel, close, reopen); assign, transfer to another provider, open a
- * child task, merge into another case (provider staff and coordinators). Each change is sent with the
+ * child task, merge into another case, withdraw a child task (provider staff and coordinators). Each change is sent with the
  * version the user saw: when someone else changed the case meanwhile (412) the case is reloaded, the user
  * told so, and the dialog stays open with what they typed; refusals (409) are explained where they happen.
  */
@@ -28,6 +28,7 @@ import {
   transferCase,
   transitionCase,
   usersQuery,
+  withdrawChildTask,
 } from './cases.api.ts';
 import { setFlash } from './flash.ts';
 import { problemOfMessage } from './form-check.ts';
@@ -587,6 +588,93 @@ export function CaseActions({ view, user }: { view: CaseView; user: CurrentUser 
       </DialogFrame>
       <DialogFrame opened={dialog?.kind === 'merge'} onClose={close} title={t('caseView.merge')} testId="merge-dialog">
         {dialog?.kind === 'merge' && <MergeDialog c={c} change={change} onClose={close} />}
+      </DialogFrame>
+    </>
+  );
+}
+
+/**
+ * "Withdraw" on a child task of the parent's view (decision 0027): the provider holding the parent, or a
+ * coordinator, cancels an open child task with a reason (required, 3 characters or more); the child's
+ * version as listed is sent, so a child changed meanwhile (412) reloads the parent's view and keeps the
+ * reason typed; a child no longer open is refused (409) in the dialog.
+ */
+export function WithdrawChildButton({ parent, child }: { parent: CaseSummary; child: CaseSummary }) {
+  const { t } = useTranslation();
+  const fieldError = useFieldError();
+  const change = useChange(parent.reference);
+  const [opened, setOpened] = useState(false);
+  const [reason, setReason] = useState('');
+  const [tried, setTried] = useState(false);
+  const provider = child.provider?.code ?? t('cases.coordinationQueueInSentence');
+  const close = () => {
+    setOpened(false);
+    change.reset();
+  };
+  const submit = async () => {
+    setTried(true);
+    if (reason.trim().length < 3) return;
+    const r = await change.run(() => withdrawChildTask(parent, child, reason.trim()));
+    if (r) {
+      setFlash({
+        path: `/cases/${parent.reference}`,
+        key: 'childWithdraw.done',
+        values: { reference: child.reference, provider },
+        color: 'green',
+      });
+      close();
+    }
+  };
+  return (
+    <>
+      <Button
+        size="compact-xs"
+        variant="subtle"
+        color="red"
+        onClick={() => {
+          change.reset();
+          setTried(false);
+          setOpened(true);
+        }}
+        data-testid={`child-withdraw-${child.reference}`}
+      >
+        {t('childWithdraw.action')}
+      </Button>
+      <DialogFrame
+        opened={opened}
+        onClose={close}
+        title={t('childWithdraw.title', { reference: child.reference })}
+        testId="withdraw-dialog"
+      >
+        {opened && (
+          <Stack gap="sm">
+            <Text size="sm">{t('childWithdraw.help', { provider })}</Text>
+            {change.conflict && <ConflictAlert current={child} />}
+            <Textarea
+              label={t('caseView.reason')}
+              required
+              autosize
+              minRows={2}
+              value={reason}
+              onChange={(e) => setReason(e.currentTarget.value)}
+              error={
+                (tried && reason.trim().length < 3 ? t('caseForm.problem.tooShort', { min: 3 }) : undefined) ??
+                fieldError(change.error, 'reason')
+              }
+              data-testid="withdraw-reason"
+              data-autofocus
+            />
+            <ProblemAlert error={change.error} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close}>
+                {t('caseView.back')}
+              </Button>
+              <Button color="red" onClick={submit} loading={change.pending} data-testid="withdraw-confirm">
+                {t('childWithdraw.confirm')}
+              </Button>
+            </Group>
+          </Stack>
+        )}
       </DialogFrame>
     </>
   );

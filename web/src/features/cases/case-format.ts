@@ -195,8 +195,16 @@ export function useEventText(userName: (id: number) => string | undefined) {
               : t('caseEvent.routedToQueue'),
             detail: reason,
           };
-        case 'state-changed':
+        case 'state-changed': {
+          // a child task withdrawn by the provider holding its parent (decision 0027)
+          const withdrawn = obj(details.withdrawnBy);
+          if (str(withdrawn.parent))
+            return {
+              title: t('childWithdraw.eventChild', { provider: prov(withdrawn.provider), parent: withdrawn.parent as string }),
+              detail: reason,
+            };
           return { title: t('caseEvent.state-changed', { from: state(before.state), to: state(after.state) }), detail: reason };
+        }
         case 'reopened':
           return { title: t('caseEvent.reopened'), detail: reason };
         case 'priority-changed':
@@ -209,6 +217,11 @@ export function useEventText(userName: (id: number) => string | undefined) {
         case 'child-task-opened':
           return {
             title: t('caseEvent.child-task-opened', { child: str(after.child) ?? '?', provider: prov(after.provider) }),
+            detail: reason,
+          };
+        case 'child-task-withdrawn':
+          return {
+            title: t('childWithdraw.eventParent', { child: str(after.child) ?? '?', provider: prov(after.provider) }),
             detail: reason,
           };
         case 'merged':
@@ -265,6 +278,7 @@ export const EVENT_COLOR: Record<string, string> = {
   reopened: 'orange',
   transferred: 'violet',
   'child-task-opened': 'teal',
+  'child-task-withdrawn': 'gray',
   merged: 'grape',
   'duplicate-merged': 'grape',
   assigned: 'gray',

@@ -3,7 +3,7 @@ import { Alert, Anchor, Badge, Stack, Tabs, Text } from '@mantine/core';
 import { Link, useRouterState } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CaseCounts, CaseState, CaseSummary } from '../../api/types.ts';
+import type { CaseCounts, CaseListItem, CaseState } from '../../api/types.ts';
 import type { Column } from '../../components/data-table.tsx';
 import { useLocalized } from '../../lib/localized.ts';
 import { PriorityBadge, ProviderLabel, StateBadge } from './case-bits.tsx';
@@ -19,16 +19,17 @@ export type CaseColumn =
   | 'provider'
   | 'assignee'
   | 'entity'
+  | 'requester'
   | 'service'
   | 'createdAt'
   | 'updatedAt';
 
 /** The columns of a case list, in the order asked. */
-export function useCaseColumns(which: CaseColumn[]): Column<CaseSummary>[] {
+export function useCaseColumns(which: CaseColumn[]): Column<CaseListItem>[] {
   const { t } = useTranslation();
   const l = useLocalized();
   const { short, dateTime } = useDateFormat();
-  const all: Record<CaseColumn, Column<CaseSummary>> = {
+  const all: Record<CaseColumn, Column<CaseListItem>> = {
     reference: {
       key: 'reference',
       header: t('cases.col.reference'),
@@ -101,6 +102,16 @@ export function useCaseColumns(which: CaseColumn[]): Column<CaseSummary>[] {
       render: (c) => (
         <Text size="sm" title={l(c.entity.name)}>
           {c.entity.code}
+        </Text>
+      ),
+    },
+    // not sortable: the API sorts by reference, priority and dates only, as the other name columns show
+    requester: {
+      key: 'requester',
+      header: t('caseView.requester'),
+      render: (c) => (
+        <Text size="sm" data-testid="case-requester">
+          {c.requester?.name ?? '—'}
         </Text>
       ),
     },

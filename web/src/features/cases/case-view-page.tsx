@@ -31,11 +31,11 @@ import { ErrorAlert } from '../../components/error-alert.tsx';
 import { useLocalized } from '../../lib/localized.ts';
 import { useCurrentUser } from '../auth/session.ts';
 import { CaseClocks } from '../sla/case-clocks.tsx';
-import { CaseActions } from './case-actions.tsx';
+import { CaseActions, WithdrawChildButton } from './case-actions.tsx';
 import { CaseAttachments } from './case-attachments.tsx';
 import { PriorityBadge, ProviderLabel, StateBadge, useOptionLabel } from './case-bits.tsx';
 import { CaseConversation } from './case-conversation.tsx';
-import { can, canOpenCase, isWorker, routingReason, useDateFormat } from './case-format.ts';
+import { can, canOpenCase, isOpenState, isWorker, routingReason, useDateFormat } from './case-format.ts';
 import { FlashAlert } from './case-list.tsx';
 import { CaseSegments, CaseTimeline } from './case-timeline.tsx';
 import { caseQuery, serviceWithFormQuery, usersQuery } from './cases.api.ts';
@@ -269,6 +269,8 @@ function ChildrenCard({ view, user }: { view: CaseView; user: CurrentUser | null
             <Group gap={6} wrap="nowrap">
               <ProviderLabel provider={ch.provider} />
               <StateBadge state={ch.state} size="xs" />
+              {/* the parent's provider (who sees this view to work it) may withdraw an open child task */}
+              {isWorker(user) && isOpenState(ch.state) && <WithdrawChildButton parent={view.case} child={ch} />}
             </Group>
           </Group>
         ))}

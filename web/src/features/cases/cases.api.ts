@@ -9,6 +9,7 @@ import type {
   BulkResult,
   CaseAttachment,
   CaseCounts,
+  CaseListItem,
   CaseState,
   CaseSummary,
   CaseView,
@@ -44,7 +45,7 @@ export interface CaseListParams extends CaseFilters {
 export const casesQuery = (p: CaseListParams) =>
   queryOptions({
     queryKey: ['cases', 'list', p],
-    queryFn: ({ signal }) => api<Page<CaseSummary>>('/api/cases', { query: { ...p }, signal }),
+    queryFn: ({ signal }) => api<Page<CaseListItem>>('/api/cases', { query: { ...p }, signal }),
     placeholderData: keepPreviousData,
     staleTime: 10_000,
   });
@@ -133,6 +134,18 @@ export function openChildTask(
   input: { provider: string; service?: string; title: string; reason: string },
 ): Promise<CaseSummary> {
   return api<CaseSummary>(`${ref(c.reference)}/children`, { method: 'POST', body: input });
+}
+
+/**
+ * Withdraws (cancels) an open child task of `parent`, with a reason: the parent's provider or a coordinator;
+ * sent with the child's version as listed in the parent's view (409 CASE_NOT_OPEN once it is no longer open).
+ */
+export function withdrawChildTask(parent: CaseSummary, child: CaseSummary, reason: string): Promise<CaseSummary> {
+  return api<CaseSummary>(`${ref(parent.reference)}/children/${encodeURIComponent(child.reference)}/withdraw`, {
+    method: 'POST',
+    body: { reason },
+    headers: ifMatch(child.version),
+  });
 }
 
 export function mergeCase(c: CaseSummary, into: string): Promise<CaseSummary> {

@@ -1,6 +1,7 @@
 /**
  * "My requests" (client portal): the requests the user may follow (their own; a focal point's, the
- * entity's), with state tabs and counts, search, a service filter, sorting and pages kept in the URL.
+ * entity's, with a column naming who asked each), with state tabs and counts, search, a service filter,
+ * sorting and pages kept in the URL.
  */
 import { Button, EmptyState, Group, Select, Stack } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
@@ -46,7 +47,18 @@ export function MyRequestsPage({
   const counts = useQuery(caseCountsQuery(filters));
   useLastPageWhenBeyond(list.data, params.page, (page) => setSearch({ page }));
   const services = useQuery(servicesQuery({}));
-  const columns = useCaseColumns(['reference', 'title', 'state', 'priority', 'provider', 'createdAt', 'updatedAt']);
+  // a focal point follows the whole entity's requests: who asked each one; a requester sees only their own
+  const othersToo = user?.role === 'entity-focal-point';
+  const columns = useCaseColumns([
+    'reference',
+    'title',
+    ...(othersToo ? (['requester'] as const) : []),
+    'state',
+    'priority',
+    'provider',
+    'createdAt',
+    'updatedAt',
+  ]);
   const filtered = Boolean(search.q || search.service || (search.state && search.state !== 'all'));
   const canCreate = can(user, 'cases:create');
   const neverAsked = counts.data?.total === 0 && !search.q && !search.service;

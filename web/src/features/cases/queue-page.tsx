@@ -23,7 +23,7 @@ import {
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BulkResult, CaseSummary, CurrentUser, Transition, UserSummary } from '../../api/types.ts';
+import type { BulkResult, CaseListItem, CurrentUser, Transition, UserSummary } from '../../api/types.ts';
 import { TRANSITIONS } from '../../api/types.ts';
 import { type Column, DataTable } from '../../components/data-table.tsx';
 import { EmptyResult } from '../../components/empty-result.tsx';
@@ -290,7 +290,7 @@ export function QueuePage({
     });
 
   const base = useCaseColumns(['reference', 'title', 'state', 'priority', 'provider', 'assignee', 'entity', 'updatedAt']);
-  const selectColumn: Column<CaseSummary> = {
+  const selectColumn: Column<CaseListItem> = {
     key: 'select',
     width: 36,
     header: (

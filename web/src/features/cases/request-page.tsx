@@ -36,6 +36,7 @@ import { EmptyResult } from '../../components/empty-result.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { SearchInput } from '../../components/search-input.tsx';
+import { DateField } from '../../lib/date-fields.tsx';
 import { useLocalized } from '../../lib/localized.ts';
 import { useProblemText } from '../../lib/problems.ts';
 import { routeQuery } from '../agreements/agreements.api.ts';
@@ -177,12 +178,11 @@ function FormFieldInput({
       );
     case 'date':
       return (
-        <TextInput
+        <DateField
           {...common}
-          type="date"
           min={typeof earliest === 'string' && earliest !== '' ? earliest : undefined}
           value={typeof value === 'string' ? value : ''}
-          onChange={(e) => onChange(e.currentTarget.value)}
+          onChange={(v) => onChange(v)}
         />
       );
     case 'select':

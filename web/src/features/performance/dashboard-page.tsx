@@ -15,7 +15,6 @@ import {
   Stack,
   Table,
   Text,
-  TextInput,
   Tooltip,
   UnstyledButton,
 } from '@mantine/core';
@@ -24,6 +23,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { MonthField } from '../../lib/date-fields.tsx';
 import { useLocalized } from '../../lib/localized.ts';
 import { serviceLinesQuery } from '../catalogue/catalogue.api.ts';
 import { allEntitiesQuery } from '../directory/directory.api.ts';
@@ -236,20 +236,18 @@ export function DashboardPage({
         right={<ExportButtons view="dashboard" params={{ ...params, granularity }} />}
       />
       <Group align="flex-end" gap="sm" wrap="wrap">
-        <TextInput
-          type="month"
+        <MonthField
           w={160}
           label={t('performance.from')}
           value={from}
-          onChange={(e) => e.currentTarget.value && setSearch({ from: e.currentTarget.value })}
+          onChange={(v) => v && setSearch({ from: v })}
           data-testid="perf-from"
         />
-        <TextInput
-          type="month"
+        <MonthField
           w={160}
           label={t('performance.to')}
           value={to}
-          onChange={(e) => e.currentTarget.value && setSearch({ to: e.currentTarget.value })}
+          onChange={(v) => v && setSearch({ to: v })}
           data-testid="perf-to"
         />
         <Stack gap={2}>
@@ -321,20 +319,18 @@ export function DashboardPage({
         <Stack gap="xs">
           <Text fw={600}>{t('performance.compare.title')}</Text>
           <Group gap="sm" align="flex-end">
-            <TextInput
-              type="month"
+            <MonthField
               w={160}
               label={t('performance.compare.from')}
               value={compareFrom}
-              onChange={(e) => e.currentTarget.value && setSearch({ compareFrom: e.currentTarget.value })}
+              onChange={(v) => v && setSearch({ compareFrom: v })}
               data-testid="compare-from"
             />
-            <TextInput
-              type="month"
+            <MonthField
               w={160}
               label={t('performance.compare.to')}
               value={compareTo}
-              onChange={(e) => e.currentTarget.value && setSearch({ compareTo: e.currentTarget.value })}
+              onChange={(v) => v && setSearch({ compareTo: v })}
               data-testid="compare-to"
             />
             <Text size="xs" c="dimmed">

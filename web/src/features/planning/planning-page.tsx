@@ -29,6 +29,7 @@ import { useTranslation } from 'react-i18next';
 import { ENTITY_KINDS } from '../../api/types.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { DateField } from '../../lib/date-fields.tsx';
 import { useLocalized } from '../../lib/localized.ts';
 import { useCurrentUser } from '../auth/session.ts';
 import { can } from '../cases/case-format.ts';
@@ -128,12 +129,11 @@ function ScenarioEditor() {
           autosize
           minRows={1}
         />
-        <TextInput
+        <DateField
           label={t('planning.editor.referenceDate')}
           description={t('planning.editor.referenceDateHelp')}
-          placeholder="YYYY-MM-DD"
           value={referenceDate}
-          onChange={(e) => setReferenceDate(e.currentTarget.value)}
+          onChange={setReferenceDate}
         />
         <Text fw={600} size="sm">
           {t('planning.editor.scope')}

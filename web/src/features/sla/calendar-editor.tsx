@@ -24,6 +24,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.ts';
+import { DateField, DateTimeField } from '../../lib/date-fields.tsx';
 import { useFieldProblemText } from '../../lib/field-problems.ts';
 import {
   addCalendarVersion,
@@ -231,13 +232,12 @@ export function CalendarVersionForm({
     <form onSubmit={submit} noValidate data-testid="calendar-version-form">
       <Stack gap="md">
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-          <TextInput
-            type="date"
+          <DateField
             required
             label={t('sla.editor.effectiveFrom')}
             description={t('sla.editor.effectiveFromHelp', { zone: timeZone })}
             value={effectiveFrom}
-            onChange={(e) => setEffectiveFrom(e.currentTarget.value)}
+            onChange={(v) => setEffectiveFrom(v)}
             error={
               describe(issueFor(issues, 'effectiveFrom')) ?? (DATE.test(effectiveFrom) ? undefined : t('sla.editor.badDate'))
             }
@@ -310,11 +310,10 @@ export function CalendarVersionForm({
             {t('sla.calendar.holidaysTitle', { count: holidays.length })}
           </Title>
           <Group gap="xs" align="flex-end">
-            <TextInput
-              type="date"
+            <DateField
               label={t('sla.editor.holidayDate')}
               value={newHoliday}
-              onChange={(e) => setNewHoliday(e.currentTarget.value)}
+              onChange={(v) => setNewHoliday(v)}
               onKeyDown={(e) => {
                 if (e.key === 'Enter') {
                   e.preventDefault();
@@ -379,18 +378,16 @@ export function CalendarVersionForm({
             </Group>
           ))}
           <Group gap="xs" align="flex-end">
-            <TextInput
-              type="datetime-local"
+            <DateTimeField
               label={t('sla.editor.closureFrom')}
               value={closureFrom}
-              onChange={(e) => setClosureFrom(e.currentTarget.value)}
+              onChange={(v) => setClosureFrom(v)}
               data-testid="closure-from"
             />
-            <TextInput
-              type="datetime-local"
+            <DateTimeField
               label={t('sla.editor.closureTo')}
               value={closureTo}
-              onChange={(e) => setClosureTo(e.currentTarget.value)}
+              onChange={(v) => setClosureTo(v)}
               data-testid="closure-to"
             />
             <Button variant="light" onClick={addClosure} disabled={!closureFrom || !closureTo} data-testid="closure-add">
@@ -499,14 +496,13 @@ export function HolidayImportForm({
             data-testid="import-format"
           />
         </Stack>
-        <TextInput
-          type="date"
+        <DateField
           required
           w={220}
           label={t('sla.editor.effectiveFrom')}
           description={t('sla.editor.effectiveFromHelp', { zone: calendar.timeZone })}
           value={effectiveFrom}
-          onChange={(e) => setEffectiveFrom(e.currentTarget.value)}
+          onChange={(v) => setEffectiveFrom(v)}
           error={describe(issueFor(issues, 'effectiveFrom')) ?? (DATE.test(effectiveFrom) ? undefined : t('sla.editor.badDate'))}
           data-testid="import-effective-from"
         />

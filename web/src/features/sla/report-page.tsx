@@ -4,25 +4,13 @@
  * share met of those decided (met / (met + breached)). Each provider has a total row. Scoped by the API:
  * a provider's staff see their provider's cases, clients their own.
  */
-import {
-  Badge,
-  Card,
-  EmptyState,
-  Group,
-  Progress,
-  SegmentedControl,
-  Select,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Badge, Card, EmptyState, Group, Progress, SegmentedControl, Select, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { MonthField } from '../../lib/date-fields.tsx';
 import { useLocalized } from '../../lib/localized.ts';
 import { allProvidersQuery } from '../directory/directory.api.ts';
 import { type ReportRow, reportQuery, SLA_METRICS, type SlaMetric } from './sla.api.ts';
@@ -79,20 +67,18 @@ export function ReportPage({ search, setSearch }: { search: ReportSearch; setSea
     <Stack gap="md">
       <PageHeader title={t('sla.report.title')} description={t('sla.report.description')} />
       <Group align="flex-end" gap="sm" wrap="wrap">
-        <TextInput
-          type="month"
+        <MonthField
           w={170}
           label={t('sla.report.from')}
           value={from}
-          onChange={(e) => e.currentTarget.value && setSearch({ from: e.currentTarget.value })}
+          onChange={(v) => v && setSearch({ from: v })}
           data-testid="report-from"
         />
-        <TextInput
-          type="month"
+        <MonthField
           w={170}
           label={t('sla.report.to')}
           value={to}
-          onChange={(e) => e.currentTarget.value && setSearch({ to: e.currentTarget.value })}
+          onChange={(v) => v && setSearch({ to: v })}
           data-testid="report-to"
         />
         <Select

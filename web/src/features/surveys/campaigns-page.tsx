@@ -26,6 +26,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { DateField } from '../../lib/date-fields.tsx';
 import { useLocalized } from '../../lib/localized.ts';
 import { useDateFormat } from '../cases/case-format.ts';
 import { allEntitiesQuery } from '../directory/directory.api.ts';
@@ -86,23 +87,16 @@ function NewCampaign({ onCreated }: { onCreated: (c: Campaign) => void }) {
             data-testid="campaign-name"
           />
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
-            <TextInput
-              type="date"
+            <DateField
               label={t('surveys.campaigns.periodStart')}
               value={form.periodStart}
-              onChange={(e) => set('periodStart', e.currentTarget.value)}
+              onChange={(v) => set('periodStart', v)}
             />
-            <TextInput
-              type="date"
-              label={t('surveys.campaigns.periodEnd')}
-              value={form.periodEnd}
-              onChange={(e) => set('periodEnd', e.currentTarget.value)}
-            />
-            <TextInput
-              type="date"
+            <DateField label={t('surveys.campaigns.periodEnd')} value={form.periodEnd} onChange={(v) => set('periodEnd', v)} />
+            <DateField
               label={t('surveys.campaigns.closesOn')}
               value={form.closesOn}
-              onChange={(e) => set('closesOn', e.currentTarget.value)}
+              onChange={(v) => set('closesOn', v)}
               data-testid="campaign-closes-on"
             />
           </SimpleGrid>

@@ -26,6 +26,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { DateField } from '../../lib/date-fields.tsx';
 import { useLocalized } from '../../lib/localized.ts';
 import { useCurrentUser } from '../auth/session.ts';
 import { can } from '../cases/case-format.ts';
@@ -161,20 +162,13 @@ export function ResultsPage() {
     <Stack gap="md">
       <PageHeader title={t('surveys.results.title')} description={t('surveys.results.description')} />
       <Group align="flex-end" gap="sm" wrap="wrap">
-        <TextInput
-          type="date"
+        <DateField
           label={t('surveys.results.from')}
           value={from}
-          onChange={(e) => setFrom(e.currentTarget.value)}
+          onChange={(v) => setFrom(v)}
           data-testid="survey-results-from"
         />
-        <TextInput
-          type="date"
-          label={t('surveys.results.to')}
-          value={to}
-          onChange={(e) => setTo(e.currentTarget.value)}
-          data-testid="survey-results-to"
-        />
+        <DateField label={t('surveys.results.to')} value={to} onChange={(v) => setTo(v)} data-testid="survey-results-to" />
         <Select
           label={t('surveys.results.source')}
           value={source}
