@@ -47,7 +47,7 @@ describe('SLA issues in the UI language', () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]?.problem.kind).toBe('text');
     expect(await lineOf('fr', issues[0] as SlaIssue)).toBe(
-      'Ligne 3, colonne date : « 2026-02-30 » n’est pas une date réelle (AAAA-MM-JJ)',
+      'Ligne 3, colonne date : « 2026-02-30 » n’est pas une date réelle (AAAA-MM-JJ)',
     );
     expect(await lineOf('en', issues[0] as SlaIssue)).toBe('Line 3, column date: “2026-02-30” is not a real date (YYYY-MM-DD)');
   });
