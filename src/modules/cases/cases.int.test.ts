@@ -83,6 +83,51 @@ describe('one front door', () => {
     expect(v.fields).toMatchObject({ indexNumber: '123456' });
   });
 
+  it("writes the requester's e-mails in their language (receipt, resolution), with no English routing text in French", async () => {
+    // requester.minusca's profile is in French; requester.rco-cl's in English
+    const r = await create('requester.minusca', {
+      service: 'TRV-TRAVEL',
+      title: 'Mission à Bangui',
+      fields: { destination: 'Bangui', departureDate: '2027-01-10' },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const ref = r.json().reference as string;
+    const mails = async () =>
+      (
+        await sql<{ subject: string; body: string; to_address: string }>`
+          select subject, body, to_address from outbox where case_id = ${r.json().id}::bigint order by id`.execute(h.db)
+      ).rows;
+    expect(await mails()).toEqual([
+      {
+        to_address: 'requester.minusca@meridian.test',
+        subject: `[${ref}] Mission à Bangui`,
+        body: `Votre demande ${ref} a bien été reçue. Elle est confiée à RSCE (Centre de services régional d’Entebbe (Ouganda)), le prestataire attribué à votre entité pour ce service.`,
+      },
+    ]);
+    let version = r.json().version as number;
+    for (const to of ['in-progress', 'resolved'] as const) {
+      const t = await act(
+        'agent.rsce',
+        ref,
+        'transitions',
+        { to, ...(to === 'resolved' ? { reason: 'Billet émis.' } : {}) },
+        version,
+      );
+      expect(t.statusCode, t.body).toBe(200);
+      version = t.json().version;
+    }
+    const resolved = (await mails()).find((m) => m.subject.startsWith(`[${ref}] réglée`));
+    expect(resolved).toEqual({
+      to_address: 'requester.minusca@meridian.test',
+      subject: `[${ref}] réglée : Mission à Bangui`,
+      body: `Votre demande ${ref} a été réglée. Billet émis. Répondez dans les 10 jours pour la rouvrir.`,
+    });
+    // an English profile keeps the English receipt with the routing reason
+    const en = await create('requester.rco-cl', payroll('English receipt'));
+    const enMail = await sql<{ body: string }>`select body from outbox where case_id = ${en.json().id}::bigint`.execute(h.db);
+    expect(enMail.rows[0]?.body).toBe(`Your request ${en.json().reference} was received. ${en.json().routingReason}.`);
+  });
+
   it('sends a request with no assignment to the DOS coordination queue with the reason', async () => {
     const r = await create('requester.rco-cl', { service: 'FAC-CONFERENCE', title: 'Room for a retreat' });
     expect(r.statusCode).toBe(201);

@@ -993,7 +993,7 @@ export async function findMentionedUsers(db: Db, handles: string[]) {
   if (handles.length === 0) return [];
   return db
     .selectFrom('users')
-    .select(['id', 'email', 'name', 'provider_code', 'entity_code', 'role'])
+    .select(['id', 'email', 'name', 'provider_code', 'entity_code', 'role', 'locale'])
     .where(
       sql<string>`split_part(email, '@', 1)`,
       'in',

@@ -14,6 +14,7 @@ import { findService } from '../catalogue/catalogue.repository.ts';
 import { STAFF_ROLES, type User } from '../identity/identity.schema.ts';
 import { clockValues, deriveNewCaseClocks, escalationChain, refreshCaseClocks } from '../sla/clocks.service.ts';
 import { onCaseResolved } from '../surveys/invitations.service.ts';
+import { messageNoticeSubject, receiptEmail, resolvedEmail, withdrawnEmail } from './case-emails.ts';
 import { newCaseWriter } from './case-writer.ts';
 import {
   appendCaseEvent,
@@ -276,10 +277,12 @@ async function writeNewCase(
       ? {
           email: {
             to: actor.email,
-            subjectParts: ['[', `] ${input.title}`],
-            bodyParts: opts.publicUrl
-              ? ['Your request ', ` was received. ${routingReason}.\n${opts.publicUrl}/cases/`, '']
-              : ['Your request ', ` was received. ${routingReason}.`],
+            ...receiptEmail(actor.locale, {
+              title: input.title,
+              provider: assignment ? { code: assignment.provider.code, name: assignment.provider.name } : null,
+              routingReason,
+              ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+            }),
           },
         }
       : {}),
@@ -378,8 +381,12 @@ export async function transitionCase(
         await enqueueEmail(trx, {
           caseId: row.id,
           to: requester.email,
-          subject: `[${row.reference}] resolved: ${row.title}`,
-          body: `Your request ${row.reference} was resolved.${reason ? ` ${reason}` : ''} Reply within ${opts.reopenWindowDays ?? 10} days to reopen it.`,
+          ...resolvedEmail(requester.locale, {
+            reference: row.reference,
+            title: row.title,
+            ...(reason ? { reason } : {}),
+            reopenWindowDays: opts.reopenWindowDays ?? 10,
+          }),
           at: now,
         });
       }
@@ -582,8 +589,13 @@ export async function withdrawChildTask(
         await enqueueEmail(trx, {
           caseId: child.id,
           to: u.email,
-          subject: `[${child.reference}] withdrawn: ${child.title}`,
-          body: `${parent.provider_code ?? 'The DOS coordination queue'} withdrew child task ${child.reference} of ${parent.reference}: ${reason}`,
+          ...withdrawnEmail(u.locale, {
+            child: child.reference,
+            title: child.title,
+            parent: parent.reference,
+            by: parent.provider_code,
+            reason,
+          }),
           at: now,
         });
       }
@@ -827,13 +839,14 @@ export async function addMessage(
     }
     await refreshCaseClocks(trx, target.id, now);
     const notify = new Map<string, string>();
-    for (const u of mentioned) notify.set(u.email, `You were mentioned on ${target.reference}`);
+    for (const u of mentioned) notify.set(u.email, messageNoticeSubject(u.locale, 'mention', target.reference));
     if (input.visibility === 'public') {
       const ids = [target.requester_user_id, target.assignee_user_id].filter((x): x is number => x !== null && x !== actor.id);
-      for (const u of await findUsersByIds(trx, ids)) notify.set(u.email, `New reply on ${target.reference}`);
+      for (const u of await findUsersByIds(trx, ids))
+        notify.set(u.email, messageNoticeSubject(u.locale, 'reply', target.reference));
     }
     for (const [to, subject] of notify) {
-      await enqueueEmail(trx, { caseId: target.id, to, subject: `[${target.reference}] ${subject}`, body: input.body, at: now });
+      await enqueueEmail(trx, { caseId: target.id, to, subject, body: input.body, at: now });
     }
   });
   return { reference: target.reference };

@@ -20,6 +20,7 @@ import type { Database } from '../../db/types.ts';
 import type { User } from '../identity/identity.schema.ts';
 import { roleHas } from '../identity/permissions.ts';
 import { refreshCaseClocks } from '../sla/clocks.service.ts';
+import { messageNoticeSubject } from './case-emails.ts';
 import {
   appendCaseEvent,
   enqueueEmail,
@@ -212,7 +213,7 @@ async function addEmailReply(
     await enqueueEmail(trx, {
       caseId: target.id,
       to: u.email,
-      subject: `[${target.reference}] New reply on ${target.reference}`,
+      subject: messageNoticeSubject(u.locale, 'reply', target.reference),
       body,
       at: e.at,
     });
