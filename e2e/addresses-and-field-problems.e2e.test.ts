@@ -106,7 +106,7 @@ describe('addresses and field problems', () => {
       await page.getByTestId('import-submit').click();
       await page.getByTestId('import-problem-issues').waitFor({ timeout: 60_000 });
       expect(norm(await page.getByTestId('import-problem-issues').textContent())).toBe(
-        'Ligne 3, colonne date : « 2027-13-01 » n’est pas une date réelle (AAAA-MM-JJ)',
+        'Ligne 3, colonne date : « 2027-13-01 » n’est pas une date réelle (AAAA-MM-JJ)',
       );
       await page.mouse.move(5, 5);
       await page.screenshot({ path: path.join(SHOTS, 'sla-import-rows-fr.png') });
