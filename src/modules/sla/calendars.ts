@@ -392,7 +392,8 @@ export interface ImportedHoliday {
 /**
  * Reads holidays from an iCalendar file: each VEVENT's all-day start date (and every date up to its
  * exclusive DTEND for multi-day events), with its SUMMARY. Timed events are refused: they are closures.
- * @throws AppError IMPORT_REJECTED naming the line of the problem (parse error, timed event, no DTSTART).
+ * @throws AppError IMPORT_REJECTED naming the line of the problem (parse error, timed event, no DTSTART, a
+ *   start or end that is not a real date, e.g. 20260230).
  */
 export function parseHolidaysIcs(text: string): ImportedHoliday[] {
   let component: ICAL.Component;
@@ -408,7 +409,7 @@ export function parseHolidaysIcs(text: string): ImportedHoliday[] {
     return i < 0 ? undefined : text.slice(0, i).split(/\r?\n/).length;
   };
   const out: ImportedHoliday[] = [];
-  const issues: Array<{ line?: number; message: string }> = [];
+  const issues: Array<{ line?: number; field?: string; message: string }> = [];
   for (const [n, ev] of component.getAllSubcomponents('vevent').entries()) {
     const event = new ICAL.Event(ev);
     const uidLine = event.uid ? lineOf(event.uid) : undefined;
@@ -422,6 +423,26 @@ export function parseHolidaysIcs(text: string): ImportedHoliday[] {
         ...(uidLine ? { line: uidLine } : {}),
         message: `event ${n + 1} (${event.summary ?? 'untitled'}) has a time of day: holidays are whole days (use a closure for part of a day)`,
       });
+      continue;
+    }
+    // ical.js rolls an impossible date over (20260230 -> 2026-03-02, 20269999 -> 2034-06-07): the date as
+    // written must be a real one, DTEND's too
+    const bad = (['dtstart', 'dtend'] as const).flatMap((name) => {
+      const written = ev.getFirstProperty(name)?.jCal[3];
+      return written === undefined || (typeof written === 'string' && isCalendarDate(written.slice(0, 10)) && written.length >= 10)
+        ? []
+        : [{ name, written: String(written) }];
+    });
+    if (bad.length) {
+      for (const b of bad) {
+        const compact = b.written.replace(/-/g, '');
+        const line = lineOf(`:${compact}`) ?? uidLine;
+        issues.push({
+          ...(line ? { line } : {}),
+          field: b.name === 'dtstart' ? 'DTSTART' : 'DTEND',
+          message: `event ${n + 1} (${event.summary ?? 'untitled'}): ${compact} is not a real date (YYYYMMDD)`,
+        });
+      }
       continue;
     }
     const end = event.endDate?.isDate ? event.endDate : null;
@@ -509,6 +530,7 @@ export async function importHolidays(
     {
       effectiveFrom: input.effectiveFrom,
       spec: { ...spec, holidays: merged },
+      // the web says this note in the reader's language by its wording (versionNote, web/src/features/sla/sla-format.ts)
       note: `${merged.length - before.size} holiday(s) imported from ${input.format.toUpperCase()}`,
     },
     now,

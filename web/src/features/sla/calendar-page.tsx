@@ -23,7 +23,7 @@ import {
   type HolidayImportResult,
 } from './sla.api.ts';
 import { canManageSla } from './sla-access.ts';
-import { localDate, useZonedFormat, useZoneLabel, versionInForce } from './sla-format.ts';
+import { localDate, useZonedFormat, useZoneLabel, versionInForce, versionNote } from './sla-format.ts';
 import { WeekGrid } from './week-grid.tsx';
 
 function HolidaysCard({ version, today }: { version: CalendarVersion; today: string }) {
@@ -144,7 +144,7 @@ function VersionHistory({
                     {v.effectiveFrom === '1970-01-01' ? t('sla.calendar.always') : date(v.effectiveFrom)}
                   </Table.Td>
                   <Table.Td data-testid="version-row-note">
-                    {v.note ?? (calendar.source === 'default' ? t('sla.calendar.defaultNote') : '—')}
+                    {versionNote(t, v.note) ?? (calendar.source === 'default' ? t('sla.calendar.defaultNote') : '—')}
                   </Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <Text size="xs" c="dimmed">

@@ -5,6 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/client.ts';
+import { translator } from '../../lib/test-translator.ts';
+import coreFr from '../../locales/fr.json';
+import slaFr from './locales/fr.json';
 import type { CalendarSpec, CalendarVersion } from './sla.api.ts';
 import {
   addDays,
@@ -15,6 +18,7 @@ import {
   parseTarget,
   targetIso,
   versionInForce,
+  versionNote,
   windowMinutes,
   zoneCity,
   zonedIso,
@@ -149,5 +153,14 @@ describe('API problems', () => {
     expect(issueFor(issues, 'week.tue.1')).toEqual({ kind: 'text', key: 'sla.issue.windowOverlap', values: undefined });
     expect(issueFor(issues, 'week.tue.0')).toBeUndefined();
     expect(issuesOf(new Error('not an API error'))).toEqual([]);
+  });
+});
+
+describe('versionNote', () => {
+  it("says the holiday import's note in the UI language and keeps a typed note as typed", async () => {
+    const fr = await translator('fr', { ...coreFr, ...slaFr });
+    expect(versionNote(fr, '3 holiday(s) imported from ICS')).toBe('3 jour(s) férié(s) importé(s) depuis un fichier ICS');
+    expect(versionNote(fr, 'Jours fériés 2027')).toBe('Jours fériés 2027');
+    expect(versionNote(fr, null)).toBeUndefined();
   });
 });

@@ -282,3 +282,13 @@ export function useZoneLabel(): (timeZone: string, at?: string) => string {
     [lng],
   );
 }
+
+/**
+ * A version's note in the UI language: the note the holiday import writes (`N holiday(s) imported from ICS`,
+ * calendars.ts) is read and said again; a note typed by a person is shown as typed.
+ */
+export function versionNote(t: (key: string, values?: Record<string, unknown>) => string, note: string | null | undefined) {
+  if (note == null) return undefined;
+  const m = /^(\d+) holiday\(s\) imported from (ICS|CSV)$/.exec(note);
+  return m ? t('sla.calendar.importedNote', { count: Number(m[1]), format: m[2] }) : note;
+}

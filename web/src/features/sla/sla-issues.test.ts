@@ -60,6 +60,10 @@ describe('SLA issues in the UI language', () => {
         parseHolidaysIcs(
           'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nSUMMARY:Party\nDTSTART:20260101T100000Z\nEND:VEVENT\nEND:VCALENDAR\n',
         ),
+      () =>
+        parseHolidaysIcs(
+          'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:b\nSUMMARY:Not a day\nDTSTART;VALUE=DATE:20260230\nEND:VEVENT\nEND:VCALENDAR\n',
+        ),
       () => parseSlaTarget('P1DT2H'),
       () => parseSlaTarget('2 hours'),
       () => parseSlaTarget('P9999D'),
