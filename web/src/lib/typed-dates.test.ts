@@ -38,3 +38,12 @@ describe('typed dates', () => {
     expect(parseTypedDate('24/12/2026 25:00', fr.dateTime, 'fr', true)).toBeNull();
   });
 });
+
+describe('typed dates without leading zeros', () => {
+  it('reads 1/2/2027 in French as the first of February', () => {
+    const fr = dateFormatsOf('fr');
+    expect(parseTypedDate('1/2/2027', fr.date, 'fr', false)).toBe('2027-02-01');
+    expect(parseTypedDate('1/2/2027 9:05', fr.dateTime, 'fr', true)).toBe('2027-02-01 09:05:00');
+    expect(parseTypedDate('32/1/2027', fr.date, 'fr', false)).toBeNull();
+  });
+});

@@ -24,7 +24,7 @@ export function dateFormatsOf(language: string | undefined): { date: string; dat
 }
 
 /**
- * Reads typed text as a date: in `format` (the language's), in ISO (`YYYY-MM-DD`; with `withTime`,
+ * Reads typed text as a date: in `format` (the language's, leading zeros optional), in ISO (`YYYY-MM-DD`; with `withTime`,
  * `YYYY-MM-DD HH:mm` or `YYYY-MM-DDTHH:mm`), or with the month's name in `locale` (`30 nov. 2026`,
  * `30 novembre 2026`). Strict: `31/02/2026` is not a date.
  * @returns `YYYY-MM-DD` (or `YYYY-MM-DD HH:mm:ss` with `withTime`, the shape `@mantine/dates` takes), or
@@ -33,9 +33,11 @@ export function dateFormatsOf(language: string | undefined): { date: string; dat
 export function parseTypedDate(text: string, format: string, locale: 'en' | 'fr', withTime: boolean): string | null {
   const s = text.trim();
   if (s === '') return null;
+  // the format without its leading zeros too (`1/2/2027` for `01/02/2027`)
+  const loose = format.replace('DD', 'D').replace('MM', 'M').replace('HH', 'H');
   const formats = withTime
-    ? [format, 'YYYY-MM-DD HH:mm', 'YYYY-MM-DDTHH:mm']
-    : [format, 'YYYY-MM-DD', 'D MMM YYYY', 'D MMMM YYYY'];
+    ? [format, loose, 'YYYY-MM-DD HH:mm', 'YYYY-MM-DDTHH:mm']
+    : [format, loose, 'YYYY-MM-DD', 'D MMM YYYY', 'D MMMM YYYY'];
   for (const f of formats) {
     const d = dayjs(s, f, locale, true);
     if (d.isValid()) return d.format(withTime ? 'YYYY-MM-DD HH:mm:ss' : 'YYYY-MM-DD');
