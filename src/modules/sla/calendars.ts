@@ -429,7 +429,8 @@ export function parseHolidaysIcs(text: string): ImportedHoliday[] {
     // written must be a real one, DTEND's too
     const bad = (['dtstart', 'dtend'] as const).flatMap((name) => {
       const written = ev.getFirstProperty(name)?.jCal[3];
-      return written === undefined || (typeof written === 'string' && isCalendarDate(written.slice(0, 10)) && written.length >= 10)
+      return written === undefined ||
+        (typeof written === 'string' && isCalendarDate(written.slice(0, 10)) && written.length >= 10)
         ? []
         : [{ name, written: String(written) }];
     });
