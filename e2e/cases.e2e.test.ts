@@ -485,6 +485,42 @@ describe('cases: one request, end to end across providers', () => {
     expect(await withdrawn.getByTestId('event-detail').textContent()).toBe('The overtime was paid in the October run after all');
   });
 
+  it('says in the withdraw dialog that the child task was resolved meanwhile, and keeps the dialog and its reason', async () => {
+    const requester = await signedIn(REQUESTER);
+    const created = await requester.context.request.post(`${baseUrl}/api/cases`, {
+      data: {
+        service: 'PAY-PAYROLL',
+        title: 'Allowance for December not paid',
+        fields: { indexNumber: '654321', payPeriod: '2026-12', issue: 'missing-payment' },
+      },
+    });
+    const parent = ((await created.json()) as { reference: string }).reference;
+    const unon = await signedIn(UNON);
+    const opened = await unon.context.request.post(`${baseUrl}/api/cases/${parent}/children`, {
+      data: { provider: 'RSCE', service: 'HR-ADMIN', title: 'Confirm the allowance', reason: 'HR must confirm first' },
+    });
+    const child = (await opened.json()) as { reference: string; version: number };
+    const { page } = unon;
+    await page.goto(`${baseUrl}/cases/${parent}`);
+    await page.getByTestId(`child-withdraw-${child.reference}`).click();
+    await page.getByTestId('withdraw-reason').fill('Paid in the December run after all');
+    // meanwhile RSCE resolves the child task
+    const rsce = await signedIn('agent.rsce@meridian.test');
+    let version = child.version;
+    for (const to of ['in-progress', 'resolved']) {
+      const r = await rsce.context.request.post(`${baseUrl}/api/cases/${child.reference}/transitions`, {
+        data: { to },
+        headers: { 'if-match': `"${version}"` },
+      });
+      expect(r.status(), await r.text()).toBe(200);
+      version = ((await r.json()) as { version: number }).version;
+    }
+    await page.getByTestId('withdraw-confirm').click();
+    await page.getByTestId('withdraw-dialog').getByTestId('conflict-alert').waitFor();
+    expect(await page.getByTestId('withdraw-reason').inputValue()).toBe('Paid in the December run after all');
+    expect(await page.getByTestId('withdraw-confirm').isDisabled()).toBe(true);
+  });
+
   it('had no script errors', () => {
     expect(pageErrors).toEqual([]);
     expect(consoleErrors).toEqual([]);

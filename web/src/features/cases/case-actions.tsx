@@ -625,9 +625,13 @@ export function WithdrawChildButton({ parent, child }: { parent: CaseSummary; ch
       close();
     }
   };
+  const open = isOpenState(child.state);
+  // the button only for an open child; the dialog stays while open, to say the child closed meanwhile
+  if (!open && !opened) return null;
   return (
     <>
       <Button
+        hidden={!open}
         size="compact-xs"
         variant="subtle"
         color="red"
@@ -649,7 +653,7 @@ export function WithdrawChildButton({ parent, child }: { parent: CaseSummary; ch
         {opened && (
           <Stack gap="sm">
             <Text size="sm">{t('childWithdraw.help', { provider })}</Text>
-            {change.conflict && <ConflictAlert current={child} />}
+            {(change.conflict || !open) && <ConflictAlert current={child} />}
             <Textarea
               label={t('caseView.reason')}
               required
@@ -669,7 +673,7 @@ export function WithdrawChildButton({ parent, child }: { parent: CaseSummary; ch
               <Button variant="default" onClick={close}>
                 {t('caseView.back')}
               </Button>
-              <Button color="red" onClick={submit} loading={change.pending} data-testid="withdraw-confirm">
+              <Button color="red" onClick={submit} loading={change.pending} disabled={!open} data-testid="withdraw-confirm">
                 {t('childWithdraw.confirm')}
               </Button>
             </Group>

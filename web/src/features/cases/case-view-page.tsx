@@ -35,7 +35,7 @@ import { CaseActions, WithdrawChildButton } from './case-actions.tsx';
 import { CaseAttachments } from './case-attachments.tsx';
 import { PriorityBadge, ProviderLabel, StateBadge, useOptionLabel } from './case-bits.tsx';
 import { CaseConversation } from './case-conversation.tsx';
-import { can, canOpenCase, isOpenState, isWorker, routingReason, useDateFormat } from './case-format.ts';
+import { can, canOpenCase, isWorker, routingReason, useDateFormat } from './case-format.ts';
 import { FlashAlert } from './case-list.tsx';
 import { CaseSegments, CaseTimeline } from './case-timeline.tsx';
 import { caseQuery, serviceWithFormQuery, usersQuery } from './cases.api.ts';
@@ -270,7 +270,8 @@ function ChildrenCard({ view, user }: { view: CaseView; user: CurrentUser | null
               <ProviderLabel provider={ch.provider} />
               <StateBadge state={ch.state} size="xs" />
               {/* the parent's provider (who sees this view to work it) may withdraw an open child task */}
-              {isWorker(user) && isOpenState(ch.state) && <WithdrawChildButton parent={view.case} child={ch} />}
+              {/* mounted for every child so that a dialog open when the child closes elsewhere says so */}
+              {isWorker(user) && <WithdrawChildButton parent={view.case} child={ch} />}
             </Group>
           </Group>
         ))}
