@@ -479,6 +479,8 @@ describe('cases: one request, end to end across providers', () => {
     const rsce = (await signedIn('agent.rsce@meridian.test')).page;
     await rsce.goto(`${baseUrl}/cases/${child}`);
     await rsce.getByTestId('case-view').waitFor();
+    // a child task's header says its parent and why it was opened, in the reader's language
+    expect(await rsce.getByTestId('case-routing-reason').textContent()).toBe(`Child task of ${parent}: HR must confirm first`);
     const withdrawn = rsce.locator(`[data-testid="timeline-event"][data-case="${child}"]`).last();
     await expect.poll(() => withdrawn.getByTestId('event-title').textContent()).toBe(`Withdrawn by UNON, which holds ${parent}`);
     expect(await withdrawn.textContent()).toContain('Wanjiru Kamau');

@@ -61,7 +61,19 @@ function CaseHeader({ view, user }: { view: CaseView; user: CurrentUser }) {
   const routedTo = firstRoute
     ? ((firstRoute.after as { provider?: string | null } | null)?.provider ?? null)
     : (c.provider?.code ?? null);
-  const routing = routingReason(t, firstRoute?.details);
+  // a child task has no routed event: it says its parent and the reason typed when it was opened
+  const created = view.timeline.find((e) => e.type === 'created' && e.caseReference === c.reference);
+  const childReason = (created?.details as { reason?: unknown } | null)?.reason;
+  const routing =
+    routingReason(t, firstRoute?.details) ??
+    (c.parentReference && c.source === 'child-task'
+      ? {
+          text: t('caseView.routingChild', {
+            parent: c.parentReference,
+            reason: typeof childReason === 'string' ? childReason : '',
+          }),
+        }
+      : undefined);
   const reason = routing && (
     <>
       {routing.text}
