@@ -22,16 +22,22 @@ describe('fieldIssuesOf', () => {
     const schema = z.strictObject({
       title: z.string().min(3),
       note: z.string().max(5),
+      name: z.string().min(1),
+      code: z.string().max(1),
       n: z.number().int().max(10),
       tags: z.array(z.string()).max(1),
       p: z.number().gt(0),
       own: z.string().min(2, 'two letters at least'),
     });
-    expect(issuesOf(schema, { title: 'ab', note: 'abcdef', n: 11, tags: ['a', 'b'], p: 0, own: 'x' }, 'body')).toEqual([
+    expect(
+      issuesOf(schema, { title: 'ab', note: 'abcdef', name: '', code: 'ab', n: 11, tags: ['a', 'b'], p: 0, own: 'x' }, 'body'),
+    ).toEqual([
       { field: 'body.title', message: 'must be at least 3 characters long' },
       { field: 'body.note', message: 'must be at most 5 characters long' },
+      { field: 'body.name', message: 'must not be empty' },
+      { field: 'body.code', message: 'must be at most 1 character long' },
       { field: 'body.n', message: 'must be at most 10' },
-      { field: 'body.tags', message: 'must have at most 1 items' },
+      { field: 'body.tags', message: 'must have at most 1 item' },
       { field: 'body.p', message: 'must be more than 0' },
       { field: 'body.own', message: 'two letters at least' },
     ]);

@@ -177,8 +177,12 @@ function messageOf(issue: SchemaIssue, root: string | undefined): string {
   const most = issue.code === 'too_big';
   const inclusive = issue.inclusive !== false;
   const limit = `${most ? (inclusive ? 'at most' : 'less than') : inclusive ? 'at least' : 'more than'} ${String(bound)}`;
-  if (issue.origin === 'string') return `must be ${limit} characters long`;
-  if (issue.origin === 'array' || issue.origin === 'set') return `must have ${limit} items`;
+  if (issue.origin === 'string') {
+    // "at least 1 characters long" reads badly: a text that must not be empty says so
+    if (!most && inclusive && Number(bound) === 1) return 'must not be empty';
+    return `must be ${limit} character${Number(bound) === 1 ? '' : 's'} long`;
+  }
+  if (issue.origin === 'array' || issue.origin === 'set') return `must have ${limit} item${Number(bound) === 1 ? '' : 's'}`;
   return `must be ${limit}`;
 }
 

@@ -26,7 +26,7 @@ export type FieldProblem =
   | { kind: 'unknownField' }
   /** "is not a known field" / "is not a known parameter": the form sent something the API does not take. */
   | { kind: 'notKnown' }
-  /** "must have at least 1 items" / "must have at most 5 items". */
+  /** "must have at least 1 item" / "must have at most 5 items". */
   | { kind: 'minItems'; min: number }
   | { kind: 'maxItems'; max: number }
   /** A feature's own wording read by its `MessageReader`: a dictionary key and the values it interpolates. */
@@ -43,7 +43,7 @@ export type MessageReader = (message: string) => FieldProblem | undefined;
  * else `{kind: 'server', message}`.
  */
 export function problemOfMessage(message: string, readers: readonly MessageReader[] = []): FieldProblem {
-  if (/^is required$/.test(message)) return { kind: 'required' };
+  if (/^(is required|must not be empty)$/.test(message)) return { kind: 'required' };
   const long = /^is (\d+) characters long; at most (\d+)$/.exec(message);
   if (long) return { kind: 'tooLong', length: Number(long[1]), max: Number(long[2]) };
   if (/^must be a number$/.test(message)) return { kind: 'number' };
@@ -58,13 +58,13 @@ export function problemOfMessage(message: string, readers: readonly MessageReade
   if (/^is not a field of this service$/.test(message)) return { kind: 'unknownField' };
   if (/^is not a known (field|parameter)$/.test(message)) return { kind: 'notKnown' };
   // the API's wording of a text's bounds and of a list's (src/server/errors.ts `fieldIssuesOf`)
-  const short = /^must be at least (\d+) characters long$/.exec(message);
+  const short = /^must be at least (\d+) characters? long$/.exec(message);
   if (short) return { kind: 'tooShort', min: Number(short[1]) };
-  const longText = /^must be at most (\d+) characters long$/.exec(message);
+  const longText = /^must be at most (\d+) characters? long$/.exec(message);
   if (longText) return { kind: 'maxLength', max: Number(longText[1]) };
-  const fewItems = /^must have at least (\d+) items$/.exec(message);
+  const fewItems = /^must have at least (\d+) items?$/.exec(message);
   if (fewItems) return { kind: 'minItems', min: Number(fewItems[1]) };
-  const manyItems = /^must have at most (\d+) items$/.exec(message);
+  const manyItems = /^must have at most (\d+) items?$/.exec(message);
   if (manyItems) return { kind: 'maxItems', max: Number(manyItems[1]) };
   for (const read of readers) {
     const p = read(message);

@@ -58,6 +58,8 @@ describe("the API's wording of bounds (src/server/errors.ts, asserted in errors.
   it('reads text and number bounds and a missing value as problem kinds the UI translates', () => {
     expect(problemOfMessage('must be at least 3 characters long')).toEqual({ kind: 'tooShort', min: 3 });
     expect(problemOfMessage('must be at most 2000 characters long')).toEqual({ kind: 'maxLength', max: 2000 });
+    expect(problemOfMessage('must not be empty')).toEqual({ kind: 'required' });
+    expect(problemOfMessage('must be at most 1 character long')).toEqual({ kind: 'maxLength', max: 1 });
     expect(problemOfMessage('must be at least 0')).toEqual({ kind: 'min', min: 0 });
     expect(problemOfMessage('must be at most 10')).toEqual({ kind: 'max', max: 10 });
     expect(problemOfMessage('is required')).toEqual({ kind: 'required' });
