@@ -232,6 +232,15 @@ describe('answering in the portal', () => {
     id = item.id;
     // someone else cannot open it
     expect((await t.app.inject({ url: `/api/surveys/mine/transactional/${id}`, headers: t.as[REQUESTER] })).statusCode).toBe(404);
+    // the language answered in is one of the UN's six
+    const unknown = await t.app.inject({
+      method: 'PUT',
+      url: `/api/surveys/mine/transactional/${id}`,
+      headers: t.as['requester.minusca'],
+      payload: { language: 'xx', answers: { overall: 3 } },
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().errors[0].field).toBe('body.language');
     const r = await t.app.inject({
       method: 'PUT',
       url: `/api/surveys/mine/transactional/${id}`,

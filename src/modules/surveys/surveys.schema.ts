@@ -66,8 +66,11 @@ export const AnswerValueSchema = z.union([z.number(), z.string().max(4000), z.ar
 export const AnswersSchema = z.record(z.string().max(40), AnswerValueSchema).describe('Answers by question key');
 export type Answers = z.infer<typeof AnswersSchema>;
 
+/** The six official languages of the United Nations: the language a survey is answered in is one of them. */
+export const ANSWER_LANGUAGES = ['ar', 'en', 'es', 'fr', 'ru', 'zh'] as const;
+
 export const AnswerBodySchema = z.strictObject({
-  language: z.string().regex(/^[a-z]{2}$/, 'a two-letter language code'),
+  language: z.enum(ANSWER_LANGUAGES).describe('The language the survey was answered in (a UN official language)'),
   answers: AnswersSchema,
 });
 export type AnswerBody = z.infer<typeof AnswerBodySchema>;
