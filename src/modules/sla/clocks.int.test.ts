@@ -714,6 +714,9 @@ describe('report', () => {
     const c = await open(new Date('2026-11-30T22:30:00Z'));
     expect(c.reference).toBeTruthy();
     const coord = await signInAs(app, 'coordinator@meridian.test');
+    const reversed = await app.inject({ url: '/api/sla/report?from=2026-12&to=2026-11', headers: coord });
+    expect(reversed.statusCode).toBe(400);
+    expect(reversed.json().errors).toEqual([{ field: 'querystring.to', message: 'must not be before from' }]);
     const r = await app.inject({ url: '/api/sla/report?from=2026-11&to=2026-12&provider=UNON', headers: coord });
     expect(r.statusCode).toBe(200);
     const dec = r.json().items.find((x: { month: string }) => x.month === '2026-12');

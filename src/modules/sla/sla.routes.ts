@@ -81,12 +81,15 @@ const ClockSchema = z.object({
   warnAt: z.array(z.number()),
 });
 
-const ReportQuery = z.strictObject({
-  from: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM'),
-  to: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM'),
-  provider: z.string().min(1).max(40).optional(),
-  metric: z.enum(['first-response', 'next-response', 'resolution']).default('resolution'),
-});
+const ReportQuery = z
+  .strictObject({
+    from: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM'),
+    to: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM'),
+    provider: z.string().min(1).max(40).optional(),
+    metric: z.enum(['first-response', 'next-response', 'resolution']).default('resolution'),
+  })
+  // a reversed range answered an empty report, which reads as "no clocks in these months"
+  .refine((q) => q.to >= q.from, { path: ['to'], message: 'must not be before from' });
 
 /**
  * The SLA report: end-to-end clocks of one metric per provider and local month of the case's creation —
