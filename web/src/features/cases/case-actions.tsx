@@ -85,10 +85,10 @@ export function ConflictAlert({ current, testId }: { current: CaseSummary; testI
       role="alert"
     >
       <Text size="sm">
-        {t('caseView.conflictBody', {
+        {t(current.assignee ? 'caseView.conflictBody' : 'caseView.conflictBodyUnassigned', {
           state: t(`caseState.${current.state}`),
           provider: current.provider?.code ?? t('cases.coordinationQueue'),
-          assignee: current.assignee?.name ?? t('cases.unassigned'),
+          assignee: current.assignee?.name,
         })}
       </Text>
     </Alert>
