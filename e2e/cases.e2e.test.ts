@@ -330,13 +330,14 @@ describe('cases: one request, end to end across providers', () => {
     await page.getByTestId(`case-link-${reference}`).waitFor();
     expect(await page.getByTestId('error-alert').count()).toBe(0);
     expect(await page.getByRole('heading', { name: 'Mes demandes' }).count()).toBe(1);
-    // an API problem reads in French by its code, with the field it names, never the API's English detail
+    // an address asking for a service the catalogue does not have says so in French and offers the choice
     await page.goto(`${baseUrl}/requests/new?service=NO-SUCH-SERVICE`);
-    const problem = page.getByTestId('error-alert');
-    await problem.waitFor();
-    expect(await problem.getByTestId('error-text').textContent()).toBe('Aucun service du catalogue ne porte ce code.');
-    expect(await problem.textContent()).not.toContain('No service');
-    await page.getByTestId('nav-request').click();
+    const unknown = page.getByTestId('request-unknown-service');
+    await unknown.waitFor();
+    expect(await unknown.textContent()).toContain('Ce service n’est pas au catalogue');
+    expect(await unknown.textContent()).toContain('NO-SUCH-SERVICE');
+    expect(await page.getByTestId('error-alert').count()).toBe(0);
+    await unknown.getByRole('button', { name: 'Choisir un service' }).click();
     await page.getByTestId('request-choose-PAY-PAYROLL').click();
     expect(await page.getByTestId('request-fields').textContent()).toContain('Numéro d’index du fonctionnaire');
     await page.getByTestId('language-en').click();

@@ -427,6 +427,18 @@ function RequestForm({ serviceCode, onChangeService }: { serviceCode: string; on
   };
 
   if (service.isPending) return <Skeleton height={400} radius="md" />;
+  if (service.error instanceof ApiError && service.error.status === 404)
+    // an address with a service code the catalogue does not have (typed, or an old link): choose another
+    return (
+      <Alert color="orange" variant="light" title={t('request.unknownServiceTitle')} data-testid="request-unknown-service">
+        <Stack gap="xs" align="flex-start">
+          <Text size="sm">{t('request.unknownService', { code: serviceCode })}</Text>
+          <Button variant="light" onClick={onChangeService}>
+            {t('request.chooseService')}
+          </Button>
+        </Stack>
+      </Alert>
+    );
   if (service.error) return <ErrorAlert error={service.error} />;
   const s = service.data;
   const fieldErrorCount = Object.keys(serverProblems).length + (submitted ? Object.keys(localProblems).length : 0);
