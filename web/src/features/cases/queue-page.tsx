@@ -334,11 +334,13 @@ export function QueuePage({
   const description =
     search.provider === 'none'
       ? t('queue.descriptionCoordination')
-      : user?.scope?.type === 'provider'
-        ? t('queue.descriptionProvider', { provider: user.scope.code })
-        : worker
-          ? t('queue.descriptionAll')
-          : t('queue.descriptionReadOnly');
+      : search.assignee === 'me'
+        ? t('queue.descriptionMine')
+        : user?.scope?.type === 'provider'
+          ? t('queue.descriptionProvider', { provider: user.scope.code })
+          : worker
+            ? t('queue.descriptionAll')
+            : t('queue.descriptionReadOnly');
 
   return (
     <Stack gap="md">
