@@ -28,6 +28,7 @@ import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { DateField } from '../../lib/date-fields.tsx';
 import { useLocalized } from '../../lib/localized.ts';
+import { useLastPageWhenBeyond } from '../../lib/paging.ts';
 import { useCurrentUser } from '../auth/session.ts';
 import { can } from '../cases/case-format.ts';
 import {
@@ -153,6 +154,7 @@ export function ResultsPage() {
     ...commentsQuery({ from, to, page, pageSize: 10, ...(painOnly ? { painPoint: 'true' as const } : {}) }),
     enabled: valid,
   });
+  useLastPageWhenBeyond(comments.data, page, (p) => setPage(p ?? 1));
   const r = results.data;
   const overall = r?.distributions.overall ?? {};
   const overallTotal = Object.values(overall).reduce((a, b) => a + b, 0);
