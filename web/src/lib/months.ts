@@ -8,9 +8,9 @@
  */
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
+import { optDate } from './search-params.ts';
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * A month typed in a field as `YYYY-MM` (spaces around it ignored), a real month of the years 1900-2999 (the
@@ -34,15 +34,16 @@ export function formatMonth(ym: string, lng: string, style: 'long' | 'short' = '
 }
 
 /**
- * A calendar day `YYYY-MM-DD` (or the day of an ISO instant's first 10 characters) in `lng`, as the app shows
- * dates: "30 nov. 2026" / "Nov 30, 2026". Anything else is returned as given.
+ * A calendar day `YYYY-MM-DD` in `lng`, as the app shows dates: "30 nov. 2026" / "Nov 30, 2026" (read in UTC:
+ * the day as written). An ISO instant (`2026-11-30T09:15:00Z`) gives its day in the reader's time zone.
+ * Anything else is returned as given.
  */
 export function formatDay(ymd: string, lng: string): string {
-  const day = ymd.slice(0, 10);
-  if (!DAY.test(day)) return ymd;
-  const d = new Date(`${day}T12:00:00Z`);
+  if (!optDate(ymd.slice(0, 10))) return ymd;
+  const instant = ymd.length > 10;
+  const d = new Date(instant ? ymd : `${ymd}T12:00:00Z`);
   if (Number.isNaN(d.getTime())) return ymd;
-  return new Intl.DateTimeFormat(lng, { timeZone: 'UTC', dateStyle: 'medium' }).format(d);
+  return new Intl.DateTimeFormat(lng, { ...(instant ? {} : { timeZone: 'UTC' }), dateStyle: 'medium' }).format(d);
 }
 
 /** `formatMonth` and `formatDay` in the UI language: `{ month(ym, style?), day(ymd) }`. */

@@ -28,6 +28,7 @@ import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { DateField } from '../../lib/date-fields.tsx';
 import { useLocalized } from '../../lib/localized.ts';
+import { useMonthFormat } from '../../lib/months.ts';
 import { useLastPageWhenBeyond } from '../../lib/paging.ts';
 import { optDate } from '../../lib/search-params.ts';
 import { useCurrentUser } from '../auth/session.ts';
@@ -168,6 +169,7 @@ export function ResultsPage({
   const setSource = (v: Source) => setSearch({ source: v === 'all' ? undefined : v });
   const setPainOnly = (pain: boolean) => setSearch({ pain: pain || undefined });
   const [page, setPage] = useState(1);
+  const { day, month } = useMonthFormat();
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to) && from <= to;
   const results = useQuery({ ...resultsQuery({ from, to, groupBy, source }), enabled: valid });
   const comments = useQuery({
@@ -178,7 +180,8 @@ export function ResultsPage({
   const r = results.data;
   const overall = r?.distributions.overall ?? {};
   const overallTotal = Object.values(overall).reduce((a, b) => a + b, 0);
-  const label = (row: ResultRow) => (row.name ? `${l(row.name)} (${row.key})` : row.key);
+  // a month row's key is the month (2026-11): written out, as the caption's dates
+  const label = (row: ResultRow) => (row.name ? `${l(row.name)} (${row.key})` : groupBy === 'month' ? month(row.key) : row.key);
 
   return (
     <Stack gap="md">
@@ -215,7 +218,7 @@ export function ResultsPage({
         <Card withBorder padding={0}>
           <Table.ScrollContainer minWidth={760}>
             <Table striped highlightOnHover data-testid="survey-results-table" aria-busy={results.isFetching}>
-              <Table.Caption>{t('surveys.results.caption', { from: r.from, to: r.to })}</Table.Caption>
+              <Table.Caption>{t('surveys.results.caption', { from: day(r.from), to: day(r.to) })}</Table.Caption>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t(`surveys.results.groupBy.${r.groupBy}`)}</Table.Th>
