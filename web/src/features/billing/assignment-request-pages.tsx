@@ -287,7 +287,9 @@ export function AssignmentRequestPage({ id }: { id: number }) {
           {r.consultations.map((x) => (
             <Timeline.Item key={x.id} title={`${t(`agreementsDoc.partyName.${x.party}`)}: ${x.consultee}`}>
               <Text size="sm">
+                {/* a span: a div may not sit in the paragraph (React warns) */}
                 <Badge
+                  component="span"
                   size="sm"
                   variant="light"
                   color={x.opinion === 'object' ? 'red' : x.opinion === 'concur' ? 'green' : 'yellow'}
@@ -297,7 +299,7 @@ export function AssignmentRequestPage({ id }: { id: number }) {
                 {x.comment}
               </Text>
               <Text size="xs" c="dimmed">
-                {x.at.slice(0, 16).replace('T', ' ')} · {x.recordedBy ?? ''}
+                {dateTime(x.at)} · {x.recordedBy ?? ''}
               </Text>
             </Timeline.Item>
           ))}
