@@ -1,12 +1,14 @@
 /**
  * A table over one page of a server-side list: sortable headers (the API sorts), pagination and page size
  * (the API pages), skeleton rows while the first page loads, a dimmed body while the next one does, and an
- * empty state when nothing matches.
+ * empty state when nothing matches. The counter names the rows of the page shown ("26–50 of 205"; nothing for an
+ * empty list); a page beyond the last is the list's to leave (`useLastPageWhenBeyond` in lib/paging.ts).
  */
 import { Box, Group, Loader, Pagination, Select, Skeleton, Table, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SortOrder } from '../features/directory/directory.api.ts';
+import { pageCount, pageRange } from '../lib/paging.ts';
 import { PAGE_SIZES } from '../lib/search-params.ts';
 
 export interface Column<T> {
@@ -69,9 +71,9 @@ function SortHeader({
 export function DataTable<T>(props: DataTableProps<T>) {
   const { t, i18n } = useTranslation();
   const { columns, rows, total, page, pageSize } = props;
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
-  const to = Math.min(total, page * pageSize);
+  const pages = pageCount(total, pageSize);
+  // null for an empty list: its empty state says so, a counter "0–0 of 0" would not add anything
+  const range = pageRange(total, page, pageSize);
   const nf = new Intl.NumberFormat(i18n.language);
 
   let body: ReactNode;
@@ -151,9 +153,11 @@ export function DataTable<T>(props: DataTableProps<T>) {
       </Table.ScrollContainer>
       <Group justify="space-between" mt="sm" wrap="wrap" gap="sm">
         <Group gap="xs">
-          <Text size="sm" c="dimmed" data-testid={`${props.testId}-range`}>
-            {t('table.showing', { from: nf.format(from), to: nf.format(to), total: nf.format(total) })}
-          </Text>
+          {range && (
+            <Text size="sm" c="dimmed" data-testid={`${props.testId}-range`}>
+              {t('table.showing', { from: nf.format(range.from), to: nf.format(range.to), total: nf.format(total) })}
+            </Text>
+          )}
           {props.fetching && <Loader size="xs" aria-label={t('common.loading')} />}
         </Group>
         <Group gap="sm">

@@ -14,8 +14,13 @@ import { AnswerPage } from '../features/surveys/answer-page.tsx';
 import { CampaignsPage } from '../features/surveys/campaigns-page.tsx';
 import { MySurveyPage, MySurveysPage } from '../features/surveys/my-surveys-page.tsx';
 import { ResultsPage } from '../features/surveys/results-page.tsx';
-import { validateMySurveysSearch } from '../features/surveys/survey-search.ts';
+import {
+  type SurveyResultsSearch,
+  validateMySurveysSearch,
+  validateSurveyResultsSearch,
+} from '../features/surveys/survey-search.ts';
 import { TemplateEditorPage } from '../features/surveys/template-editor-page.tsx';
+import { compact } from '../lib/search-params.ts';
 import { appRoute } from './app.tsx';
 import { rootRoute } from './root.tsx';
 
@@ -62,11 +67,18 @@ export const mySurveyRoute = createRoute({
 export const surveyResultsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/surveys/results',
-  component: () => (
-    <RequireSurveyPermission permission="surveys:results">
-      <ResultsPage />
-    </RequireSurveyPermission>
-  ),
+  validateSearch: validateSurveyResultsSearch,
+  component: function SurveyResultsRoute() {
+    const search = surveyResultsRoute.useSearch();
+    const navigate = surveyResultsRoute.useNavigate();
+    const setSearch = (patch: Partial<SurveyResultsSearch>) =>
+      void navigate({ search: (prev) => compact({ ...prev, ...patch }), replace: true });
+    return (
+      <RequireSurveyPermission permission="surveys:results">
+        <ResultsPage search={search} setSearch={setSearch} />
+      </RequireSurveyPermission>
+    );
+  },
 });
 
 export const surveyCampaignsRoute = createRoute({

@@ -17,6 +17,7 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { SearchInput } from '../../components/search-input.tsx';
 import { providerColor } from '../../lib/kinds.ts';
 import { useLocalized } from '../../lib/localized.ts';
+import { pageRange, useLastPageWhenBeyond } from '../../lib/paging.ts';
 import { PAGE_SIZES } from '../../lib/search-params.ts';
 import { serviceLinesQuery } from '../catalogue/catalogue.api.ts';
 import { ProviderKindLegend } from '../directory/kind-legend.tsx';
@@ -87,6 +88,7 @@ export function MatrixPage({ search, setSearch }: { search: MatrixSearch; setSea
   const lines = useQuery(serviceLinesQuery);
   const matrix = useQuery(matrixQuery({ q: search.q, kind: search.kind, serviceLine: search.serviceLine, page, pageSize }));
   const data = matrix.data;
+  useLastPageWhenBeyond(data, page, (p) => setSearch({ page: p }));
   const groups = groupByLine(data?.services ?? []);
   const pages = Math.max(1, Math.ceil((data?.total ?? 0) / pageSize));
   const nf = new Intl.NumberFormat(i18n.language);
@@ -246,8 +248,8 @@ export function MatrixPage({ search, setSearch }: { search: MatrixSearch; setSea
         <Group justify="space-between" wrap="wrap" gap="sm">
           <Text size="sm" c="dimmed" data-testid="matrix-range">
             {t('matrix.showing', {
-              from: nf.format((page - 1) * pageSize + 1),
-              to: nf.format(Math.min(data.total, page * pageSize)),
+              from: nf.format(pageRange(data.total, page, pageSize)?.from ?? 0),
+              to: nf.format(pageRange(data.total, page, pageSize)?.to ?? 0),
               total: nf.format(data.total),
               services: nf.format(data.services.length),
             })}

@@ -27,6 +27,7 @@ import { api } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { DateField } from '../../lib/date-fields.tsx';
+import { useMonthFormat } from '../../lib/months.ts';
 import { useCurrentUser } from '../auth/session.ts';
 import { can } from '../cases/case-format.ts';
 import { allEntitiesQuery, allProvidersQuery } from '../directory/directory.api.ts';
@@ -368,6 +369,7 @@ function DraftEditor({ agreement, v }: { agreement: Agreement; v: AgreementVersi
 
 export function AgreementPage({ id }: { id: number }) {
   const { t, i18n } = useTranslation();
+  const { day } = useMonthFormat();
   const lang = i18n.language.startsWith('fr') ? 'fr' : 'en';
   const user = useCurrentUser();
   const qc = useQueryClient();
@@ -409,7 +411,9 @@ export function AgreementPage({ id }: { id: number }) {
                 <StateBadge state={v.state} testId="version-state" />
                 <Text size="sm" c="dimmed">
                   {t('agreementsDoc.templateVersion', { n: v.templateVersion })}
-                  {v.effectiveFrom ? ` · ${t('agreementsDoc.inForce', { from: v.effectiveFrom, to: v.effectiveTo ?? '…' })}` : ''}
+                  {v.effectiveFrom
+                    ? ` · ${t('agreementsDoc.inForce', { from: day(v.effectiveFrom), to: v.effectiveTo ? day(v.effectiveTo) : '…' })}`
+                    : ''}
                 </Text>
                 {v.amendmentNote && <Text size="sm">{v.amendmentNote}</Text>}
               </Group>
@@ -556,6 +560,7 @@ function SectionEditor({
 
 export function TemplatePage() {
   const { t } = useTranslation();
+  const { day } = useMonthFormat();
   const user = useCurrentUser();
   const qc = useQueryClient();
   const list = useQuery(templatesQuery);
@@ -612,7 +617,7 @@ export function TemplatePage() {
         <>
           <Text size="sm" c="dimmed">
             {chosen.state === 'published'
-              ? t('agreementsDoc.templatePublished', { at: chosen.publishedAt?.slice(0, 10) ?? '' })
+              ? t('agreementsDoc.templatePublished', { at: chosen.publishedAt ? day(chosen.publishedAt) : '' })
               : t('agreementsDoc.templateDraft')}
           </Text>
           <SectionEditor sections={sections} onChange={setSections} readOnly={!editable} />

@@ -29,8 +29,9 @@ import { api } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { DateField } from '../../lib/date-fields.tsx';
+import { useMonthFormat } from '../../lib/months.ts';
 import { useCurrentUser } from '../auth/session.ts';
-import { can } from '../cases/case-format.ts';
+import { can, useDateFormat } from '../cases/case-format.ts';
 import { servicesQuery } from '../catalogue/catalogue.api.ts';
 import { allEntitiesQuery, allProvidersQuery } from '../directory/directory.api.ts';
 import { type AssignmentRequest, historyQuery, OPINIONS, PARTIES, requestQuery, requestsQuery } from './billing.api.ts';
@@ -219,6 +220,8 @@ function ServiceHistory({ entity, service }: { entity: string; service: string }
 
 export function AssignmentRequestPage({ id }: { id: number }) {
   const { t, i18n } = useTranslation();
+  const { day } = useMonthFormat();
+  const { dateTime } = useDateFormat();
   const lang = i18n.language.startsWith('fr') ? 'fr' : 'en';
   const user = useCurrentUser();
   const qc = useQueryClient();
@@ -272,7 +275,7 @@ export function AssignmentRequestPage({ id }: { id: number }) {
             <b>{t('agreementsDoc.justification')}:</b> {r.justification}
           </Text>
           <Text size="sm" c="dimmed">
-            {t('agreementsDoc.requestedBy', { name: r.requestedBy ?? '—', at: r.requestedAt.slice(0, 16).replace('T', ' ') })}
+            {t('agreementsDoc.requestedBy', { name: r.requestedBy ?? '—', at: dateTime(r.requestedAt) })}
           </Text>
         </Stack>
       </Card>
@@ -284,7 +287,9 @@ export function AssignmentRequestPage({ id }: { id: number }) {
           {r.consultations.map((x) => (
             <Timeline.Item key={x.id} title={`${t(`agreementsDoc.partyName.${x.party}`)}: ${x.consultee}`}>
               <Text size="sm">
+                {/* a span: a div may not sit in the paragraph (React warns) */}
                 <Badge
+                  component="span"
                   size="sm"
                   variant="light"
                   color={x.opinion === 'object' ? 'red' : x.opinion === 'concur' ? 'green' : 'yellow'}
@@ -294,7 +299,7 @@ export function AssignmentRequestPage({ id }: { id: number }) {
                 {x.comment}
               </Text>
               <Text size="xs" c="dimmed">
-                {x.at.slice(0, 16).replace('T', ' ')} · {x.recordedBy ?? ''}
+                {dateTime(x.at)} · {x.recordedBy ?? ''}
               </Text>
             </Timeline.Item>
           ))}
@@ -349,8 +354,8 @@ export function AssignmentRequestPage({ id }: { id: number }) {
       {r.state !== 'open' && (
         <Card withBorder data-testid="decision">
           <Text size="sm">
-            {t('agreementsDoc.decidedBy', { name: r.decidedBy ?? '—', at: r.decidedAt?.slice(0, 10) ?? '' })}
-            {r.effectiveFrom ? ` · ${t('agreementsDoc.effectiveFrom')}: ${r.effectiveFrom}` : ''}
+            {t('agreementsDoc.decidedBy', { name: r.decidedBy ?? '—', at: r.decidedAt ? day(r.decidedAt) : '' })}
+            {r.effectiveFrom ? ` · ${t('agreementsDoc.effectiveFrom')}: ${day(r.effectiveFrom)}` : ''}
           </Text>
           <Text size="sm">{r.decisionRationale}</Text>
         </Card>

@@ -22,10 +22,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client.ts';
+import { ApiError, api } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { DateField } from '../../lib/date-fields.tsx';
+import { parseMonthInput } from '../../lib/months.ts';
 import { useCurrentUser } from '../auth/session.ts';
 import { can } from '../cases/case-format.ts';
 import { servicesQuery } from '../catalogue/catalogue.api.ts';
@@ -190,6 +191,14 @@ export function PriceListsPage() {
   );
 }
 
+/**
+ * Whether `error` is the API's refusal of the request field `field` (e.g. `body.period`): the form then says
+ * it at its input, in the UI language, rather than in an alert naming the API's field.
+ */
+function refusesField(error: unknown, field: string): boolean {
+  return error instanceof ApiError && (error.problem.errors ?? []).some((i) => i.field === field);
+}
+
 /** Usage (in the service's unit of measure) and staff headcounts, the facts billed per unit and per head. */
 function FactsForm() {
   const { t, i18n } = useTranslation();
@@ -207,6 +216,7 @@ function FactsForm() {
     caseReference: '',
   });
   const [h, setH] = useState({ entity: null as string | null, month: '', staff: '' });
+  const [monthChecked, setMonthChecked] = useState(false);
   const usage = useMutation({
     mutationFn: () =>
       api<{ id: string }>('/api/usage-records', {
@@ -222,9 +232,17 @@ function FactsForm() {
       }),
   });
   const headcount = useMutation({
-    mutationFn: () =>
-      api<void>('/api/headcounts', { method: 'PUT', body: { entity: h.entity, month: h.month, staff: Number(h.staff) } }),
+    mutationFn: (month: string) =>
+      api<void>('/api/headcounts', { method: 'PUT', body: { entity: h.entity, month, staff: Number(h.staff) } }),
   });
+  const headcountMonthRefused = refusesField(headcount.error, 'body.month');
+  const headcountMonthError =
+    (monthChecked && !parseMonthInput(h.month)) || headcountMonthRefused ? t('billing.monthInvalid') : undefined;
+  const recordHeadcount = () => {
+    const month = parseMonthInput(h.month);
+    setMonthChecked(true);
+    if (month) headcount.mutate(month);
+  };
   return (
     <Card withBorder>
       <Stack gap="xs">
@@ -289,13 +307,19 @@ function FactsForm() {
             label={t('billing.month')}
             placeholder="2026-02"
             value={h.month}
-            onChange={(e) => setH({ ...h, month: e.currentTarget.value })}
+            onChange={(e) => {
+              setH({ ...h, month: e.currentTarget.value });
+              setMonthChecked(false);
+              headcount.reset();
+            }}
+            error={headcountMonthError}
+            data-testid="headcount-month"
           />
           <TextInput label={t('billing.staff')} value={h.staff} onChange={(e) => setH({ ...h, staff: e.currentTarget.value })} />
         </SimpleGrid>
-        <ErrorAlert error={headcount.error} />
+        <ErrorAlert error={headcountMonthRefused ? null : headcount.error} />
         <Group>
-          <Button variant="light" loading={headcount.isPending} onClick={() => headcount.mutate()}>
+          <Button variant="light" loading={headcount.isPending} onClick={recordHeadcount} data-testid="headcount-submit">
             {t('billing.recordHeadcount')}
           </Button>
           {headcount.isSuccess && <Text size="sm">{t('billing.recorded')}</Text>}
@@ -311,11 +335,22 @@ export function BillingRunsPage() {
   const qc = useQueryClient();
   const runs = useQuery(runsQuery);
   const [period, setPeriod] = useState('');
+  const [periodChecked, setPeriodChecked] = useState(false);
   const run = useMutation({
-    mutationFn: () =>
-      api<{ run: BillingRun; changed: boolean; warnings: string[] }>('/api/billing-runs', { method: 'POST', body: { period } }),
+    mutationFn: (month: string) =>
+      api<{ run: BillingRun; changed: boolean; warnings: string[] }>('/api/billing-runs', {
+        method: 'POST',
+        body: { period: month },
+      }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['billing-runs'] }),
   });
+  const periodRefused = refusesField(run.error, 'body.period');
+  const periodError = (periodChecked && !parseMonthInput(period)) || periodRefused ? t('billing.monthInvalid') : undefined;
+  const runMonth = () => {
+    const month = parseMonthInput(period);
+    setPeriodChecked(true);
+    if (month) run.mutate(month);
+  };
   return (
     <Stack>
       <PageHeader title={t('billing.runsTitle')} description={t('billing.runsDescription')} />
@@ -326,14 +361,19 @@ export function BillingRunsPage() {
               label={t('billing.month')}
               placeholder="2026-02"
               value={period}
-              onChange={(e) => setPeriod(e.currentTarget.value)}
+              onChange={(e) => {
+                setPeriod(e.currentTarget.value);
+                setPeriodChecked(false);
+                run.reset();
+              }}
+              error={periodError}
               data-testid="run-month"
             />
-            <Button loading={run.isPending} onClick={() => run.mutate()} data-testid="run-submit">
+            <Button loading={run.isPending} onClick={runMonth} data-testid="run-submit">
               {t('billing.run')}
             </Button>
           </Group>
-          <ErrorAlert error={run.error} />
+          <ErrorAlert error={periodRefused ? null : run.error} />
           {run.data && (
             <Stack gap={2} mt="xs">
               <Text size="sm">{run.data.changed ? t('billing.runChanged') : t('billing.runUnchanged')}</Text>

@@ -9,6 +9,7 @@ import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { SearchInput } from '../../components/search-input.tsx';
 import { useCountries } from '../../lib/countries.ts';
+import { useLastPageWhenBeyond } from '../../lib/paging.ts';
 import { dutyStationsQuery } from './directory.api.ts';
 import { BasisText } from './kind-badge.tsx';
 import { DEFAULT_PAGE_SIZE, type DutyStationsSearch, type SetSearch } from './list-search.ts';
@@ -38,6 +39,7 @@ export function DutyStationsPage({
     pageSize: search.pageSize ?? DEFAULT_PAGE_SIZE,
   } as const;
   const query = useQuery(dutyStationsQuery(params));
+  useLastPageWhenBeyond(query.data, params.page, (page) => setSearch({ page }));
   const filtered = Boolean(search.q || search.region || search.country);
 
   const columns: Column<DutyStation>[] = [

@@ -10,6 +10,7 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { SearchInput } from '../../components/search-input.tsx';
 import { useCountries } from '../../lib/countries.ts';
 import { useLocalized } from '../../lib/localized.ts';
+import { useLastPageWhenBeyond } from '../../lib/paging.ts';
 import { entitiesQuery } from './directory.api.ts';
 import { BasisText, DutyStationCell, EntityKindBadge } from './kind-badge.tsx';
 import { DEFAULT_PAGE_SIZE, type EntitiesSearch, type SetSearch } from './list-search.ts';
@@ -46,6 +47,7 @@ export function EntitiesPage({ search, setSearch }: { search: EntitiesSearch; se
     pageSize: search.pageSize ?? DEFAULT_PAGE_SIZE,
   } as const;
   const query = useQuery(entitiesQuery(params));
+  useLastPageWhenBeyond(query.data, params.page, (page) => setSearch({ page }));
   const filtered = Boolean(search.q || search.kind || search.region || search.country);
 
   const columns: Column<ClientEntity>[] = [

@@ -9,6 +9,7 @@ import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { SearchInput } from '../../components/search-input.tsx';
 import { useLocalized } from '../../lib/localized.ts';
+import { useLastPageWhenBeyond } from '../../lib/paging.ts';
 import { providersQuery } from './directory.api.ts';
 import { BasisText, DutyStationCell, ProviderKindBadge } from './kind-badge.tsx';
 import { DEFAULT_PAGE_SIZE, type ProvidersSearch, type SetSearch } from './list-search.ts';
@@ -25,6 +26,7 @@ export function ProvidersPage({ search, setSearch }: { search: ProvidersSearch; 
     pageSize: search.pageSize ?? DEFAULT_PAGE_SIZE,
   } as const;
   const query = useQuery(providersQuery(params));
+  useLastPageWhenBeyond(query.data, params.page, (page) => setSearch({ page }));
   const filtered = Boolean(search.q || search.kind);
 
   const columns: Column<Provider>[] = [

@@ -38,7 +38,7 @@ import {
   type Standard,
   type ViewParams,
 } from './performance.api.ts';
-import { formatTarget, formatValue, type PerformanceSearch, trendOf } from './performance-format.ts';
+import { formatTarget, formatValue, type PerformanceSearch, trendOf, usePeriodFormat } from './performance-format.ts';
 
 const TREND = { better: '▲', worse: '▼', same: '＝' } as const;
 
@@ -161,6 +161,7 @@ function Compare({ a, b }: { a: ViewParams; b: ViewParams }) {
   const l = useLocalized();
   const qa = useQuery(dashboardQuery(a));
   const qb = useQuery(dashboardQuery(b));
+  const periodText = usePeriodFormat();
   if (!qa.data || !qb.data) return <Skeleton height={60} />;
   const pa = qa.data.periods[0] as string;
   const pb = qb.data.periods[0] as string;
@@ -172,8 +173,8 @@ function Compare({ a, b }: { a: ViewParams; b: ViewParams }) {
         <Table.Tr>
           <Table.Th>{t('performance.standard')}</Table.Th>
           <Table.Th>{t('fields.provider')}</Table.Th>
-          <Table.Th ta="end">{pa}</Table.Th>
-          <Table.Th ta="end">{pb}</Table.Th>
+          <Table.Th ta="end">{periodText(pa)}</Table.Th>
+          <Table.Th ta="end">{periodText(pb)}</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -219,6 +220,7 @@ export function DashboardPage({
   const entities = useQuery(allEntitiesQuery);
   const regions = [...new Set((entities.data ?? []).map((e) => e.dutyStation.region).filter((r): r is string => !!r))].sort();
   const period = query.data?.periods.at(-1);
+  const periodText = usePeriodFormat();
   const compareTo = search.compareTo ?? addMonths(first, -1);
   const compareFrom = search.compareFrom ?? addMonths(compareTo, -11);
 
@@ -308,7 +310,7 @@ export function DashboardPage({
         ) : (
           <Stack gap={4} p="xs">
             <Text size="sm" c="dimmed" data-testid="dashboard-period">
-              {t('performance.dashboard.period', { period })}
+              {t('performance.dashboard.period', { period: periodText(period) })}
               {query.data.cells.some((c) => c.period === period && c.frozen) ? ` · ${t('performance.frozen')}` : ''}
             </Text>
             <Matrix data={query.data} period={period} onOpen={open} />
@@ -334,7 +336,7 @@ export function DashboardPage({
               data-testid="compare-to"
             />
             <Text size="xs" c="dimmed">
-              {t('performance.compare.hint', { from: first, to: last })}
+              {t('performance.compare.hint', { from: periodText(first), to: periodText(last) })}
             </Text>
           </Group>
           <Compare

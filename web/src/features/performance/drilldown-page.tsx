@@ -12,17 +12,22 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { useLocalized } from '../../lib/localized.ts';
 import { ExportButtons } from './export-buttons.tsx';
 import { type DrilldownParams, drilldownQuery } from './performance.api.ts';
-import { formatTarget, formatValue } from './performance-format.ts';
+import { formatTarget, formatValue, usePeriodFormat } from './performance-format.ts';
 
 export function DrilldownPage({ params }: { params: DrilldownParams }) {
   const { t, i18n } = useTranslation();
+  const periodText = usePeriodFormat();
   const l = useLocalized();
   const query = useQuery(drilldownQuery(params));
   const d = query.data;
   return (
     <Stack gap="md">
       <PageHeader
-        title={d ? `${l(d.standard.name as never)} — ${params.provider} — ${params.period}` : t('performance.drilldown.title')}
+        title={
+          d
+            ? `${l(d.standard.name as never)} — ${params.provider} — ${periodText(params.period)}`
+            : t('performance.drilldown.title')
+        }
         description={
           d
             ? `${t('performance.target')} ${formatTarget(d.standard, i18n.language)} · ${t('performance.drilldown.description')}`
@@ -70,7 +75,7 @@ export function DrilldownPage({ params }: { params: DrilldownParams }) {
               <Table.Tbody>
                 {d.manual.map((m) => (
                   <Table.Tr key={m.id}>
-                    <Table.Td>{m.period}</Table.Td>
+                    <Table.Td>{periodText(m.period)}</Table.Td>
                     <Table.Td>{formatValue(m.value, d.standard.unit, i18n.language)}</Table.Td>
                     <Table.Td>{m.evidenceUrl ? <Anchor href={m.evidenceUrl}>{m.evidence}</Anchor> : m.evidence}</Table.Td>
                     <Table.Td>{m.enteredBy}</Table.Td>

@@ -8,6 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { useMonthFormat } from '../../lib/months.ts';
 import { addMonths } from '../sla/sla-search.ts';
 import { ExportButtons } from './export-buttons.tsx';
 import { casesFlowQuery, logFlowQuery } from './performance.api.ts';
@@ -15,6 +16,7 @@ import { casesFlowQuery, logFlowQuery } from './performance.api.ts';
 export function FlowPage({ log, setLog }: { log: string | undefined; setLog: (log: string | undefined) => void }) {
   const { t, i18n } = useTranslation();
   const nf = new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 2 });
+  const { month } = useMonthFormat();
   const to = new Date().toISOString().slice(0, 7);
   const from = addMonths(to, -11);
   const cases = useQuery(casesFlowQuery({ from, to }));
@@ -29,7 +31,7 @@ export function FlowPage({ log, setLog }: { log: string | undefined; setLog: (lo
       <ErrorAlert error={cases.error ?? flow.error} />
       <Card withBorder radius="md">
         <Text fw={600} mb="xs">
-          {t('performance.flow.providers', { from, to })}
+          {t('performance.flow.providers', { from: month(from), to: month(to) })}
         </Text>
         {!cases.data ? (
           <Skeleton height={40} />

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { translator } from '../../lib/test-translator.ts';
+import en from './locales/en.json';
+import fr from './locales/fr.json';
 import type { Cell } from './performance.api.ts';
-import { formatTarget, formatValue, trendOf, validatePerformanceSearch } from './performance-format.ts';
+import { formatPeriod, formatTarget, formatValue, trendOf, validatePerformanceSearch } from './performance-format.ts';
 
 const cell = (period: string, value: number | null): Cell => ({
   standard: 'S',
@@ -33,5 +36,22 @@ describe('performance format', () => {
       to: '2026-02',
       entity: 'MINUSCA',
     });
+  });
+
+  it('writes period labels in the reader’s language (months, quarters, halves, ranges), not ISO', async () => {
+    const words = async (lng: 'en' | 'fr', dictionary: object) => {
+      const t = await translator(lng, dictionary);
+      return (key: string, values: Record<string, string>) => t(`performance.periodLabel.${key}`, values);
+    };
+    const tf = await words('fr', fr);
+    const te = await words('en', en);
+    expect(formatPeriod('2026-11', 'fr', tf)).toBe('novembre 2026');
+    expect(formatPeriod('2026-11', 'en', te)).toBe('November 2026');
+    expect(formatPeriod('2026-Q1', 'fr', tf)).toBe('T1 2026');
+    expect(formatPeriod('2026-Q1', 'en', te)).toBe('Q1 2026');
+    expect(formatPeriod('2026-H2', 'fr', tf)).toBe('S2 2026');
+    expect(formatPeriod('2026', 'fr', tf)).toBe('2026');
+    expect(formatPeriod('2024-12..2025-11', 'fr', tf)).toBe('déc. 2024 – nov. 2025');
+    expect(formatPeriod('2024-12..2025-11', 'en', te)).toBe('Dec 2024 – Nov 2025');
   });
 });

@@ -1,7 +1,11 @@
 /**
  * Pure helpers of the performance screens: the page's search parameters, a figure in its unit, the trend
- * of a figure against the previous period (better or worse by the standard's direction), met or not.
+ * of a figure against the previous period (better or worse by the standard's direction), met or not, and a
+ * period label in the reader's language.
  */
+import { useCallback } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatMonth } from '../../lib/months.ts';
 import { optMonth, optOneOf, optString } from '../../lib/search-params.ts';
 import { type Cell, GRANULARITIES, type Granularity, type Standard } from './performance.api.ts';
 
@@ -104,4 +108,36 @@ export function trendOf(
   const d = cell.value - prev.value;
   if (Math.abs(d) < 1e-9) return 'same';
   return d > 0 === (comparator === '>=') ? 'better' : 'worse';
+}
+
+/** The translator `formatPeriod` asks for the words of a quarter, a half-year and a range. */
+type PeriodWords = (key: 'quarter' | 'half' | 'range', values: Record<string, string>) => string;
+
+/**
+ * A period label of the API (`2026-11`, `2026-Q1`, `2026-H2`, `2026`, a range `2024-12..2025-11`) as a reader
+ * sees it in `lng`: "novembre 2026" / "November 2026" (`short`: "nov. 2026", for column headers), "T1 2026" /
+ * "Q1 2026", "S2 2026" / "H2 2026", "2026", "déc. 2024 – nov. 2025". `words` gives the quarter, half-year and
+ * range wordings (`performance.periodLabel.*`). A label of another shape is returned as given. The label itself
+ * stays ISO in URLs and exports.
+ */
+export function formatPeriod(label: string, lng: string, words: PeriodWords, style: 'long' | 'short' = 'long'): string {
+  const range = /^(.+)\.\.(.+)$/.exec(label);
+  if (range?.[1] && range[2])
+    return words('range', { from: formatPeriod(range[1], lng, words, 'short'), to: formatPeriod(range[2], lng, words, 'short') });
+  const q = /^(\d{4})-Q([1-4])$/.exec(label);
+  if (q?.[1] && q[2]) return words('quarter', { n: q[2], year: q[1] });
+  const h = /^(\d{4})-H([12])$/.exec(label);
+  if (h?.[1] && h[2]) return words('half', { n: h[2], year: h[1] });
+  return formatMonth(label, lng, style);
+}
+
+/** `formatPeriod` in the UI language: `(label, style?) => text`. */
+export function usePeriodFormat(): (label: string, style?: 'long' | 'short') => string {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  return useCallback(
+    (label: string, style: 'long' | 'short' = 'long') =>
+      formatPeriod(label, lng, (key, values) => t(`performance.periodLabel.${key}`, values), style),
+    [t, lng],
+  );
 }

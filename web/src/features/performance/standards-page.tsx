@@ -15,7 +15,7 @@ import { useCurrentUser } from '../auth/session.ts';
 import { can } from '../cases/case-format.ts';
 import { allProvidersQuery } from '../directory/directory.api.ts';
 import { manualValuesQuery, saveManualValue, standardsQuery } from './performance.api.ts';
-import { formatTarget, formatValue } from './performance-format.ts';
+import { formatTarget, formatValue, usePeriodFormat } from './performance-format.ts';
 
 function CaptureForm() {
   const { t } = useTranslation();
@@ -136,6 +136,7 @@ function CaptureForm() {
 
 export function StandardsPage() {
   const { t, i18n } = useTranslation();
+  const periodText = usePeriodFormat();
   const l = useLocalized();
   const user = useCurrentUser();
   const standards = useQuery(standardsQuery);
@@ -170,7 +171,9 @@ export function StandardsPage() {
                 <Table.Td>{formatTarget(s, i18n.language)}</Table.Td>
                 <Table.Td>{s.serviceLine ?? t('performance.all')}</Table.Td>
                 <Table.Td>
-                  {s.effectiveFrom} → {s.effectiveTo ?? '…'}
+                  {s.effectiveTo
+                    ? t('performance.periodLabel.range', { from: periodText(s.effectiveFrom), to: periodText(s.effectiveTo) })
+                    : t('performance.periodLabel.open', { from: periodText(s.effectiveFrom) })}
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -203,7 +206,7 @@ export function StandardsPage() {
                 <Table.Tr key={v.id}>
                   <Table.Td>{v.standard}</Table.Td>
                   <Table.Td>{v.provider}</Table.Td>
-                  <Table.Td>{v.period}</Table.Td>
+                  <Table.Td>{periodText(v.period)}</Table.Td>
                   <Table.Td>{formatValue(v.value, 'number', i18n.language)}</Table.Td>
                   <Table.Td>{v.evidence}</Table.Td>
                   <Table.Td>

@@ -220,7 +220,8 @@ export function CalendarPage({ kind, code }: { kind: CalendarKind; code: string 
         title={t('sla.calendar.title', { name: calendar.name, code })}
         description={
           <>
-            <Badge size="sm" variant="light" color={kind === 'providers' ? 'grape' : 'cyan'} mr={6}>
+            {/* a span: the header's description is a paragraph, which may not hold a div (React warns) */}
+            <Badge component="span" size="sm" variant="light" color={kind === 'providers' ? 'grape' : 'cyan'} mr={6}>
               {t(`sla.calendars.kind.${kind === 'providers' ? 'provider' : 'duty-station'}`)}
             </Badge>
             <Text span size="sm" data-testid="calendar-zone">

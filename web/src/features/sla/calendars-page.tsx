@@ -12,6 +12,7 @@ import { EmptyResult } from '../../components/empty-result.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { SearchInput } from '../../components/search-input.tsx';
+import { useLastPageWhenBeyond } from '../../lib/paging.ts';
 import { type CalendarOwnerRow, calendarsQuery } from './sla.api.ts';
 import { CALENDARS_PAGE_SIZE, type CalendarsSearch } from './sla-search.ts';
 
@@ -27,6 +28,7 @@ export function CalendarsPage({
   const { t } = useTranslation();
   const params = { q: search.q, page: search.page ?? 1, pageSize: search.pageSize ?? CALENDARS_PAGE_SIZE };
   const query = useQuery(calendarsQuery(params));
+  useLastPageWhenBeyond(query.data, params.page, (page) => setSearch({ page }));
 
   const columns: Column<CalendarOwnerRow>[] = [
     {

@@ -28,6 +28,7 @@ import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { DateField } from '../../lib/date-fields.tsx';
 import { useLocalized } from '../../lib/localized.ts';
+import { useMonthFormat } from '../../lib/months.ts';
 import { useDateFormat } from '../cases/case-format.ts';
 import { allEntitiesQuery } from '../directory/directory.api.ts';
 import {
@@ -142,6 +143,7 @@ function NewCampaign({ onCreated }: { onCreated: (c: Campaign) => void }) {
 function CampaignDetailCard({ id }: { id: number }) {
   const { t } = useTranslation();
   const { dateTime, day } = useDateFormat();
+  const { day: calendarDay } = useMonthFormat();
   const qc = useQueryClient();
   const detail = useQuery(campaignQuery(id));
   const [notice, setNotice] = useState<string | null>(null);
@@ -166,7 +168,11 @@ function CampaignDetailCard({ id }: { id: number }) {
               {c.name}
             </Title>
             <Text size="sm" c="dimmed">
-              {t('surveys.campaigns.periodText', { start: c.periodStart, end: c.periodEnd, closes: day(c.closesAt) })}
+              {t('surveys.campaigns.periodText', {
+                start: calendarDay(c.periodStart),
+                end: calendarDay(c.periodEnd),
+                closes: day(c.closesAt),
+              })}
             </Text>
           </Stack>
           <Group gap="xs">

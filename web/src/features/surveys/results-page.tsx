@@ -28,8 +28,12 @@ import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { DateField } from '../../lib/date-fields.tsx';
 import { useLocalized } from '../../lib/localized.ts';
+import { useMonthFormat } from '../../lib/months.ts';
+import { useLastPageWhenBeyond } from '../../lib/paging.ts';
+import { optDate } from '../../lib/search-params.ts';
 import { useCurrentUser } from '../auth/session.ts';
 import { can } from '../cases/case-format.ts';
+import type { SurveyResultsSearch } from './survey-search.ts';
 import {
   commentsQuery,
   flagComment,
@@ -137,26 +141,47 @@ function CommentCard({ c, canFlag }: { c: SurveyComment; canFlag: boolean }) {
   );
 }
 
-export function ResultsPage() {
+export function ResultsPage({
+  search,
+  setSearch,
+}: {
+  search: SurveyResultsSearch;
+  setSearch: (patch: Partial<SurveyResultsSearch>) => void;
+}) {
   const { t } = useTranslation();
   const l = useLocalized();
   const user = useCurrentUser();
-  const [from, setFrom] = useState(yearStart);
-  const [to, setTo] = useState(todayIso);
-  const [groupBy, setGroupBy] = useState<GroupBy>('provider');
-  const [source, setSource] = useState<Source>('all');
-  const [painOnly, setPainOnly] = useState(false);
+  // the dates as typed (a cleared field is '', said invalid below); the address holds them once they are dates
+  const [from, setFromText] = useState(() => search.from ?? yearStart());
+  const [to, setToText] = useState(() => search.to ?? todayIso());
+  const setFrom = (v: string) => {
+    setFromText(v);
+    setSearch({ from: optDate(v) });
+  };
+  const setTo = (v: string) => {
+    setToText(v);
+    setSearch({ to: optDate(v) });
+  };
+  const groupBy: GroupBy = search.groupBy ?? 'provider';
+  const source: Source = search.source ?? 'all';
+  const painOnly = search.pain ?? false;
+  const setGroupBy = (g: GroupBy) => setSearch({ groupBy: g === 'provider' ? undefined : g });
+  const setSource = (v: Source) => setSearch({ source: v === 'all' ? undefined : v });
+  const setPainOnly = (pain: boolean) => setSearch({ pain: pain || undefined });
   const [page, setPage] = useState(1);
+  const { day, month } = useMonthFormat();
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to) && from <= to;
   const results = useQuery({ ...resultsQuery({ from, to, groupBy, source }), enabled: valid });
   const comments = useQuery({
     ...commentsQuery({ from, to, page, pageSize: 10, ...(painOnly ? { painPoint: 'true' as const } : {}) }),
     enabled: valid,
   });
+  useLastPageWhenBeyond(comments.data, page, (p) => setPage(p ?? 1));
   const r = results.data;
   const overall = r?.distributions.overall ?? {};
   const overallTotal = Object.values(overall).reduce((a, b) => a + b, 0);
-  const label = (row: ResultRow) => (row.name ? `${l(row.name)} (${row.key})` : row.key);
+  // a month row's key is the month (2026-11): written out, as the caption's dates
+  const label = (row: ResultRow) => (row.name ? `${l(row.name)} (${row.key})` : groupBy === 'month' ? month(row.key) : row.key);
 
   return (
     <Stack gap="md">
@@ -193,7 +218,7 @@ export function ResultsPage() {
         <Card withBorder padding={0}>
           <Table.ScrollContainer minWidth={760}>
             <Table striped highlightOnHover data-testid="survey-results-table" aria-busy={results.isFetching}>
-              <Table.Caption>{t('surveys.results.caption', { from: r.from, to: r.to })}</Table.Caption>
+              <Table.Caption>{t('surveys.results.caption', { from: day(r.from), to: day(r.to) })}</Table.Caption>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t(`surveys.results.groupBy.${r.groupBy}`)}</Table.Th>
