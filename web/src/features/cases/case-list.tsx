@@ -215,20 +215,3 @@ export function FlashAlert() {
     </Alert>
   );
 }
-
-/**
- * When the page shown lies beyond the last one that has cases (its cases were resolved away by a bulk
- * action, or a stale link), goes to that last page (`goTo(undefined)`: the first) rather than show an
- * empty page under a non-zero count.
- */
-export function useLastPageWhenBeyond(
-  data: { items: unknown[]; total: number; pageSize: number } | undefined,
-  page: number,
-  goTo: (page: number | undefined) => void,
-): void {
-  useEffect(() => {
-    if (!data || data.items.length > 0 || data.total === 0 || page <= 1) return;
-    const last = Math.max(1, Math.ceil(data.total / data.pageSize));
-    if (last < page) goTo(last === 1 ? undefined : last);
-  }, [data, page, goTo]);
-}

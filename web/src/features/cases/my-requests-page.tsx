@@ -13,10 +13,11 @@ import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { SearchInput } from '../../components/search-input.tsx';
 import { useLocalized } from '../../lib/localized.ts';
+import { useLastPageWhenBeyond } from '../../lib/paging.ts';
 import { useCurrentUser } from '../auth/session.ts';
 import { servicesQuery } from '../catalogue/catalogue.api.ts';
 import { can } from './case-format.ts';
-import { FlashAlert, StateTabs, useCaseColumns, useLastPageWhenBeyond } from './case-list.tsx';
+import { FlashAlert, StateTabs, useCaseColumns } from './case-list.tsx';
 import { type CaseListSearch, stateFilter } from './case-search.ts';
 import { caseCountsQuery, casesQuery } from './cases.api.ts';
 

@@ -31,12 +31,13 @@ import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { SearchInput } from '../../components/search-input.tsx';
 import { useLocalized } from '../../lib/localized.ts';
+import { useLastPageWhenBeyond } from '../../lib/paging.ts';
 import { useProblemText } from '../../lib/problems.ts';
 import { useCurrentUser } from '../auth/session.ts';
 import { servicesQuery } from '../catalogue/catalogue.api.ts';
 import { allProvidersQuery } from '../directory/directory.api.ts';
 import { can, isCoordinator, isWorker } from './case-format.ts';
-import { FlashAlert, StateTabs, useCaseColumns, useLastPageWhenBeyond } from './case-list.tsx';
+import { FlashAlert, StateTabs, useCaseColumns } from './case-list.tsx';
 import { type CaseListSearch, stateFilter } from './case-search.ts';
 import { type BulkAction, bulkAction, caseCountsQuery, casesQuery, invalidateCases, usersQuery } from './cases.api.ts';
 
