@@ -153,6 +153,58 @@ describe('French polish', () => {
   );
 
   it(
+    'Enter in a date field that does not hold a date says so and sends nothing (it sent the last date read)',
+    async () => {
+      const page = await frenchPage();
+      const posts: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().includes('/api/sla/calendars')) posts.push(r.url());
+      });
+      await page.goto(`${server.baseUrl}/sla/calendars/duty-stations/UG-EN040`);
+      await page.getByTestId('calendar-new-version').click();
+      await page.getByTestId('calendar-version-form').waitFor();
+      const from = page.getByTestId('version-effective-from');
+      await from.fill('01/02/2027');
+      await from.fill('30/02/2027');
+      await from.press('Enter');
+      const field = page.locator('.mantine-InputWrapper-root', { has: from });
+      await expect.poll(async () => norm(await field.textContent())).toContain('JJ/MM/AAAA');
+      expect(await from.inputValue()).toBe('30/02/2027');
+      // the holiday field: Enter adds the holiday only when it holds a date
+      const holiday = page.getByTestId('holiday-date');
+      await holiday.fill('01/05/2027');
+      await holiday.fill('31/04/2027');
+      await holiday.press('Enter');
+      expect(await page.getByTestId('holiday-pill').count()).toBe(0);
+      expect(posts).toEqual([]);
+    },
+    STEP,
+  );
+
+  it(
+    'a usage record is checked in the form: each missing or unreadable field said in French, nothing sent',
+    async () => {
+      const page = await frenchPage();
+      const posts: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().includes('/api/usage-records')) posts.push(r.url());
+      });
+      await page.goto(`${server.baseUrl}/billing`);
+      const date = page.getByLabel('Date', { exact: true });
+      await date.fill('31/02/2026');
+      await date.press('Tab'); // left: the field says its problem (the layout moves under the pointer)
+      await page.getByTestId('usage-submit').click();
+      await expect.poll(async () => page.locator('.mantine-InputWrapper-error').allTextContents()).toContain('Obligatoire');
+      const errors = await page.locator('.mantine-InputWrapper-error').allTextContents();
+      expect(errors.filter((e) => e === 'Obligatoire').length).toBeGreaterThanOrEqual(4);
+      expect(errors).toContain('Saisissez une date (JJ/MM/AAAA)');
+      expect(norm(await page.locator('body').textContent())).not.toContain('body.provider');
+      expect(posts).toEqual([]);
+    },
+    STEP,
+  );
+
+  it(
     'French names a calendar without "de Entebbe"; the survey results drop bad filters from the address',
     async () => {
       const page = await frenchPage();

@@ -343,6 +343,7 @@ export async function addCalendarVersion(
             version,
             effective_from: v.effectiveFrom,
             spec: JSON.stringify(v.spec),
+            // the web says these notes in the reader's language by their wording (versionNote, sla-format.ts)
             note: v.note ?? (current.source === 'default' ? 'default working week' : `from ${current.name}`),
             created_by: actorUserId,
             created_at: now,
@@ -404,46 +405,54 @@ export function parseHolidaysIcs(text: string): ImportedHoliday[] {
       issues: [{ message: (e as Error).message }],
     });
   }
-  const lineOf = (needle: string) => {
-    const i = text.indexOf(needle);
-    return i < 0 ? undefined : text.slice(0, i).split(/\r?\n/).length;
-  };
+  // each VEVENT's lines as written (1-based), for the checks ical.js does not make and for the lines named
+  const written = veventLines(text);
   const out: ImportedHoliday[] = [];
   const issues: Array<{ line?: number; field?: string; message: string }> = [];
   for (const [n, ev] of component.getAllSubcomponents('vevent').entries()) {
     const event = new ICAL.Event(ev);
-    const uidLine = event.uid ? lineOf(event.uid) : undefined;
+    const raw = written[n];
+    const title = `event ${n + 1} (${event.summary ?? 'untitled'})`;
+    const at = (line: number | undefined) => (line ? { line } : {});
     const start = event.startDate;
-    if (!start) {
-      issues.push({ ...(uidLine ? { line: uidLine } : {}), message: `event ${n + 1} has no DTSTART` });
+    if (!start || !raw?.dtstart) {
+      issues.push({ ...at(raw?.begin), field: 'DTSTART', message: `event ${n + 1} has no DTSTART` });
       continue;
     }
     if (!start.isDate) {
       issues.push({
-        ...(uidLine ? { line: uidLine } : {}),
-        message: `event ${n + 1} (${event.summary ?? 'untitled'}) has a time of day: holidays are whole days (use a closure for part of a day)`,
+        ...at(raw.dtstart.line),
+        field: 'DTSTART',
+        message: `${title} has a time of day: holidays are whole days (use a closure for part of a day)`,
       });
       continue;
     }
-    // ical.js rolls an impossible date over (20260230 -> 2026-03-02, 20269999 -> 2034-06-07): the date as
-    // written must be a real one, DTEND's too
-    const bad = (['dtstart', 'dtend'] as const).flatMap((name) => {
-      const written = ev.getFirstProperty(name)?.jCal[3];
-      return written === undefined ||
-        (typeof written === 'string' && isCalendarDate(written.slice(0, 10)) && written.length >= 10)
-        ? []
-        : [{ name, written: String(written) }];
-    });
-    if (bad.length) {
-      for (const b of bad) {
-        const compact = b.written.replace(/-/g, '');
-        const line = lineOf(`:${compact}`) ?? uidLine;
-        issues.push({
-          ...(line ? { line } : {}),
-          field: b.name === 'dtstart' ? 'DTSTART' : 'DTEND',
-          message: `event ${n + 1} (${event.summary ?? 'untitled'}): ${compact} is not a real date (YYYYMMDD)`,
-        });
-      }
+    // the dates as written: ical.js rolls an impossible one over (20260230 -> 2026-03-02, 20269999 ->
+    // 2034-06-07) and ignores what follows the digits (20260302abc)
+    const startDay = basicDate(raw.dtstart.value);
+    if (!startDay) {
+      issues.push({
+        ...at(raw.dtstart.line),
+        field: 'DTSTART',
+        message: `${title}: ${raw.dtstart.value} is not a real date (YYYYMMDD)`,
+      });
+      continue;
+    }
+    const endDay = raw.dtend && !/T/.test(raw.dtend.value) ? basicDate(raw.dtend.value) : undefined;
+    if (raw.dtend && !/T/.test(raw.dtend.value) && !endDay) {
+      issues.push({
+        ...at(raw.dtend.line),
+        field: 'DTEND',
+        message: `${title}: ${raw.dtend.value} is not a real date (YYYYMMDD)`,
+      });
+      continue;
+    }
+    if (endDay && endDay <= startDay) {
+      issues.push({
+        ...at(raw.dtend?.line),
+        field: 'DTEND',
+        message: `${title}: DTEND ${raw.dtend?.value} is not after DTSTART ${raw.dtstart.value} (the end is the day after the last)`,
+      });
       continue;
     }
     const end = event.endDate?.isDate ? event.endDate : null;
@@ -455,6 +464,36 @@ export function parseHolidaysIcs(text: string): ImportedHoliday[] {
   }
   if (issues.length) {
     throw new AppError('IMPORT_REJECTED', `${issues.length} event(s) refused; nothing was imported`, { issues });
+  }
+  return out;
+}
+
+/** `YYYYMMDD` (iCalendar's DATE) as `YYYY-MM-DD` when it is a real date; undefined for anything else. */
+function basicDate(v: string): string | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(v.trim());
+  if (!m) return undefined;
+  const iso = `${m[1]}-${m[2]}-${m[3]}`;
+  return isCalendarDate(iso) ? iso : undefined;
+}
+
+/** Per VEVENT of an iCalendar text, in order: its BEGIN line and its DTSTART and DTEND lines and values as written. */
+function veventLines(
+  text: string,
+): Array<{ begin: number; dtstart?: { line: number; value: string }; dtend?: { line: number; value: string } }> {
+  const out: ReturnType<typeof veventLines> = [];
+  let current: (typeof out)[number] | undefined;
+  for (const [i, line] of text.split(/\r?\n/).entries()) {
+    const upper = line.toUpperCase();
+    if (upper.startsWith('BEGIN:VEVENT')) {
+      current = { begin: i + 1 };
+      out.push(current);
+    } else if (upper.startsWith('END:VEVENT')) current = undefined;
+    else if (current) {
+      const name = /^(DTSTART|DTEND)[;:]/.exec(upper)?.[1];
+      const colon = line.indexOf(':');
+      if (name && colon > 0)
+        current[name === 'DTSTART' ? 'dtstart' : 'dtend'] ??= { line: i + 1, value: line.slice(colon + 1).trim() };
+    }
   }
   return out;
 }

@@ -46,5 +46,25 @@ describe('holidays from iCalendar', () => {
     }
     const end = refusal(ics('UID:y\nSUMMARY:Long\nDTSTART;VALUE=DATE:20270101\nDTEND;VALUE=DATE:20270132'));
     expect(end.issues).toEqual([{ line: 7, field: 'DTEND', message: 'event 1 (Long): 20270132 is not a real date (YYYYMMDD)' }]);
+    // what follows the digits, and the extended form, are not iCalendar dates either; said as written
+    for (const bad of ['20260302abc', '2026-03-02']) {
+      expect(refusal(ics(`UID:z\nSUMMARY:Odd\nDTSTART;VALUE=DATE:${bad}`)).issues).toEqual([
+        { line: 6, field: 'DTSTART', message: `event 1 (Odd): ${bad} is not a real date (YYYYMMDD)` },
+      ]);
+    }
+  });
+
+  it('refuses an end that is not after the start, and names the line of a missing start', () => {
+    const e = refusal(ics('UID:w\nSUMMARY:Back\nDTSTART;VALUE=DATE:20260305\nDTEND;VALUE=DATE:20260301'));
+    expect(e.issues).toEqual([
+      {
+        line: 7,
+        field: 'DTEND',
+        message: 'event 1 (Back): DTEND 20260301 is not after DTSTART 20260305 (the end is the day after the last)',
+      },
+    ]);
+    expect(refusal(ics('UID:a\nSUMMARY:One\nDTSTART;VALUE=DATE:20260101', 'UID:b\nSUMMARY:None')).issues).toEqual([
+      { line: 8, field: 'DTSTART', message: 'event 2 has no DTSTART' },
+    ]);
   });
 });

@@ -41,8 +41,9 @@ interface FieldProps {
 /**
  * The typed text of a date field and its calendar: the text is the reader's (`30/11/2026`), read on each
  * keystroke; a date read goes to `onChange` as ISO, empty text as `''`. Text that is not a date is kept as
- * typed and, when the field is left, said at the field and handed to `onChange` as typed, so that the
- * form's own check (or the API) refuses it instead of a silently kept old value; a date outside
+ * typed and, when the field is left (or Enter pressed in it: the form is then not submitted), said at the
+ * field and handed to `onChange` as typed, so that the form's own check (or the API) refuses it instead of
+ * a silently kept old value; a date outside
  * `min`/`max` is handed on too, and said (the calendar offers only the days inside).
  */
 function TypedDate(
@@ -120,6 +121,13 @@ function TypedDate(
           }}
           onKeyDown={(e) => {
             if (e.key === 'Escape') setOpened(false);
+            // Enter would submit the form with the last date read, not what the field shows: say it instead
+            if (e.key === 'Enter' && text.trim() !== '' && read(text.trim()) === null) {
+              e.preventDefault();
+              setLeft(true);
+              if (sent.current !== text.trim()) send(text.trim());
+              return;
+            }
             onKeyDown?.(e);
           }}
           rightSection={

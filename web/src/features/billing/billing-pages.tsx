@@ -215,6 +215,21 @@ function FactsForm() {
     quantity: '',
     caseReference: '',
   });
+  const [usageChecked, setUsageChecked] = useState(false);
+  // the usage form's own checks, said at each field before anything is sent (in the reader's language)
+  const usageProblems: Record<string, string> = {};
+  if (!u.provider) usageProblems.provider = t('caseForm.problem.required');
+  if (!u.entity) usageProblems.entity = t('caseForm.problem.required');
+  if (!u.service) usageProblems.service = t('caseForm.problem.required');
+  if (!u.onDate) usageProblems.onDate = t('caseForm.problem.required');
+  else if (!/^\d{4}-\d{2}-\d{2}$/.test(u.onDate)) usageProblems.onDate = t('caseForm.problem.date');
+  if (u.quantity.trim() === '') usageProblems.quantity = t('caseForm.problem.required');
+  else if (!(Number(u.quantity.replace(',', '.')) > 0)) usageProblems.quantity = t('billing.quantityInvalid');
+  const usageError = (field: string) => (usageChecked ? usageProblems[field] : undefined);
+  const recordUsage = () => {
+    setUsageChecked(true);
+    if (Object.keys(usageProblems).length === 0) usage.mutate();
+  };
   const [h, setH] = useState({ entity: null as string | null, month: '', staff: '' });
   const [monthChecked, setMonthChecked] = useState(false);
   const usage = useMutation({
@@ -226,7 +241,7 @@ function FactsForm() {
           entity: u.entity,
           service: u.service,
           onDate: u.onDate,
-          quantity: u.quantity,
+          quantity: u.quantity.replace(',', '.'),
           ...(u.caseReference ? { caseReference: u.caseReference } : {}),
         },
       }),
@@ -255,6 +270,7 @@ function FactsForm() {
             data={(providers.data ?? []).map((p) => ({ value: p.code, label: `${p.code} — ${p.name[lang]}` }))}
             value={u.provider}
             onChange={(provider) => setU({ ...u, provider })}
+            error={usageError('provider')}
           />
           <Select
             label={t('billing.entity')}
@@ -263,6 +279,7 @@ function FactsForm() {
             data={entityOptions}
             value={u.entity}
             onChange={(entity) => setU({ ...u, entity })}
+            error={usageError('entity')}
           />
           <Select
             label={t('billing.service')}
@@ -271,12 +288,19 @@ function FactsForm() {
             data={(services.data?.items ?? []).map((s) => ({ value: s.code, label: `${s.code} (${t(`unit.${s.unit}`)})` }))}
             value={u.service}
             onChange={(service) => setU({ ...u, service })}
+            error={usageError('service')}
           />
-          <DateField label={t('billing.onDate')} value={u.onDate} onChange={(v) => setU({ ...u, onDate: v })} />
+          <DateField
+            label={t('billing.onDate')}
+            value={u.onDate}
+            onChange={(v) => setU({ ...u, onDate: v })}
+            error={usageError('onDate')}
+          />
           <TextInput
             label={t('billing.quantity')}
             value={u.quantity}
             onChange={(e) => setU({ ...u, quantity: e.currentTarget.value })}
+            error={usageError('quantity')}
           />
           <TextInput
             label={t('billing.caseOptional')}
@@ -286,7 +310,7 @@ function FactsForm() {
         </SimpleGrid>
         <ErrorAlert error={usage.error} />
         <Group>
-          <Button variant="light" loading={usage.isPending} onClick={() => usage.mutate()}>
+          <Button variant="light" loading={usage.isPending} onClick={recordUsage} data-testid="usage-submit">
             {t('billing.recordUsage')}
           </Button>
           {usage.isSuccess && <Text size="sm">{t('billing.recorded')}</Text>}

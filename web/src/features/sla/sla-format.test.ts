@@ -161,6 +161,8 @@ describe('versionNote', () => {
     const fr = await translator('fr', { ...coreFr, ...slaFr });
     expect(versionNote(fr, '3 holiday(s) imported from ICS')).toBe('3 jour(s) férié(s) importé(s) depuis un fichier ICS');
     expect(versionNote(fr, 'Jours fériés 2027')).toBe('Jours fériés 2027');
+    expect(versionNote(fr, 'default working week')).toBe('semaine de travail par défaut');
+    expect(versionNote(fr, 'from Kenya')).toBe('copiée du calendrier : Kenya');
     expect(versionNote(fr, null)).toBeUndefined();
   });
 });

@@ -284,11 +284,15 @@ export function useZoneLabel(): (timeZone: string, at?: string) => string {
 }
 
 /**
- * A version's note in the UI language: the note the holiday import writes (`N holiday(s) imported from ICS`,
- * calendars.ts) is read and said again; a note typed by a person is shown as typed.
+ * A version's note in the UI language: the notes the server writes (`N holiday(s) imported from ICS`, `default
+ * working week`, `from <calendar>`: calendars.ts) are read and said again; a note typed by a person is shown as typed.
  */
 export function versionNote(t: (key: string, values?: Record<string, unknown>) => string, note: string | null | undefined) {
   if (note == null) return undefined;
   const m = /^(\d+) holiday\(s\) imported from (ICS|CSV)$/.exec(note);
-  return m ? t('sla.calendar.importedNote', { count: Number(m[1]), format: m[2] }) : note;
+  if (m) return t('sla.calendar.importedNote', { count: Number(m[1]), format: m[2] });
+  // the notes of the versions copied when a calendar is first stored (calendars.ts)
+  if (note === 'default working week') return t('sla.calendar.defaultNote');
+  const from = /^from (.+)$/.exec(note);
+  return from ? t('sla.calendar.copiedNote', { name: from[1] }) : note;
 }

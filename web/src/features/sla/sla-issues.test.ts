@@ -64,6 +64,10 @@ describe('SLA issues in the UI language', () => {
         parseHolidaysIcs(
           'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:b\nSUMMARY:Not a day\nDTSTART;VALUE=DATE:20260230\nEND:VEVENT\nEND:VCALENDAR\n',
         ),
+      () =>
+        parseHolidaysIcs(
+          'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:c\nSUMMARY:Back\nDTSTART;VALUE=DATE:20260305\nDTEND;VALUE=DATE:20260301\nEND:VEVENT\nEND:VCALENDAR\n',
+        ),
       () => parseSlaTarget('P1DT2H'),
       () => parseSlaTarget('2 hours'),
       () => parseSlaTarget('P9999D'),

@@ -49,8 +49,10 @@ export const readSlaMessage: MessageReader = (m) => {
   if (r) return text('mustBeAfter', { date: r[1] });
   r = /^event (\d+) has no DTSTART$/.exec(m);
   if (r) return text('eventNoStart', { n: Number(r[1]) });
-  r = /^event (\d+) \((.*)\): (\d*) is not a real date \(YYYYMMDD\)$/.exec(m);
+  r = /^event (\d+) \((.*)\): (.*) is not a real date \(YYYYMMDD\)$/.exec(m);
   if (r) return text('eventBadDate', { n: Number(r[1]), name: r[2], value: r[3] });
+  r = /^event (\d+) \((.*)\): DTEND (.*) is not after DTSTART (.*) \(/.exec(m);
+  if (r) return text('eventEndBeforeStart', { n: Number(r[1]), name: r[2], end: r[3], start: r[4] });
   r = /^event (\d+) \((.*)\) has a time of day/.exec(m);
   if (r) return text('eventTimeOfDay', { n: Number(r[1]), name: r[2] });
   r = /^"(.*)" is not a (calendar date \(YYYY-MM-DD\)|date as YYYY-MM-DD|real date)$/.exec(m);
