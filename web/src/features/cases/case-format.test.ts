@@ -4,7 +4,7 @@ import type { CurrentUser } from '../../api/types.ts';
 import { translator } from '../../lib/test-translator.ts';
 import en from '../../locales/en.json';
 import fr from '../../locales/fr.json';
-import { canOpenCase, routingReason } from './case-format.ts';
+import { canOpenCase, priorityEventTitle, routingReason } from './case-format.ts';
 
 /** The translation function of `lng` over this test's dictionaries. */
 const translatorOf = (lng: 'en' | 'fr') => translator(lng, lng === 'en' ? en : fr);
@@ -61,5 +61,13 @@ describe('canOpenCase', () => {
     expect(canOpenCase(user('entity-focal-point', { type: 'entity', code: 'MINUSCA' }), child)).toBe(false);
     expect(canOpenCase(user('dos-coordinator', null), child)).toBe(true);
     expect(canOpenCase(null, child)).toBe(false);
+  });
+});
+
+describe('priority change titles', () => {
+  it('says that the priority stayed when impact and urgency changed to the same priority', async () => {
+    const fr = await translatorOf('fr');
+    expect(priorityEventTitle(fr, 'P4', 'P4')).toBe('Impact et urgence modifiés ; priorité toujours P4');
+    expect(priorityEventTitle(fr, 'P4', 'P2')).toBe('Priorité modifiée : P4 → P2');
   });
 });

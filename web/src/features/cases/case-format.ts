@@ -208,10 +208,8 @@ export function useEventText(userName: (id: number) => string | undefined) {
         case 'reopened':
           return { title: t('caseEvent.reopened'), detail: reason };
         case 'priority-changed':
-          return {
-            title: t('caseEvent.priority-changed', { from: str(before.priority) ?? '?', to: str(after.priority) ?? '?' }),
-            detail: reason,
-          };
+          // impact and urgency may change while the priority they give stays (P4 -> P4): say that instead
+          return { title: priorityEventTitle(t, before.priority, after.priority), detail: reason };
         case 'transferred':
           return { title: t('caseEvent.transferred', { from: prov(before.provider), to: prov(after.provider) }), detail: reason };
         case 'child-task-opened':
@@ -289,6 +287,18 @@ export const EVENT_COLOR: Record<string, string> = {
   'sla-warning': 'orange',
   'sla-breached': 'red',
 };
+
+/**
+ * The title of a priority change: from one priority to the other, or, when the impact and urgency changed
+ * but give the same priority (P4 -> P4), that the priority stayed.
+ */
+export function priorityEventTitle(t: TFunction, before: unknown, after: unknown): string {
+  const from = str(before);
+  const to = str(after);
+  return from !== undefined && from === to
+    ? t('caseEvent.priority-kept', { priority: to })
+    : t('caseEvent.priority-changed', { from: from ?? '?', to: to ?? '?' });
+}
 
 /** The colour of a state-changed event is the colour of the state reached. */
 export function eventColor(e: CaseEvent): string {
