@@ -519,7 +519,9 @@ describe('cases: one request, end to end across providers', () => {
       version = ((await r.json()) as { version: number }).version;
     }
     await page.getByTestId('withdraw-confirm').click();
-    await page.getByTestId('withdraw-dialog').getByTestId('conflict-alert').waitFor();
+    const notice = page.getByTestId('withdraw-dialog').getByTestId('conflict-alert');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('so this can no longer be done');
     expect(await page.getByTestId('withdraw-reason').inputValue()).toBe('Paid in the December run after all');
     expect(await page.getByTestId('withdraw-confirm').isDisabled()).toBe(true);
   });

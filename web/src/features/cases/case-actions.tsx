@@ -73,8 +73,8 @@ function useChange(reference: string) {
   return { run, pending, error, conflict, reset };
 }
 
-/** The message of a version conflict: what the case is now. */
-export function ConflictAlert({ current, testId }: { current: CaseSummary; testId?: string }) {
+/** The message of a version conflict: what the case is now (`final`: the action can no longer be done). */
+export function ConflictAlert({ current, testId, final }: { current: CaseSummary; testId?: string; final?: boolean }) {
   const { t } = useTranslation();
   return (
     <Alert
@@ -85,7 +85,7 @@ export function ConflictAlert({ current, testId }: { current: CaseSummary; testI
       role="alert"
     >
       <Text size="sm">
-        {t(current.assignee ? 'caseView.conflictBody' : 'caseView.conflictBodyUnassigned', {
+        {t(final ? 'caseView.conflictFinal' : current.assignee ? 'caseView.conflictBody' : 'caseView.conflictBodyUnassigned', {
           state: t(`caseState.${current.state}`),
           provider: current.provider?.code ?? t('cases.coordinationQueue'),
           assignee: current.assignee?.name,
@@ -653,7 +653,7 @@ export function WithdrawChildButton({ parent, child }: { parent: CaseSummary; ch
         {opened && (
           <Stack gap="sm">
             <Text size="sm">{t('childWithdraw.help', { provider })}</Text>
-            {(change.conflict || !open) && <ConflictAlert current={child} />}
+            {(change.conflict || !open) && <ConflictAlert current={child} final={!open} />}
             <Textarea
               label={t('caseView.reason')}
               required
