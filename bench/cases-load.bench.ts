@@ -232,7 +232,7 @@ const create = phases.has('create')
       },
       server.pid,
       async () => {
-        // How far the performance drain (decision 0019, every second in the server) lagged when the load
+        // How far the performance drain (decision 0019, every `DRAIN_INTERVAL_MS` in the server) lagged when the load
         // ended (PostgreSQL only: PGlite is the server process's); then wait for it, so that the CPU per
         // creation includes its roll-up refresh.
         if (!bench) return;

@@ -5,7 +5,7 @@
  * parent over IPC, and closes (writing a `--cpu-prof` profile, if asked for) when the parent sends `close`.
  * `BENCH_LOG_LEVEL` sets the log level (default `silent`).
  */
-import { startPerformanceDrainWorker } from '../src/modules/performance/queue.service.ts';
+import { DRAIN_INTERVAL_MS, startPerformanceDrainWorker } from '../src/modules/performance/queue.service.ts';
 import { buildApp } from '../src/server/app.ts';
 import { openMeridian } from '../src/server/runtime.ts';
 
@@ -20,7 +20,7 @@ const app = await buildApp({
   webDir: '/nonexistent',
 });
 // the performance roll-ups are refreshed after commit by this worker, in this process, as in `meridian serve`
-const stopDrain = startPerformanceDrainWorker(m.db, 1000);
+const stopDrain = startPerformanceDrainWorker(m.db, DRAIN_INTERVAL_MS);
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });

@@ -9,7 +9,7 @@ import { createMailTransport, startOutboxWorker } from '../modules/cases/outbox.
 import { findAllServices } from '../modules/catalogue/catalogue.repository.ts';
 import { importDutyStations } from '../modules/directory/duty-station-import.ts';
 import { ensureDemoUsers } from '../modules/identity/demo-users.ts';
-import { startPerformanceDrainWorker } from '../modules/performance/queue.service.ts';
+import { DRAIN_INTERVAL_MS, startPerformanceDrainWorker } from '../modules/performance/queue.service.ts';
 import { stopPlanningWorker } from '../modules/planning/solve-in-worker.ts';
 import { buildFidelityReport } from '../modules/reference/fidelity.service.ts';
 import { loadReferenceData } from '../modules/reference/reference-data.ts';
@@ -74,7 +74,7 @@ export function registerCommands(program: Command): void {
         logger: app.log,
       });
       const stopEscalations = startEscalationWorker(m.db, config.slaEscalationIntervalMs, app.log);
-      const stopPerformanceDrain = startPerformanceDrainWorker(m.db, 1000, app.log); // roll-ups after commit (0019)
+      const stopPerformanceDrain = startPerformanceDrainWorker(m.db, DRAIN_INTERVAL_MS, app.log); // roll-ups after commit (0019)
       const inbound =
         config.inboundSmtpPort !== undefined
           ? await startInboundSmtp({ port: config.inboundSmtpPort, host: config.inboundSmtpHost, db: m.db, logger: app.log })

@@ -6,8 +6,8 @@
  * leaves the rows queued (the drain's transaction rolls back), and a case whose refresh fails stays queued
  * (logged) while the others go through.
  *
- * Two callers drain: a worker in the server (`startPerformanceDrainWorker`, every second and whenever a
- * batch was full), and every reader of the figures (dashboard, drill-down, flow, exports, closing a month),
+ * Two callers drain: a worker in the server (`startPerformanceDrainWorker`, every `DRAIN_INTERVAL_MS` and
+ * whenever a batch was full), and every reader of the figures (dashboard, drill-down, flow, exports, closing a month),
  * which drains first with `wait` so that the figures it reads include every change committed before it.
  * Drains of one process run one at a time; drains of several processes share the queue with row locks, and
  * take an advisory lock per case (`lockCasesForRefresh`) so that no case is refreshed by two at once.
@@ -110,6 +110,14 @@ async function drain(db: Kysely<Database>, opts: DrainOptions): Promise<DrainRes
 }
 
 const distinctCases = (rows: readonly QueuedRefresh[]) => [...new Set(rows.map((r) => r.caseId))];
+
+/**
+ * How often the server's worker drains (ms): every 250 ms rather than every second, so that under load each
+ * drain is a quarter the size; a second's burst of roll-up work beside the requests lengthened their tail
+ * (creation at 64 connections, alternated runs: p99 44-48 ms against 50-60, docs/performance.md). Idle, a
+ * drain is one look at an empty queue.
+ */
+export const DRAIN_INTERVAL_MS = 250;
 
 /**
  * Drains the queue every `intervalMs` (and again at once while batches come back full) until the returned
