@@ -13,10 +13,9 @@
 import { ActionIcon, CloseButton, Group, Popover, TextInput } from '@mantine/core';
 import { DatePicker, DatesProvider, MonthPickerInput } from '@mantine/dates';
 import '@mantine/dates/styles.css';
-import dayjs from 'dayjs';
 import { type KeyboardEventHandler, type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { dateFormatsOf, datesLocaleOf, parseTypedDate } from './typed-dates.ts';
+import { dateFormatsOf, datesLocaleOf, isoToShown, parseTypedDate } from './typed-dates.ts';
 
 /** Sets the date pickers' language (the UI's, `en` or `fr`) and Monday as the week's first day. */
 export function DatesLocale({ children }: { children: ReactNode }) {
@@ -43,8 +42,8 @@ interface FieldProps {
  * keystroke; a date read goes to `onChange` as ISO, empty text as `''`. Text that is not a date is kept as
  * typed and, when the field is left (or Enter pressed in it: the form is then not submitted), said at the
  * field and handed to `onChange` as typed, so that the form's own check (or the API) refuses it instead of
- * a silently kept old value; a date outside
- * `min`/`max` is handed on too, and said (the calendar offers only the days inside).
+ * a silently kept old value; a date outside `min`/`max` is handed on too, and said (the calendar offers
+ * only the days inside).
  */
 function TypedDate(
   props: FieldProps & {
@@ -73,6 +72,7 @@ function TypedDate(
       setText(isoToShown(value, format, withTime));
     }
   }, [value, format, withTime]);
+  const canClear = (clearable ?? !props.required) && text !== '';
   const send = (v: string) => {
     sent.current = v;
     onChange(v);
@@ -91,7 +91,7 @@ function TypedDate(
   const pick = (d: string | null) => {
     if (!d) return;
     const v = withTime ? `${d.slice(0, 10)}T${parsed?.slice(11, 16) ?? '00:00'}` : d.slice(0, 10);
-    setText(isoToShown(v, format, withTime));
+    setText(shown(v));
     setLeft(false);
     send(v);
     setOpened(false);
@@ -117,7 +117,7 @@ function TypedDate(
             const s = text.trim();
             const p = read(s);
             if (s !== '' && p === null && sent.current !== s) send(s);
-            if (p !== null) setText(isoToShown(p, format, withTime));
+            if (p !== null) setText(shown(p));
           }}
           onKeyDown={(e) => {
             if (e.key === 'Escape') setOpened(false);
@@ -132,7 +132,7 @@ function TypedDate(
           }}
           rightSection={
             <Group gap={0} wrap="nowrap">
-              {(clearable ?? !props.required) && text !== '' ? (
+              {canClear ? (
                 <CloseButton
                   size="sm"
                   aria-label={t('dates.clear')}
@@ -154,7 +154,7 @@ function TypedDate(
               </ActionIcon>
             </Group>
           }
-          rightSectionWidth={(clearable ?? !props.required) && text !== '' ? 56 : 32}
+          rightSectionWidth={canClear ? 56 : 32}
         />
       </Popover.Target>
       <Popover.Dropdown>
@@ -178,12 +178,6 @@ function CalendarGlyph() {
       <path d="M16 3v4M8 3v4M3 11h18" />
     </svg>
   );
-}
-
-/** `YYYY-MM-DD` (or `YYYY-MM-DDTHH:mm` with `withTime`) in `format`; anything else as it is. */
-function isoToShown(v: string, format: string, withTime: boolean): string {
-  const d = dayjs(v, withTime ? 'YYYY-MM-DDTHH:mm' : 'YYYY-MM-DD', true);
-  return d.isValid() ? d.format(format) : v;
 }
 
 /** A calendar date (`YYYY-MM-DD` or `''`), typed or picked; `min`/`max` bound the calendar and are said at the field. */

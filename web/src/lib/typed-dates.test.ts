@@ -1,6 +1,6 @@
 /** The date fields' formats and their reading of typed text, in English and French. */
 import { describe, expect, it } from 'vitest';
-import { dateFormatsOf, datesLocaleOf, parseTypedDate } from './typed-dates.ts';
+import { dateFormatsOf, datesLocaleOf, isoToShown, parseTypedDate } from './typed-dates.ts';
 
 describe('typed dates', () => {
   it('shows dates day first in French and in ISO order in English', () => {
@@ -45,5 +45,13 @@ describe('typed dates without leading zeros', () => {
     expect(parseTypedDate('1/2/2027', fr.date, 'fr', false)).toBe('2027-02-01');
     expect(parseTypedDate('1/2/2027 9:05', fr.dateTime, 'fr', true)).toBe('2027-02-01 09:05:00');
     expect(parseTypedDate('32/1/2027', fr.date, 'fr', false)).toBeNull();
+  });
+});
+
+describe('isoToShown', () => {
+  it('writes an ISO date or date-time in the field format, and anything else as typed', () => {
+    expect(isoToShown('2027-02-01', 'DD/MM/YYYY', false)).toBe('01/02/2027');
+    expect(isoToShown('2027-02-01T09:05', 'DD/MM/YYYY HH:mm', true)).toBe('01/02/2027 09:05');
+    expect(isoToShown('31/02/2027', 'DD/MM/YYYY', false)).toBe('31/02/2027');
   });
 });

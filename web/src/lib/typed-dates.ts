@@ -44,3 +44,9 @@ export function parseTypedDate(text: string, format: string, locale: 'en' | 'fr'
   }
   return null;
 }
+
+/** `YYYY-MM-DD` (or `YYYY-MM-DDTHH:mm` with `withTime`) in `format`; anything else as it is. */
+export function isoToShown(v: string, format: string, withTime: boolean): string {
+  const d = dayjs(v, withTime ? 'YYYY-MM-DDTHH:mm' : 'YYYY-MM-DD', true);
+  return d.isValid() ? d.format(format) : v;
+}
