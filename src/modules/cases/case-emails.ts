@@ -9,8 +9,6 @@
 import type { LocalizedText } from '../../db/types.ts';
 import { emailLanguage } from '../surveys/emails.ts';
 
-export { emailLanguage };
-
 /**
  * The receipt of a new request, as parts joined by the case's reference (known only when the creation
  * statement runs, case-creation.repository.ts): `subjectParts.join('MER-000123')` is the subject.
